@@ -1,0 +1,21 @@
+package jaio;
+
+/**
+ * A snapshot of a context's counters (SPEC J5).
+ *
+ * @param submitted requests accepted
+ * @param completed events posted (one per accepted request)
+ * @param reaped    events taken by getEvents or await
+ * @param retries   iterations issued again after a short transfer
+ * @param punted    requests handed to a worker thread because the kernel would have blocked
+ * @param eagain    submissions refused for lack of room
+ * @param canceled  requests that ended with ECANCELED
+ * @param bounced   requests whose buffers were copied through library memory
+ * @param errors    events with a negative result
+ * @param wakeups   times a waiting thread was woken, or a kernel wait returned, to take events
+ * @param inFlight  requests accepted and not yet completed, now
+ * @param unreaped  events posted and not yet reaped, now
+ */
+public record ContextStats(long submitted, long completed, long reaped, long retries, long punted, long eagain,
+                           long canceled, long bounced, long errors, long wakeups, int inFlight, int unreaped) {
+}

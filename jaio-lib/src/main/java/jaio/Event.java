@@ -1,0 +1,93 @@
+package jaio;
+
+import jaio.core.Op;
+
+/**
+ * A completion event: which request finished, its user data, and its result (SPEC C4).
+ *
+ * <p>Events are caller-owned and reused: the caller allocates an array of them once and
+ * {@link IoContext#getEvents} fills them, so reaping allocates nothing. An event keeps its
+ * values until it is filled again. Not thread safe.
+ *
+ * <p>{@link #result()} is the number of bytes transferred (0 at end of file for a read, 0 for
+ * fsync and noop, the ready mask for poll) or a negative error number; {@link #result2()} is a
+ * second word, the bytes transferred before an error or a cancel stopped a transfer.
+ */
+public final class Event {
+    private Request request;
+    private long userData;
+    private Object attachment;
+    private Opcode opcode;
+    private long result;
+    private long result2;
+    private CompletionCallback callback;
+
+    /** An empty event, to be filled by {@link IoContext#getEvents}. */
+    public Event() {}
+
+    void set(Request r, Op op) {
+        this.request = r;
+        this.userData = op.userData;
+        this.attachment = op.attachment;
+        this.opcode = op.opcode;
+        this.result = op.result;
+        this.result2 = op.result2;
+        this.callback = (CompletionCallback) op.callback;
+    }
+
+    CompletionCallback callback() {
+        return callback;
+    }
+
+    /** The request that finished. It may be reused as soon as this event was reaped. */
+    public Request request() {
+        return request;
+    }
+
+    /** The user data the request carried when it was submitted. */
+    public long userData() {
+        return userData;
+    }
+
+    /** The attachment the request carried when it was submitted. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** What the request did. */
+    public Opcode opcode() {
+        return opcode;
+    }
+
+    /** Bytes transferred (or the poll mask), or a negative errno. */
+    public long result() {
+        return result;
+    }
+
+    /** The second result word: bytes moved before an error or cancel ended a transfer. */
+    public long result2() {
+        return result2;
+    }
+
+    /** Whether the request failed ({@code result() < 0}). */
+    public boolean isError() {
+        return result < 0;
+    }
+
+    /** The error number when {@link #isError()}, else 0. */
+    public int errno() {
+        return result < 0 ? (int) -result : 0;
+    }
+
+    /** The error's name ("EIO") when {@link #isError()}, else "OK". */
+    public String errnoName() {
+        return result < 0 ? Errno.name(result) : "OK";
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + opcode + " userData=" + userData + " result="
+                + (result < 0 ? Errno.name(result) : Long.toString(result))
+                + (result2 != 0 ? " result2=" + result2 : "") + "]";
+    }
+}

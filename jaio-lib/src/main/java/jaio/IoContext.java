@@ -1,0 +1,446 @@
+package jaio;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jaio.core.ContextCore;
+import jaio.core.Counters;
+import jaio.core.Engines;
+import jaio.core.GlobalLimit;
+import jaio.core.Op;
+import jaio.spi.EngineOptions;
+
+/**
+ * A completion context: requests are submitted to it in batches, run asynchronously on its
+ * engine, and their events are reaped from it in batches (SPEC C1-C8).
+ *
+ * <pre>{@code
+ * try (IoContext ctx = IoContext.open(64);
+ *      IoFile f = IoFile.open(path, StandardOpenOption.READ)) {
+ *     ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+ *     ctx.submit(Request.pread(f, buf, 0).userData(1));
+ *     Event[] events = {new Event()};
+ *     ctx.getEvents(1, events, Duration.ofSeconds(5));
+ *     long bytes = events[0].result();   // or a negative errno
+ * }
+ * }</pre>
+ *
+ * <p><b>Room.</b> A context holds at most {@link #capacity()} events: requests in flight plus
+ * events not yet reaped. A request is accepted only while there is room for its event; when
+ * there is none, {@link #submit} returns 0 at once (EAGAIN), it never blocks and no event is
+ * ever dropped. A process-wide limit ({@link #setGlobalInFlightLimit}, default 65536) caps
+ * requests in flight across all contexts the same way.
+ *
+ * <p><b>Exactly one event</b> is produced for every accepted request, whether it succeeds,
+ * fails, is cancelled or the context is closed (then the event is dropped with the context).
+ *
+ * <p>Thread safe: any number of threads may submit, reap, await and cancel at once.
+ */
+public final class IoContext implements AutoCloseable {
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final ThreadLocal<Op[]> SCRATCH = ThreadLocal.withInitial(() -> new Op[64]);
+    private static final ContextCore.ApiAccess ACCESS = (event, op) -> ((Event) event).set((Request) op.owner, op);
+
+    private final ContextCore core;
+    private final Engine engine;
+    private final EngineInfo info;
+
+    private IoContext(Engines.Opened opened) {
+        this.core = opened.core();
+        this.engine = opened.provider().kind();
+        this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
+    }
+
+    /**
+     * Opens a context for {@code capacity} events on the best engine this machine allows.
+     *
+     * @throws IllegalArgumentException when capacity is not positive
+     * @throws IOException when no engine can be opened
+     */
+    public static IoContext open(int capacity) throws IOException {
+        return builder().capacity(capacity).open();
+    }
+
+    /**
+     * Opens a context on a given engine.
+     *
+     * @throws UnsupportedOperationException when that engine is not available here (the
+     *         message says why)
+     * @throws IOException when the engine's setup fails
+     */
+    public static IoContext open(int capacity, Engine engine) throws IOException {
+        return builder().capacity(capacity).engine(engine).open();
+    }
+
+    /** Options for opening a context. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options for {@link IoContext}; defaults: capacity 128, engine AUTO. */
+    public static final class Builder {
+        private int capacity = 128;
+        private Engine engine = Engine.AUTO;
+        private int workers = -1;
+        private String name;
+        private boolean registerFiles;
+        private boolean registerBuffers;
+        private boolean sqPoll;
+
+        private Builder() {}
+
+        /** Events the context holds: in flight plus unreaped (C3). */
+        public Builder capacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        public Builder engine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** The bound on worker threads for engines that use them (default: capacity, at most 64). */
+        public Builder workerThreads(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workerThreads must be >= 1, was " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** A name for thread names and messages (default ctx-N). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** io_uring: register files with the ring (J4); ignored by other engines. */
+        public Builder registerFiles(boolean on) {
+            this.registerFiles = on;
+            return this;
+        }
+
+        /** io_uring: register the library's buffers with the ring (J4); ignored by other engines. */
+        public Builder registerBuffers(boolean on) {
+            this.registerBuffers = on;
+            return this;
+        }
+
+        /** io_uring: a kernel thread polls the submission ring; ignored by other engines. */
+        public Builder sqPoll(boolean on) {
+            this.sqPoll = on;
+            return this;
+        }
+
+        /**
+         * Opens the context.
+         *
+         * @throws UnsupportedOperationException when a named engine is not available here
+         * @throws IOException when the engine's setup fails (for AUTO: when every engine fails)
+         */
+        public IoContext open() throws IOException {
+            String n = name != null ? name : "ctx-" + IDS.incrementAndGet();
+            int w = workers > 0 ? workers : Math.min(capacity, 64);
+            return new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
+                    new EngineOptions(registerFiles, registerBuffers, sqPoll)));
+        }
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    /**
+     * Submits requests (C2). Every request is validated before anything is queued; they are
+     * accepted in order while each is valid and there is room for its event.
+     *
+     * @return how many were accepted, from the first; 0 when there is no room for the first
+     *         (EAGAIN: reap events and submit the rest again)
+     * @throws InvalidRequestException when the first request is invalid (a later invalid one
+     *         just ends the accepted run; submitting from it again reports it)
+     * @throws IllegalStateException when the context is closed
+     */
+    public int submit(Request... requests) {
+        return submit(requests, 0, requests.length);
+    }
+
+    /** Submits {@code count} requests starting at {@code requests[offset]}; see {@link #submit(Request...)}. */
+    public int submit(Request[] requests, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, requests.length);
+        if (count == 0) {
+            return 0;
+        }
+        Op[] ops = scratch(count);
+        for (int i = 0; i < count; i++) {
+            Request r = requests[offset + i];
+            if (r == null) {
+                if (i == 0) {
+                    throw new NullPointerException("request " + offset + " is null");
+                }
+                count = i;
+                break;
+            }
+            ops[i] = r.op;
+        }
+        try {
+            return core.submit(ops, count);
+        } catch (InvalidRequestException e) {
+            throw offset == 0 ? e : e.atIndex(offset + e.index());
+        } finally {
+            for (int i = 0; i < count; i++) {
+                ops[i] = null;
+            }
+        }
+    }
+
+    private static Op[] scratch(int n) {
+        Op[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new Op[Math.max(n, s.length * 2)];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ reap
+
+    /**
+     * Waits forever for at least {@code minNr} events and reaps up to {@code events.length}.
+     *
+     * @see #getEvents(int, int, Event[], long, TimeUnit)
+     */
+    public int getEvents(int minNr, Event[] events) {
+        return getEvents(minNr, events.length, events, -1, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reaps up to {@code events.length} events, waiting up to {@code timeout} for at least
+     * {@code minNr}; a negative timeout waits forever.
+     *
+     * @see #getEvents(int, int, Event[], long, TimeUnit)
+     */
+    public int getEvents(int minNr, Event[] events, Duration timeout) {
+        return getEvents(minNr, events.length, events, nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reaps between {@code minNr} and {@code maxNr} events into {@code events[0..]} (C4, C5).
+     *
+     * <p>Returns at once when {@code minNr} events are ready; otherwise waits until they are,
+     * or until the timeout passes, and then returns what there is (possibly fewer than
+     * minNr). {@code minNr == 0} or a zero timeout polls without waiting. A negative timeout
+     * waits without limit. Several threads may wait at once: the most recent waiter whose
+     * minNr is met is woken and handed its minNr events at once; one event never wakes two
+     * waiters. Callbacks of the reaped requests run on this thread before it returns.
+     *
+     * @return the number of events filled in, from events[0]
+     * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
+     *         not hold, minNr exceeds the capacity, or an event slot is null
+     * @throws IllegalStateException when the context is closed, or closes while this thread
+     *         waits and nothing was reaped yet
+     */
+    public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
+        Objects.requireNonNull(events, "events");
+        if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
+                    + " maxNr=" + maxNr + " events.length=" + events.length);
+        }
+        if (minNr > core.capacity()) {
+            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + core.capacity());
+        }
+        for (int i = 0; i < maxNr; i++) {
+            if (events[i] == null) {
+                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
+            }
+        }
+        long t = timeout < 0 ? -1 : unit.toNanos(timeout);
+        int n = core.reap(minNr, maxNr, events, 0, t);
+        runCallbacks(events, n);
+        return n;
+    }
+
+    /**
+     * Waits for one request's event and takes it, and no other (C6). Other threads' events
+     * stay where they are. If the event was already reaped by someone else, there is nothing
+     * to wait for and an exception says so.
+     *
+     * @param into the event to fill
+     * @return true when {@code into} was filled, false when the timeout passed first
+     * @throws IllegalStateException when the request is not in flight on this context (never
+     *         submitted here, or already reaped), another thread awaits it, or the context closes
+     */
+    public boolean await(Request request, Event into, Duration timeout) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(into, "into");
+        Event[] one = {into};
+        boolean got = core.await(request.op, one, 0, nanos(timeout));
+        if (got) {
+            runCallbacks(one, 1);
+        }
+        return got;
+    }
+
+    /**
+     * Waits for one request's event (C6) and returns it in a new Event, or null when the
+     * timeout passed first. See {@link #await(Request, Event, Duration)}.
+     */
+    public Event await(Request request, Duration timeout) {
+        Event e = new Event();
+        return await(request, e, timeout) ? e : null;
+    }
+
+    /**
+     * Submits a whole batch and waits for at least {@code minNr} events in one call (C8);
+     * on io_uring the two take one system call.
+     *
+     * <p>The batch is all or nothing: every request is validated and room is reserved for
+     * all of them before any is started.
+     *
+     * @return the number of events reaped into {@code events}, or {@code -Errno.EAGAIN} when
+     *         there was no room for the whole batch (nothing was submitted)
+     * @throws InvalidRequestException when a request is invalid (nothing was submitted)
+     */
+    public int submitAndWait(Request[] requests, int offset, int count, int minNr, Event[] events, Duration timeout) {
+        Objects.checkFromIndexSize(offset, count, requests.length);
+        Objects.requireNonNull(events, "events");
+        if (minNr < 0 || minNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
+        }
+        for (Event e : events) {
+            if (e == null) {
+                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
+            }
+        }
+        Op[] ops = scratch(count);
+        for (int i = 0; i < count; i++) {
+            ops[i] = Objects.requireNonNull(requests[offset + i], "request").op;
+        }
+        int n;
+        try {
+            n = core.submitAndWait(ops, count, minNr, events, nanos(timeout));
+        } catch (InvalidRequestException e) {
+            throw offset == 0 ? e : e.atIndex(offset + e.index());
+        } finally {
+            for (int i = 0; i < count; i++) {
+                ops[i] = null;
+            }
+        }
+        if (n > 0) {
+            runCallbacks(events, n);
+        }
+        return n;
+    }
+
+    private static long nanos(Duration d) {
+        Objects.requireNonNull(d, "timeout");
+        if (d.isNegative()) {
+            return -1;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
+    private static void runCallbacks(Event[] events, int n) {
+        for (int i = 0; i < n; i++) {
+            CompletionCallback cb = events[i].callback();
+            if (cb != null) {
+                try {
+                    cb.onCompletion(events[i]);
+                } catch (Throwable t) {
+                    Thread th = Thread.currentThread();
+                    th.getUncaughtExceptionHandler().uncaughtException(th, t);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ cancel, close
+
+    /**
+     * Tries to cancel a request (C7). Best effort: a request not yet started is stopped and
+     * its event carries -ECANCELED; a running one may or may not stop (a transfer is not
+     * continued past its current iteration); a finished one is left alone. Every request still
+     * yields exactly one event.
+     *
+     * @throws IllegalArgumentException when the request was not submitted to this context
+     * @throws IllegalStateException when the context is closed
+     */
+    public CancelResult cancel(Request request) {
+        Objects.requireNonNull(request, "request");
+        return core.cancel(request.op);
+    }
+
+    /**
+     * Closes the context (C1). The steps, in order:
+     * <ol>
+     *   <li>mark it closed: every later call (submit, getEvents, await, cancel) throws
+     *       IllegalStateException;</li>
+     *   <li>drop the unreaped events and wake every waiting thread (a waiter that was already
+     *       handed events returns them, the others throw IllegalStateException);</li>
+     *   <li>cancel every request that can be cancelled;</li>
+     *   <li>wait for the requests still in flight to finish (their events are dropped, their
+     *       buffers and files released);</li>
+     *   <li>release the engine: rings unmapped, descriptors closed, worker threads stopped.</li>
+     * </ol>
+     * Idempotent; a concurrent second call returns when the first has finished. Files opened
+     * with {@link IoFile} are the caller's and stay open.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    // ------------------------------------------------------------------ information
+
+    /** The engine this context runs on (never AUTO). */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** What the engine can do, and why AUTO passed over the others. */
+    public EngineInfo engineInfo() {
+        return info;
+    }
+
+    public int capacity() {
+        return core.capacity();
+    }
+
+    public String name() {
+        return core.name();
+    }
+
+    public boolean isOpen() {
+        return core.isOpen();
+    }
+
+    /** A snapshot of the context's counters (J5). */
+    public ContextStats stats() {
+        Counters c = core.counters();
+        return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
+                c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
+                c.wakeups.sum(), core.inFlight(), core.used() - core.inFlight());
+    }
+
+    /** Sets the process-wide cap on requests in flight across all contexts (C3). */
+    public static void setGlobalInFlightLimit(int limit) {
+        GlobalLimit.setLimit(limit);
+    }
+
+    /** The process-wide cap on requests in flight across all contexts. */
+    public static int globalInFlightLimit() {
+        return GlobalLimit.limit();
+    }
+
+    @Override
+    public String toString() {
+        return "IoContext[" + core.name() + ", " + engine.shortName() + ", capacity " + core.capacity() + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package jaio;
+
+/**
+ * Per-request flags (SPEC O8). An engine that cannot honour a flag refuses the request at
+ * submission; none is silently ignored.
+ */
+public enum RequestFlag {
+    /** Fail with EAGAIN rather than block (RWF_NOWAIT). The event carries -EAGAIN. */
+    NOWAIT(1),
+    /** This write is durable for data when it completes, as with O_DSYNC (RWF_DSYNC). */
+    DSYNC(2),
+    /** This write is durable for data and metadata when it completes (RWF_SYNC). */
+    SYNC(4),
+    /** Poll for completion instead of waiting for an interrupt (RWF_HIPRI), O_DIRECT only. */
+    HIPRI(8);
+
+    private final int bit;
+
+    RequestFlag(int bit) {
+        this.bit = bit;
+    }
+
+    /** This flag's bit in {@link Request#flags()}. */
+    public int bit() {
+        return bit;
+    }
+}

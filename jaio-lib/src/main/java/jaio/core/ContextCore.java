@@ -1,0 +1,523 @@
+package jaio.core;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.InvalidRequestException;
+import jaio.Request;
+import jaio.spi.BufferAccess;
+import jaio.spi.Capabilities;
+import jaio.spi.CompletionSink;
+import jaio.spi.EngineContext;
+import jaio.spi.EngineOptions;
+import jaio.spi.EngineProvider;
+import jaio.spi.IoEngine;
+
+/**
+ * The engine-independent body of a completion context: validation, flow control, buffer
+ * bouncing, cancel and close. The public {@code jaio.IoContext} checks arguments and calls
+ * in here; engines report finished ops through the {@link CompletionSink} this implements.
+ *
+ * <p>Thread safe: any thread may submit, reap, await, cancel or close.
+ */
+public final class ContextCore implements CompletionSink {
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    /** How long the closing thread waits for completions between checks. */
+    private static final long CLOSE_SLICE_NANOS = 10_000_000L;
+
+    private final String name;
+    private volatile int capacity;
+    private final ApiAccess access;
+    private final Counters counters = new Counters();
+    private final CompletionQueue queue;
+    private final BouncePool bounce = new BouncePool();
+    private final IoEngine engine;
+    private final Capabilities caps;
+    private final boolean pump;
+
+    /** Events this context is answerable for: in flight plus unreaped (C3). */
+    private final AtomicInteger used = new AtomicInteger();
+    /** Ops submitted to the engine and not yet posted. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile int state = OPEN;
+    private volatile Thread closingThread;
+    private final Object closeLock = new Object();
+
+    /** Copies a finished op's outcome into a public event object. */
+    public interface ApiAccess {
+        void fill(Object event, Op op);
+    }
+
+    private ContextCore(String name, int capacity, ApiAccess access, EngineProvider provider,
+                        int workers, EngineOptions options) throws IOException {
+        this.name = name;
+        this.capacity = capacity;
+        this.access = access;
+        this.queue = new CompletionQueue(this, counters);
+        this.engine = provider.open(new EngineContext(name, capacity, workers, this, counters, options));
+        this.caps = engine.capabilities();
+        this.pump = engine.needsPumping();
+        queue.attach(engine);
+    }
+
+    /**
+     * Opens a context on the given engine.
+     *
+     * @throws IOException when the engine cannot be opened (the kernel refused its setup)
+     */
+    public static ContextCore open(String name, int capacity, ApiAccess access, EngineProvider provider,
+                                   int workers, EngineOptions options) throws IOException {
+        return new ContextCore(name, capacity, access, provider, workers, options);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public Capabilities capabilities() {
+        return caps;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** Ops submitted and not yet completed. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Events in flight plus unreaped. */
+    public int used() {
+        return used.get();
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    /**
+     * Validates, reserves room for and starts {@code ops[0..count)} (C2, C3).
+     *
+     * @return how many were accepted, from the first; 0 when there is no room (EAGAIN)
+     * @throws InvalidRequestException when the first op is invalid
+     * @throws IllegalStateException when the context is closed
+     */
+    public int submit(Op[] ops, int count) {
+        checkOpen();
+        int valid = count;
+        for (int i = 0; i < count; i++) {
+            Validator.Problem p = Validator.check(ops[i], caps);
+            if (p != null) {
+                if (i == 0) {
+                    throw invalid(ops[0], 0, p);
+                }
+                valid = i;
+                break;
+            }
+        }
+        int room = reserve(valid);
+        if (room == 0) {
+            counters.eagain.increment();
+            return 0;
+        }
+        int granted = GlobalLimit.reserve(room);
+        if (granted < room) {
+            used.addAndGet(granted - room);
+            if (granted == 0) {
+                counters.eagain.increment();
+                return 0;
+            }
+        }
+        inFlight.addAndGet(granted);
+        if (state != OPEN) {
+            unreserve(granted);
+            throw closedException();
+        }
+        int k = 0;
+        Validator.Problem fail = null;
+        while (k < granted) {
+            fail = claim(ops[k]);
+            if (fail != null) {
+                break;
+            }
+            k++;
+        }
+        if (k < granted) {
+            unreserve(granted - k);
+        }
+        if (k == 0) {
+            throw invalid(ops[0], 0, fail);
+        }
+        counters.submitted.add(k);
+        engine.submit(ops, 0, k);
+        return k;
+    }
+
+    /**
+     * Submits all of {@code ops[0..count)} or none, then reaps as {@link #reap} (C8).
+     *
+     * @return events reaped, or -EAGAIN when there was no room for the whole batch
+     * @throws InvalidRequestException naming the first invalid op (nothing was submitted)
+     */
+    public int submitAndWait(Op[] ops, int count, int minNr, Object[] out, long timeoutNanos) {
+        checkOpen();
+        for (int i = 0; i < count; i++) {
+            Validator.Problem p = Validator.check(ops[i], caps);
+            if (p != null) {
+                throw invalid(ops[i], i, p);
+            }
+        }
+        if (count > 0) {
+            if (!reserveAll(count)) {
+                counters.eagain.increment();
+                return -Errno.EAGAIN;
+            }
+            if (!GlobalLimit.reserveAll(count)) {
+                used.addAndGet(-count);
+                counters.eagain.increment();
+                return -Errno.EAGAIN;
+            }
+            inFlight.addAndGet(count);
+            if (state != OPEN) {
+                unreserve(count);
+                throw closedException();
+            }
+            for (int k = 0; k < count; k++) {
+                Validator.Problem fail = claim(ops[k]);
+                if (fail != null) {
+                    for (int j = 0; j < k; j++) {
+                        unclaim(ops[j]);
+                    }
+                    unreserve(count);
+                    throw invalid(ops[k], k, fail);
+                }
+            }
+            counters.submitted.add(count);
+        }
+        return queue.reap(minNr, out.length, out, 0, timeoutNanos, ops, count);
+    }
+
+    /** Takes room for exactly n events, or none. */
+    private boolean reserveAll(int n) {
+        while (true) {
+            int u = used.get();
+            if (capacity - u < n) {
+                return false;
+            }
+            if (used.compareAndSet(u, u + n)) {
+                return true;
+            }
+        }
+    }
+
+    /** Reverses a successful {@link #claim} of an op that will not be submitted. */
+    private void unclaim(Op op) {
+        if (op.ioSegs != op.segs && op.ioSegs != null) {
+            releaseBounce(op);
+            op.ioSegs = op.segs;
+        }
+        if (op.file != null) {
+            op.file.release();
+        }
+        op.setState(Op.IDLE);
+    }
+
+    /** Takes room for up to n events; returns how many fit. */
+    private int reserve(int n) {
+        while (true) {
+            int u = used.get();
+            int room = capacity - u;
+            if (room <= 0) {
+                return 0;
+            }
+            int k = Math.min(room, n);
+            if (used.compareAndSet(u, u + k)) {
+                return k;
+            }
+        }
+    }
+
+    private void unreserve(int n) {
+        used.addAndGet(-n);
+        GlobalLimit.release(n);
+        inFlightDone(n);
+    }
+
+    /** Makes the op ours: state, file reference, buffers. Undoes itself on failure. */
+    private Validator.Problem claim(Op op) {
+        if (!op.casState(Op.IDLE, Op.INFLIGHT)) {
+            return new Validator.Problem(Errno.EBUSY, "request is already in flight (submitted twice?)");
+        }
+        FileHandle f = op.file;
+        if (f != null && !f.acquire()) {
+            op.setState(Op.IDLE);
+            return new Validator.Problem(Errno.EBADF, "file " + f.name() + " was closed");
+        }
+        op.resetProgress();
+        op.ctx = this;
+        Validator.Problem p = prepareBuffers(op);
+        if (p != null) {
+            if (f != null) {
+                f.release();
+            }
+            op.setState(Op.IDLE);
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ buffers
+
+    private Validator.Problem prepareBuffers(Op op) {
+        op.ioSegs = op.segs;
+        if (op.segCount == 0) {
+            return null;
+        }
+        BufferAccess ba = caps.buffers();
+        boolean any = false;
+        for (int i = 0; i < op.segCount; i++) {
+            if (Validator.bounced(op.kinds[i], ba)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        if (op.bounce == null || op.bounce.length < op.segs.length) {
+            op.bounce = new MemorySegment[op.segs.length];
+            op.bounceIo = new MemorySegment[op.segs.length];
+        }
+        boolean write = op.isWrite();
+        for (int i = 0; i < op.segCount; i++) {
+            MemorySegment user = op.segs[i];
+            if (!Validator.bounced(op.kinds[i], ba)) {
+                op.bounceIo[i] = user;
+                continue;
+            }
+            MemorySegment b = bounce.take(user.byteSize());
+            op.bounce[i] = b;
+            MemorySegment io = b.byteSize() == user.byteSize() ? b : b.asSlice(0, user.byteSize());
+            op.bounceIo[i] = io;
+            if (write) {
+                try {
+                    MemorySegment.copy(user, 0, io, 0, user.byteSize());
+                } catch (IllegalStateException | WrongThreadException e) {
+                    releaseBounce(op);
+                    return new Validator.Problem(Errno.EFAULT, "buffer " + i + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        op.ioSegs = op.bounceIo;
+        op.invalidateViews();
+        counters.bounced.increment();
+        return null;
+    }
+
+    /** Copies what a bounced read brought back into the user's memory, and frees the bounce. */
+    private void finishBuffers(Op op) {
+        if (op.ioSegs == op.segs || op.ioSegs == null) {
+            return;
+        }
+        if (op.isRead() && op.done > 0) {
+            long left = op.done;
+            try {
+                for (int i = 0; i < op.segCount && left > 0; i++) {
+                    MemorySegment user = op.segs[i];
+                    long n = Math.min(left, user.byteSize());
+                    if (op.bounce[i] != null) {
+                        MemorySegment.copy(op.ioSegs[i], 0, user, 0, n);
+                    }
+                    left -= n;
+                }
+            } catch (IllegalStateException | WrongThreadException e) {
+                // The user's arena was closed under the request: nowhere to put the data.
+                Retry.finish(op, -Errno.EFAULT);
+            }
+        }
+        releaseBounce(op);
+        op.ioSegs = op.segs;
+        op.invalidateViews();
+    }
+
+    private void releaseBounce(Op op) {
+        for (int i = 0; i < op.segCount; i++) {
+            MemorySegment b = op.bounce[i];
+            if (b != null) {
+                bounce.give(b);
+                op.bounce[i] = null;
+            }
+            op.bounceIo[i] = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ completion (sink)
+
+    @Override
+    public void complete(Op op) {
+        finish(op);
+        GlobalLimit.release(1);
+        counters.completed.increment();
+        queue.post(op);
+        inFlightDone(1);
+    }
+
+    @Override
+    public void completeBatch(Op[] ops, int count) {
+        if (count == 0) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            finish(ops[i]);
+        }
+        GlobalLimit.release(count);
+        counters.completed.add(count);
+        queue.post(ops, count);
+        inFlightDone(count);
+    }
+
+    private void finish(Op op) {
+        finishBuffers(op);
+        FileHandle f = op.file;
+        if (f != null) {
+            f.release();
+        }
+        if (op.result < 0) {
+            counters.errors.increment();
+            if (op.result == -Errno.ECANCELED) {
+                counters.canceled.increment();
+            }
+        }
+    }
+
+    private void inFlightDone(int n) {
+        if (inFlight.addAndGet(-n) == 0 && state != OPEN) {
+            Thread t = closingThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Called by the queue when events leave it (reaped or dropped). */
+    void eventsGone(int n) {
+        used.addAndGet(-n);
+    }
+
+    /** Copies an op's outcome into a public event and makes the op reusable. */
+    void fill(Object event, Op op) {
+        access.fill(event, op);
+        op.setState(Op.IDLE);
+    }
+
+    // ------------------------------------------------------------------ reaping
+
+    /** See {@link CompletionQueue#reap}. */
+    public int reap(int min, int max, Object[] out, int off, long timeoutNanos) {
+        return queue.reap(min, max, out, off, timeoutNanos);
+    }
+
+    /** See {@link CompletionQueue#await}. */
+    public boolean await(Op op, Object[] out, int off, long timeoutNanos) {
+        return queue.await(op, out, off, timeoutNanos);
+    }
+
+    // ------------------------------------------------------------------ cancel
+
+    /**
+     * Best-effort cancel (C7); the op yields exactly one event whatever happens.
+     *
+     * @throws IllegalArgumentException when the op was never submitted to this context
+     */
+    public CancelResult cancel(Op op) {
+        checkOpen();
+        if (op.ctx != this) {
+            throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
+        }
+        if (op.state() != Op.INFLIGHT) {
+            return CancelResult.ALREADY_DONE;
+        }
+        op.cancelRequested = true;
+        CancelResult r = engine.cancel(op);
+        if (r == CancelResult.NOT_CANCELED && op.state() != Op.INFLIGHT) {
+            return CancelResult.ALREADY_DONE;
+        }
+        if (r == CancelResult.ALREADY_DONE && op.state() == Op.INFLIGHT && op.ctx == this) {
+            // The engine does not have it (yet, or any more) but its event is not posted:
+            // it is still on its way, so it may complete normally.
+            return CancelResult.NOT_CANCELED;
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /**
+     * Closes the context (C1); see {@code IoContext.close()} for the steps. Idempotent; a
+     * concurrent second caller returns once the first has finished.
+     */
+    public void close() {
+        synchronized (closeLock) {
+            while (state == CLOSING) {
+                try {
+                    closeLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (state == CLOSED) {
+                return;
+            }
+            closingThread = Thread.currentThread();
+            state = CLOSING;
+        }
+        try {
+            queue.close();
+            engine.cancelAll();
+            while (inFlight.get() > 0) {
+                if (pump) {
+                    queue.pumpForClose(CLOSE_SLICE_NANOS);
+                } else {
+                    LockSupport.parkNanos(this, CLOSE_SLICE_NANOS);
+                }
+            }
+        } finally {
+            try {
+                engine.close();
+            } finally {
+                synchronized (closeLock) {
+                    state = CLOSED;
+                    closingThread = null;
+                    closeLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (state != OPEN) {
+            throw closedException();
+        }
+    }
+
+    IllegalStateException closedException() {
+        return new IllegalStateException("completion context " + name + " is closed");
+    }
+
+    private static InvalidRequestException invalid(Op op, int index, Validator.Problem p) {
+        return new InvalidRequestException((Request) op.owner, index, p.errno(), p.reason());
+    }
+}

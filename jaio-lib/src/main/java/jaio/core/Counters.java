@@ -1,0 +1,29 @@
+package jaio.core;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A context's counters (SPEC J5). Updated once per batch on the hot paths; thread safe.
+ */
+public final class Counters {
+    /** Requests accepted. */
+    public final LongAdder submitted = new LongAdder();
+    /** Events posted (one per accepted request). */
+    public final LongAdder completed = new LongAdder();
+    /** Events taken by getEvents or await. */
+    public final LongAdder reaped = new LongAdder();
+    /** Iterations issued again after a short transfer (E4). */
+    public final LongAdder retries = new LongAdder();
+    /** Requests handed to a worker thread because the kernel would have blocked. */
+    public final LongAdder punted = new LongAdder();
+    /** Submissions refused for lack of room (EAGAIN). */
+    public final LongAdder eagain = new LongAdder();
+    /** Requests that ended with -ECANCELED. */
+    public final LongAdder canceled = new LongAdder();
+    /** Buffers copied through library memory because the engine could not use them directly. */
+    public final LongAdder bounced = new LongAdder();
+    /** Events that completed with an error. */
+    public final LongAdder errors = new LongAdder();
+    /** Times a waiting thread was woken (or the kernel wait returned) to take events. */
+    public final LongAdder wakeups = new LongAdder();
+}

@@ -1,0 +1,226 @@
+package jaio.core;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A descriptor jaio owns (a file, a pipe end, an eventfd), shared by every engine.
+ *
+ * <p>It is reference counted so that it cannot be closed under a request in flight: each
+ * accepted request {@link #acquire() acquires} it and releases it when its event is posted.
+ * {@link #close()} marks it closed at once (new requests are refused) and releases the native
+ * descriptor when the last request lets go. Without this a closed descriptor number could be
+ * reused by an unrelated open while the kernel still reads or writes through the old one.
+ *
+ * <p>Thread safe.
+ */
+public final class FileHandle {
+    /** What kind of object the descriptor refers to. */
+    public enum Kind { FILE, PIPE, EVENTFD, OTHER }
+
+    private static final long CLOSED = 1L << 62;
+
+    private final String name;
+    private final Kind kind;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean direct;
+    private final boolean dsync;
+    private final boolean sync;
+    private final int fd;
+    private final int memAlign;
+    private final int offsetAlign;
+    /** The path the channel is opened from (the file, or /proc/self/fd/N), or null. */
+    private final Path channelPath;
+    private volatile FileChannel channel;
+    private final Closer closer;
+    /** CLOSED bit plus the number of requests holding the handle. */
+    private final AtomicLong refs = new AtomicLong();
+
+    /** Releases the native side once nothing uses the handle. */
+    @FunctionalInterface
+    public interface Closer {
+        void close(int fd, FileChannel channel) throws IOException;
+    }
+
+    public FileHandle(String name, Kind kind, boolean readable, boolean writable, boolean direct,
+                      boolean dsync, boolean sync, int fd, int memAlign, int offsetAlign,
+                      Path channelPath, FileChannel channel, Closer closer) {
+        this.name = name;
+        this.kind = kind;
+        this.readable = readable;
+        this.writable = writable;
+        this.direct = direct;
+        this.dsync = dsync;
+        this.sync = sync;
+        this.fd = fd;
+        this.memAlign = Math.max(1, memAlign);
+        this.offsetAlign = Math.max(1, offsetAlign);
+        this.channelPath = channelPath;
+        this.channel = channel;
+        this.closer = closer;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean readable() {
+        return readable;
+    }
+
+    public boolean writable() {
+        return writable;
+    }
+
+    /** Opened with O_DIRECT: offsets, lengths and addresses must be aligned. */
+    public boolean direct() {
+        return direct;
+    }
+
+    /** The native descriptor, or -1 where there is none (portable mode). */
+    public int fd() {
+        return fd;
+    }
+
+    /** Buffer address alignment O_DIRECT needs (1 when not direct). */
+    public int memAlign() {
+        return direct ? memAlign : 1;
+    }
+
+    /** Offset and length alignment O_DIRECT needs (1 when not direct). */
+    public int offsetAlign() {
+        return direct ? offsetAlign : 1;
+    }
+
+    public boolean isOpen() {
+        return (refs.get() & CLOSED) == 0;
+    }
+
+    /**
+     * A FileChannel on this descriptor, opened on first use with the same access mode and
+     * flags. On Linux it is a second open of the same file through /proc/self/fd, so it
+     * follows the descriptor even when the path was renamed or removed.
+     */
+    public FileChannel channel() throws IOException {
+        FileChannel c = channel;
+        if (c == null) {
+            synchronized (this) {
+                c = channel;
+                if (c == null) {
+                    if (channelPath == null) {
+                        throw new IOException(name + ": no FileChannel for this kind of descriptor");
+                    }
+                    c = FileChannel.open(channelPath, channelOptions());
+                    channel = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private Set<java.nio.file.OpenOption> channelOptions() {
+        Set<java.nio.file.OpenOption> o = new java.util.HashSet<>();
+        if (readable) {
+            o.add(StandardOpenOption.READ);
+        }
+        if (writable) {
+            o.add(StandardOpenOption.WRITE);
+        }
+        if (dsync) {
+            o.add(StandardOpenOption.DSYNC);
+        }
+        if (sync) {
+            o.add(StandardOpenOption.SYNC);
+        }
+        if (direct) {
+            o.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        }
+        return o;
+    }
+
+    /** Options the channel is opened with, for reports. */
+    public Set<StandardOpenOption> modes() {
+        EnumSet<StandardOpenOption> s = EnumSet.noneOf(StandardOpenOption.class);
+        if (readable) {
+            s.add(StandardOpenOption.READ);
+        }
+        if (writable) {
+            s.add(StandardOpenOption.WRITE);
+        }
+        if (dsync) {
+            s.add(StandardOpenOption.DSYNC);
+        }
+        if (sync) {
+            s.add(StandardOpenOption.SYNC);
+        }
+        return s;
+    }
+
+    /** Takes a reference for a request; false when the handle is closed. */
+    public boolean acquire() {
+        while (true) {
+            long r = refs.get();
+            if ((r & CLOSED) != 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a request's reference; the last one out after close releases the descriptor. */
+    public void release() {
+        long r = refs.decrementAndGet();
+        if (r == CLOSED) {
+            closeNative();
+        }
+    }
+
+    /** Number of requests holding the handle. */
+    public long users() {
+        return refs.get() & ~CLOSED;
+    }
+
+    /**
+     * Marks the handle closed: new requests are refused now; the descriptor is released once
+     * the requests in flight are done. Idempotent.
+     */
+    public void close() {
+        while (true) {
+            long r = refs.get();
+            if ((r & CLOSED) != 0) {
+                return;
+            }
+            if (refs.compareAndSet(r, r | CLOSED)) {
+                if (r == 0) {
+                    closeNative();
+                }
+                return;
+            }
+        }
+    }
+
+    private void closeNative() {
+        try {
+            closer.close(fd, channel);
+        } catch (IOException e) {
+            // Nothing can be done with a close error of a descriptor nobody uses any more.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,35 @@
+package jaio.engine.threads;
+
+import jaio.Engine;
+import jaio.spi.Availability;
+import jaio.spi.Capabilities;
+import jaio.spi.EngineContext;
+import jaio.spi.EngineProvider;
+import jaio.spi.IoEngine;
+
+/** The portable engine: available everywhere the JDK runs. */
+public final class ThreadPoolProvider implements EngineProvider {
+    public static final ThreadPoolProvider INSTANCE = new ThreadPoolProvider();
+
+    private ThreadPoolProvider() {}
+
+    @Override
+    public Engine kind() {
+        return Engine.THREADS;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes("pure Java, runs everywhere");
+    }
+
+    @Override
+    public Capabilities describe() {
+        return ThreadPoolEngine.capabilities(64);
+    }
+
+    @Override
+    public IoEngine open(EngineContext context) {
+        return new ThreadPoolEngine(context);
+    }
+}

@@ -1,0 +1,39 @@
+package jaio.spi;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jaio.Opcode;
+import jaio.RequestFlag;
+
+/**
+ * What an engine can do: which opcodes and how it runs each, which request flags it honours,
+ * what memory it can use directly, and the kernel features it found when probing.
+ *
+ * @param engine      the engine's short name (uring, kaio, threads)
+ * @param opcodes     each supported opcode and how it runs
+ * @param flags       request flags honoured (others are refused at submission)
+ * @param buffers     the memory the engine uses without a copy
+ * @param kernelPriority whether request priority reaches the kernel (ioprio)
+ * @param features    what was found while probing, as short human-readable notes
+ */
+public record Capabilities(String engine, Map<Opcode, Execution> opcodes, Set<RequestFlag> flags,
+                           BufferAccess buffers, boolean kernelPriority, List<String> features) {
+
+    public Capabilities {
+        opcodes = Collections.unmodifiableMap(opcodes.isEmpty() ? new EnumMap<>(Opcode.class) : new EnumMap<>(opcodes));
+        flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(RequestFlag.class) : EnumSet.copyOf(flags));
+        features = List.copyOf(features);
+    }
+
+    public boolean supports(Opcode op) {
+        return opcodes.containsKey(op);
+    }
+
+    public boolean supports(RequestFlag f) {
+        return flags.contains(f);
+    }
+}

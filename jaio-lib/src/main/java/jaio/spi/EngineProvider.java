@@ -1,0 +1,25 @@
+package jaio.spi;
+
+import java.io.IOException;
+import jaio.Engine;
+
+/**
+ * One kind of engine: probes whether this machine allows it and opens instances of it.
+ * Implementations are stateless apart from the cached probe.
+ */
+public interface EngineProvider {
+    Engine kind();
+
+    /** Whether the engine can run here, probed once (a real round trip where it matters). */
+    Availability availability();
+
+    /** What the engine can do on this machine, without opening a context. Null when unavailable. */
+    Capabilities describe();
+
+    /**
+     * Opens an engine instance for one context.
+     *
+     * @throws IOException naming the failing call and errno when the kernel refuses
+     */
+    IoEngine open(EngineContext context) throws IOException;
+}
