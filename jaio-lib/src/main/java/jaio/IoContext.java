@@ -46,8 +46,12 @@ public final class IoContext implements AutoCloseable {
     private final ContextCore core;
     private final Engine engine;
     private final EngineInfo info;
+    /** The eventfd signalled per completion, held open while the context is; or null. */
+    private final jaio.core.FileHandle notify;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private IoContext(Engines.Opened opened) {
+    private IoContext(Engines.Opened opened, jaio.core.FileHandle notify) {
+        this.notify = notify;
         this.core = opened.core();
         this.engine = opened.provider().kind();
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
@@ -88,6 +92,7 @@ public final class IoContext implements AutoCloseable {
         private boolean registerFiles;
         private boolean registerBuffers;
         private boolean sqPoll;
+        private IoFile notify;
 
         private Builder() {}
 
@@ -139,6 +144,21 @@ public final class IoContext implements AutoCloseable {
         }
 
         /**
+         * Signals an {@link IoFile#eventFd() eventfd} once per completed request (C10), so
+         * the context can join an event loop that watches the descriptor. The eventfd stays
+         * the caller's; keep it open while the context is.
+         *
+         * @throws IllegalArgumentException when it is not an eventfd
+         */
+        public Builder notifyEventFd(IoFile eventFd) {
+            if (eventFd != null && eventFd.handle.kind() != jaio.core.FileHandle.Kind.EVENTFD) {
+                throw new IllegalArgumentException(eventFd + " is not an eventfd (use IoFile.eventFd())");
+            }
+            this.notify = eventFd;
+            return this;
+        }
+
+        /**
          * Opens the context.
          *
          * @throws UnsupportedOperationException when a named engine is not available here
@@ -147,8 +167,19 @@ public final class IoContext implements AutoCloseable {
         public IoContext open() throws IOException {
             String n = name != null ? name : "ctx-" + IDS.incrementAndGet();
             int w = workers > 0 ? workers : Math.min(capacity, 64);
-            return new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
-                    new EngineOptions(registerFiles, registerBuffers, sqPoll)));
+            jaio.core.FileHandle nh = notify == null ? null : notify.handle;
+            if (nh != null && !nh.acquire()) {
+                throw new IllegalArgumentException(notify + " is closed");
+            }
+            try {
+                return new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
+                        new EngineOptions(registerFiles, registerBuffers, sqPoll, nh == null ? -1 : nh.fd())), nh);
+            } catch (IOException | RuntimeException e) {
+                if (nh != null) {
+                    nh.release();
+                }
+                throw e;
+            }
         }
     }
 
@@ -390,11 +421,15 @@ public final class IoContext implements AutoCloseable {
      *   <li>release the engine: rings unmapped, descriptors closed, worker threads stopped.</li>
      * </ol>
      * Idempotent; a concurrent second call returns when the first has finished. Files opened
-     * with {@link IoFile} are the caller's and stay open.
+     * with {@link IoFile} are the caller's and stay open (a notification eventfd is let go by
+     * the context, and really closed once its owner closed it too).
      */
     @Override
     public void close() {
         core.close();
+        if (notify != null && released.compareAndSet(false, true)) {
+            notify.release();
+        }
     }
 
     // ------------------------------------------------------------------ information

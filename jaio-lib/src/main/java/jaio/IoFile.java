@@ -213,7 +213,52 @@ public final class IoFile implements Closeable {
         return new IoFile[] {new IoFile(rd, null), new IoFile(wr, null)};
     }
 
-    /** The path it was opened with, or null for a pipe. */
+    /**
+     * An eventfd (Linux): a counter the kernel or jaio adds to and a reader takes. Give it to
+     * {@link IoContext.Builder#notifyEventFd} to be signalled once per completion and watch it
+     * from another event loop; {@link #readCounter()} takes the count. Non-blocking.
+     *
+     * @throws UnsupportedOperationException off Linux
+     */
+    public static IoFile eventFd() throws IOException {
+        Native.requireLinux();
+        int fd = LibC.eventfd(0, LibC.EFD_NONBLOCK);
+        if (fd < 0) {
+            throw new IOException("eventfd: " + Errno.describe(fd));
+        }
+        FileHandle h = new FileHandle("eventfd[" + fd + "]", FileHandle.Kind.EVENTFD, true, true, false, false, false,
+                fd, 1, 1, null, null, IoFile::closeNative);
+        return new IoFile(h, null);
+    }
+
+    /**
+     * For an {@link #eventFd()}: takes its counter (the completions signalled since the last
+     * read) and resets it; 0 when nothing was signalled.
+     *
+     * @throws IOException when this is not an eventfd, or it is closed
+     */
+    public long readCounter() throws IOException {
+        if (handle.kind() != FileHandle.Kind.EVENTFD) {
+            throw new IOException(handle.name() + " is not an eventfd");
+        }
+        if (!handle.acquire()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        try {
+            long r = LibC.eventfdRead(handle.fd());
+            if (r == -Errno.EAGAIN) {
+                return 0;
+            }
+            if (r < 0) {
+                throw new IOException(handle.name() + ": read: " + Errno.describe(r));
+            }
+            return r;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** The path it was opened with, or null for a pipe or eventfd. */
     public Path path() {
         return path;
     }

@@ -40,6 +40,8 @@ public final class ContextCore implements CompletionSink {
     private final IoEngine engine;
     private final Capabilities caps;
     private final boolean pump;
+    /** The eventfd this context signals per posted event, or -1 (also -1 when the engine does it). */
+    private final int notifyFd;
 
     /** Events this context is answerable for: in flight plus unreaped (C3). */
     private final AtomicInteger used = new AtomicInteger();
@@ -63,6 +65,7 @@ public final class ContextCore implements CompletionSink {
         this.engine = provider.open(new EngineContext(name, capacity, workers, this, counters, options));
         this.caps = engine.capabilities();
         this.pump = engine.needsPumping();
+        this.notifyFd = caps.signalsNotifyFd() ? -1 : options.notifyFd();
         queue.attach(engine);
     }
 
@@ -371,6 +374,7 @@ public final class ContextCore implements CompletionSink {
         GlobalLimit.release(1);
         counters.completed.increment();
         queue.post(op);
+        signal(1);
         inFlightDone(1);
     }
 
@@ -385,7 +389,14 @@ public final class ContextCore implements CompletionSink {
         GlobalLimit.release(count);
         counters.completed.add(count);
         queue.post(ops, count);
+        signal(count);
         inFlightDone(count);
+    }
+
+    private void signal(int n) {
+        if (notifyFd >= 0) {
+            jaio.linux.LibC.eventfdWrite(notifyFd, n);
+        }
     }
 
     private void finish(Op op) {

@@ -255,6 +255,22 @@ public final class LibC {
         }
     }
 
+    private static final ThreadLocal<MemorySegment> COUNTER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 8));
+
+    /** Adds {@code n} to an eventfd's counter; returns 8 or -errno. */
+    public static long eventfdWrite(int fd, long n) {
+        MemorySegment c = COUNTER.get();
+        c.set(JAVA_LONG, 0, n);
+        return write(fd, c, 8);
+    }
+
+    /** Reads (and resets) an eventfd's counter; returns the value, or -errno (-EAGAIN when zero and non-blocking). */
+    public static long eventfdRead(int fd) {
+        MemorySegment c = COUNTER.get();
+        long r = read(fd, c, 8);
+        return r < 0 ? r : c.get(JAVA_LONG, 0);
+    }
+
     /**
      * mmap(2). Returns the mapping's address, or a negative errno (addresses from mmap are
      * never in the top page, so the two cannot be confused).

@@ -18,10 +18,13 @@ import jaio.RequestFlag;
  * @param flags       request flags honoured (others are refused at submission)
  * @param buffers     the memory the engine uses without a copy
  * @param kernelPriority whether request priority reaches the kernel (ioprio)
+ * @param signalsNotifyFd whether the engine itself signals {@link EngineOptions#notifyFd()}
+ *                    once for every op it completes (else the context does)
  * @param features    what was found while probing, as short human-readable notes
  */
 public record Capabilities(String engine, Map<Opcode, Execution> opcodes, Set<RequestFlag> flags,
-                           BufferAccess buffers, boolean kernelPriority, List<String> features) {
+                           BufferAccess buffers, boolean kernelPriority, boolean signalsNotifyFd,
+                           List<String> features) {
 
     public Capabilities {
         opcodes = Collections.unmodifiableMap(opcodes.isEmpty() ? new EnumMap<>(Opcode.class) : new EnumMap<>(opcodes));

@@ -64,7 +64,7 @@ public final class ThreadPoolEngine implements IoEngine {
         }
         ops.put(Opcode.NOOP, Execution.INLINE);
         return new Capabilities("threads", ops, EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC),
-                BufferAccess.THREAD_ACCESSIBLE, false,
+                BufferAccess.THREAD_ACCESSIBLE, false, false,
                 List.of("FileChannel positional I/O", "up to " + workers + " worker threads, started on demand",
                         "DSYNC/SYNC writes are followed by force()"));
     }
