@@ -1,0 +1,397 @@
+package jaio.engine.kaio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.Opcode;
+import jaio.RequestFlag;
+import jaio.core.Counters;
+import jaio.core.FileHandle;
+import jaio.core.Op;
+import jaio.core.Retry;
+import jaio.linux.Aio;
+import jaio.linux.IoEvent;
+import jaio.linux.Iocb;
+import jaio.linux.Iovec;
+import jaio.linux.LibC;
+import jaio.linux.Statx;
+
+/**
+ * The submission side of the native AIO engine: where each op goes (kernel, workers or done
+ * at once), its iocb, io_submit with partial acceptance and EAGAIN, the backlog, and what an
+ * event means for the op's next iteration.
+ *
+ * <p>Not thread safe: every method runs under the engine's submit lock. Finished ops are
+ * collected in a {@link Completions} for the engine to post once the lock is released.
+ */
+final class KaioSubmitter {
+    /** {@link Op#engineState}: an iocb of the op is in the kernel. */
+    static final int IN_KERNEL = 1;
+    /** {@link Op#engineState}: prepared, waiting for room in the kernel (io_submit said EAGAIN). */
+    static final int BACKLOG = 2;
+    /** {@link Op#engineWord} bit: io_cancel accepted this POLL. */
+    private static final long CANCEL_ACCEPTED = 1;
+
+    private final long ctxId;
+    private final boolean nowait;
+    private final int notifyFd;
+    private final Counters counters;
+    private final PuntPool punt;
+    private final SlotTable slots;
+    private final MemorySegment cancelResult;
+    private final MemorySegment statx;
+    private Op backlogHead;
+    private Op backlogTail;
+    /** User iocbs the kernel accepted whose events were not reaped yet; read without the lock. */
+    private volatile int inKernel;
+    /** Buffered files on which the kernel refused a RWF_NOWAIT write: their writes go to workers. */
+    private final Set<FileHandle> noNowaitWrites = Collections.newSetFromMap(new WeakHashMap<>());
+
+    KaioSubmitter(long ctxId, int capacity, boolean nowait, int notifyFd, Counters counters, PuntPool punt,
+                  Arena arena) {
+        this.ctxId = ctxId;
+        this.nowait = nowait;
+        this.notifyFd = notifyFd;
+        this.counters = counters;
+        this.punt = punt;
+        this.slots = new SlotTable(capacity, arena);
+        this.cancelResult = arena.allocate(IoEvent.LAYOUT);
+        this.statx = arena.allocate(Statx.LAYOUT);
+    }
+
+    /** jaio's request flags as RWF_* bits. */
+    static int rwFlags(int flags) {
+        int rw = 0;
+        if ((flags & RequestFlag.NOWAIT.bit()) != 0) {
+            rw |= Aio.RWF_NOWAIT;
+        }
+        if ((flags & RequestFlag.DSYNC.bit()) != 0) {
+            rw |= Aio.RWF_DSYNC;
+        }
+        if ((flags & RequestFlag.SYNC.bit()) != 0) {
+            rw |= Aio.RWF_SYNC;
+        }
+        return rw;
+    }
+
+    /** A buffered transfer jaio itself tries with RWF_NOWAIT (and punts when it would block). */
+    static boolean engineNowait(Op op) {
+        return op.isTransfer() && !op.file.direct() && (op.flags & RequestFlag.NOWAIT.bit()) == 0;
+    }
+
+    /**
+     * Whether the op's kernel event is its completion, delivered asynchronously, so that
+     * IOCB_FLAG_RESFD signals the notify eventfd exactly when it should. Buffered transfers
+     * complete inside io_submit and may need another iteration or a worker: jaio signals
+     * for them itself.
+     */
+    static boolean kernelSignals(Op op) {
+        return !op.isTransfer() || op.file.direct();
+    }
+
+    /** User iocbs in the kernel (a hint for how much a waiter may ask io_getevents for). */
+    int inKernel() {
+        return inKernel;
+    }
+
+    /**
+     * Starts {@code ops[from, from + count)}: NOOP is done at once, buffered transfers that
+     * cannot try RWF_NOWAIT go to the workers, the rest go to the kernel in one io_submit.
+     *
+     * @return whether some iocbs were buffered transfers, whose events are in the ring already
+     */
+    boolean submit(Op[] ops, int from, int count, Completions out) {
+        boolean buffered = false;
+        int k = 0;
+        for (int i = from; i < from + count; i++) {
+            Op op = ops[i];
+            if (op.opcode == Opcode.NOOP) {
+                Retry.afterIteration(op, 0);
+                out.add(op, true);
+                continue;
+            }
+            if (engineNowait(op) && (!nowait || (op.isWrite() && noNowaitWrites.contains(op.file)))) {
+                toWorker(op);
+                continue;
+            }
+            if (slots.take(op) < 0) {
+                // Cannot happen while the context keeps in flight <= capacity.
+                Retry.finish(op, -Errno.EAGAIN);
+                out.add(op, true);
+                continue;
+            }
+            prepare(op);
+            slots.setPointer(k++, op.slot);
+            buffered |= !kernelSignals(op);
+        }
+        if (k > 0) {
+            submitPrepared(k, out);
+        }
+        return buffered;
+    }
+
+    /** Writes the op's next iteration into its slot's iocb. */
+    private void prepare(Op op) {
+        op.engineState = IN_KERNEL;
+        int s = op.slot;
+        MemorySegment t = slots.iocbs();
+        long base = SlotTable.iocbOffset(s);
+        int fd = op.file.fd();
+        int flags = 0;
+        int resfd = 0;
+        if (notifyFd >= 0 && kernelSignals(op)) {
+            flags |= Aio.IOCB_FLAG_RESFD;
+            resfd = notifyFd;
+        }
+        switch (op.opcode) {
+            case FSYNC -> Iocb.set(t, base, s, Aio.IOCB_CMD_FSYNC, fd, 0, 0, 0, 0, flags, 0, resfd);
+            case FDSYNC -> Iocb.set(t, base, s, Aio.IOCB_CMD_FDSYNC, fd, 0, 0, 0, 0, flags, 0, resfd);
+            case POLL -> Iocb.set(t, base, s, Aio.IOCB_CMD_POLL, fd, op.pollEvents & 0xFFFF, 0, 0, 0, flags, 0, resfd);
+            default -> {
+                int rw = rwFlags(op.flags) | (engineNowait(op) ? Aio.RWF_NOWAIT : 0);
+                int prio = 0;
+                if (op.priority != 0) {
+                    flags |= Aio.IOCB_FLAG_IOPRIO;
+                    prio = Aio.ioprioBestEffort(Op.MAX_PRIORITY - op.priority);
+                }
+                boolean read = op.isRead();
+                int cmd;
+                long buf;
+                long nbytes;
+                if (op.segCount == 1) {
+                    cmd = read ? Aio.IOCB_CMD_PREAD : Aio.IOCB_CMD_PWRITE;
+                    buf = op.ioSegs[0].address() + op.done;
+                    nbytes = op.remaining();
+                } else {
+                    MemorySegment iov = slots.iovecs(s, op.segCount);
+                    cmd = read ? Aio.IOCB_CMD_PREADV : Aio.IOCB_CMD_PWRITEV;
+                    buf = iov.address();
+                    nbytes = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
+                }
+                Iocb.set(t, base, s, cmd, fd, buf, nbytes, op.nextOffset(), rw, flags, prio, resfd);
+            }
+        }
+    }
+
+    /**
+     * io_submit of pointer-array entries [0, k), never losing or duplicating one: a partial
+     * acceptance is continued from the first refused iocb, whose error (from the next call)
+     * becomes its event; EAGAIN while events are pending parks the rest in the backlog until
+     * reaping frees room (C3 keeps that rare: the ring holds the context's capacity).
+     */
+    private void submitPrepared(int k, Completions out) {
+        int i = 0;
+        int interrupted = 0;
+        while (i < k) {
+            long r = Aio.ioSubmit(ctxId, k - i, slots.pointers(), i * (long) Long.BYTES);
+            if (r > 0) {
+                inKernel += (int) r;
+                i += (int) r;
+                continue;
+            }
+            if (r == -Errno.EINTR && ++interrupted < Retry.MAX_STALLS) {
+                continue;
+            }
+            if (r == -Errno.EAGAIN && inKernel > 0) {
+                for (int j = i; j < k; j++) {
+                    toBacklog(slots.op(slots.pointerSlot(j)));
+                }
+                return;
+            }
+            Op op = slots.op(slots.pointerSlot(i));
+            slots.release(op);
+            if (r == -Errno.EOPNOTSUPP && engineNowait(op)) {
+                // This file does not take RWF_NOWAIT at all (no FMODE_NOWAIT).
+                toWorker(op);
+            } else {
+                op.engineState = 0;
+                Retry.finish(op, r == 0 ? -Errno.EAGAIN : r);
+                out.add(op, true);
+            }
+            i++;
+        }
+    }
+
+    /**
+     * Handles the events of {@code n} user iocbs: each op is finished (into {@code out}),
+     * punted, or continued; continuations and the backlog are submitted again.
+     */
+    void onEvents(long[] data, long[] res, int n, Completions out) {
+        int k = 0;
+        int user = 0;
+        for (int i = 0; i < n; i++) {
+            if (data[i] == KaioEngine.WAKE_DATA) {
+                continue;
+            }
+            user++;
+            Op op = slots.op((int) data[i]);
+            if (onEvent(op, res[i], out)) {
+                slots.setPointer(k++, op.slot);
+            }
+        }
+        inKernel -= user;
+        if (k > 0) {
+            submitPrepared(k, out);
+        }
+        drainBacklog(out);
+    }
+
+    /** One event of {@code op}: true when its next iteration was prepared for resubmission. */
+    private boolean onEvent(Op op, long res, Completions out) {
+        if (op.opcode == Opcode.POLL && op.cancelRequested && (res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0)) {
+            // A cancelled poll completes with an empty mask.
+            res = -Errno.ECANCELED;
+        }
+        if (op.isTransfer()) {
+            if ((res == -Errno.EAGAIN || res == -Errno.EOPNOTSUPP) && engineNowait(op)) {
+                if (res == -Errno.EOPNOTSUPP && op.isWrite()) {
+                    noNowaitWrites.add(op.file);
+                }
+                slots.release(op);
+                toWorker(op);
+                return false;
+            }
+            int step = Retry.afterIteration(op, res);
+            if (step == Retry.AGAIN && res > 0 && op.file.direct() && op.isRead() && atEndOfFile(op)) {
+                // A short O_DIRECT read that stopped at end of file: the next iteration would
+                // read 0 bytes. Ending it here saves a round trip and keeps the kernel's RESFD
+                // signal the only one for this request.
+                step = Retry.afterIteration(op, 0);
+            }
+            if (step == Retry.AGAIN) {
+                counters.retries.increment();
+                prepare(op);
+                return true;
+            }
+        } else {
+            Retry.afterIteration(op, res);
+        }
+        slots.release(op);
+        op.engineState = 0;
+        out.add(op, !kernelSignals(op));
+        return false;
+    }
+
+    /** Whether the op's next offset is at or past the file's end. */
+    private boolean atEndOfFile(Op op) {
+        int r = LibC.fstatx(op.file.fd(), Statx.STATX_SIZE, statx);
+        return r >= 0 && op.nextOffset() >= statx.get(ValueLayout.JAVA_LONG, Statx.SIZE);
+    }
+
+    /** Hands an op to the workers. */
+    private void toWorker(Op op) {
+        counters.punted.increment();
+        punt.enqueue(op);
+    }
+
+    // ------------------------------------------------------------------ backlog
+
+    private void toBacklog(Op op) {
+        op.engineState = BACKLOG;
+        op.enext = null;
+        op.eprev = backlogTail;
+        if (backlogTail != null) {
+            backlogTail.enext = op;
+        } else {
+            backlogHead = op;
+        }
+        backlogTail = op;
+    }
+
+    private void unlinkBacklog(Op op) {
+        if (op.eprev != null) {
+            op.eprev.enext = op.enext;
+        } else {
+            backlogHead = op.enext;
+        }
+        if (op.enext != null) {
+            op.enext.eprev = op.eprev;
+        } else {
+            backlogTail = op.eprev;
+        }
+        op.enext = null;
+        op.eprev = null;
+        op.engineState = 0;
+    }
+
+    /** Submits the backlog again once reaping made room. */
+    private void drainBacklog(Completions out) {
+        if (backlogHead == null) {
+            return;
+        }
+        int k = 0;
+        while (backlogHead != null && k < slots.size()) {
+            Op op = backlogHead;
+            unlinkBacklog(op);
+            op.engineState = IN_KERNEL;
+            slots.setPointer(k++, op.slot);
+        }
+        submitPrepared(k, out);
+    }
+
+    // ------------------------------------------------------------------ cancel
+
+    /**
+     * Cancels where the op is: io_cancel for a POLL in the kernel (the only kind it cancels;
+     * its event still comes through the ring), removal from the backlog or the workers' queue
+     * (the op ends with -ECANCELED and goes to {@code out}).
+     */
+    CancelResult cancel(Op op, Completions out) {
+        switch (op.engineState) {
+            case IN_KERNEL -> {
+                return cancelInKernel(op) ? CancelResult.CANCELED : CancelResult.NOT_CANCELED;
+            }
+            case BACKLOG -> {
+                unlinkBacklog(op);
+                slots.release(op);
+                Retry.finish(op, -Errno.ECANCELED);
+                out.add(op, true);
+                return CancelResult.CANCELED;
+            }
+            case PuntPool.QUEUED, PuntPool.RUNNING -> {
+                CancelResult r = punt.cancel(op);
+                if (r == CancelResult.CANCELED) {
+                    out.add(op, true);
+                }
+                return r;
+            }
+            default -> {
+                return CancelResult.ALREADY_DONE;
+            }
+        }
+    }
+
+    private boolean cancelInKernel(Op op) {
+        if (op.opcode != Opcode.POLL) {
+            return false;
+        }
+        int r = Aio.ioCancel(ctxId, slots.iocbAddress(op.slot), cancelResult);
+        if (r == 0 || r == -Errno.EINPROGRESS) {
+            op.engineWord |= CANCEL_ACCEPTED;
+            return true;
+        }
+        return false;
+    }
+
+    /** Cancels every POLL in the kernel and everything queued (for close). */
+    void cancelAll(Completions out) {
+        for (int s = 0; s < slots.size(); s++) {
+            Op op = slots.op(s);
+            if (op != null && op.engineState == IN_KERNEL) {
+                op.cancelRequested = true;
+                cancelInKernel(op);
+            }
+        }
+        while (backlogHead != null) {
+            Op op = backlogHead;
+            op.cancelRequested = true;
+            cancel(op, out);
+        }
+        punt.cancelQueued(out);
+    }
+}
