@@ -78,6 +78,13 @@ public final class IoContext implements AutoCloseable {
         return builder().capacity(capacity).engine(engine).open();
     }
 
+    /** For tests: a context on a given engine provider (a scripted engine, say). */
+    static IoContext open(int capacity, jaio.spi.EngineProvider provider, int workers) throws IOException {
+        String n = "ctx-" + IDS.incrementAndGet();
+        return new IoContext(new Engines.Opened(ContextCore.open(n, capacity, ACCESS, provider, workers, EngineOptions.DEFAULT),
+                provider, java.util.List.of()), null);
+    }
+
     /** Options for opening a context. */
     public static Builder builder() {
         return new Builder();
