@@ -274,6 +274,8 @@ final class CompletionQueue {
             if (op.state() == Op.COMPLETED) {
                 remove(op);
                 ctx.fill(out[off], op);
+                counters.reaped.increment();
+                ctx.eventsGone(1);
                 return true;
             }
             if (op.awaiter != null) {
