@@ -18,7 +18,7 @@ import jaio.spi.IoEngine;
  *       satisfiable waiter has its N are dealt one at a time to the waiters woken by that
  *       batch, in turn, up to each one's maximum.</li>
  *   <li><b>Priority.</b> Ready events are kept per priority level and taken highest first;
- *       an event passed over {@link #STARVATION_BOUND} times is taken next whatever its
+ *       an event passed over {@link ReadyList#STARVATION_BOUND} times is taken next whatever its
  *       level, so a low priority waits at most that many takes once it heads its level.</li>
  *   <li><b>One request.</b> A thread awaiting a particular request is handed that request's
  *       event and nothing else; no other waiter can take it.</li>
@@ -29,10 +29,6 @@ import jaio.spi.IoEngine;
  * </ul>
  */
 final class CompletionQueue {
-    /** Takes after which a passed-over event is served before higher priorities. */
-    static final int STARVATION_BOUND = 64;
-
-    private static final int LEVELS = Op.MAX_PRIORITY + 1;
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
 
     final ReentrantLock lock = new ReentrantLock();
@@ -41,12 +37,7 @@ final class CompletionQueue {
     private IoEngine engine;
     private boolean pump;
 
-    private final Op[] head = new Op[LEVELS];
-    private final Op[] tail = new Op[LEVELS];
-    /** Events ready to be taken. */
-    private int ready;
-    /** Events taken so far; an event records the count when posted, for the starvation bound. */
-    private long takeSeq;
+    private final ReadyList ready = new ReadyList();
 
     /** Newest linked waiter; the list runs from newest to oldest. */
     private Waiter newest;
@@ -119,24 +110,24 @@ final class CompletionQueue {
             return;
         }
         op.setState(Op.COMPLETED);
-        append(op);
-        if (ready >= minNeed) {
+        ready.add(op);
+        if (ready.size() >= minNeed) {
             dispatch();
         }
     }
 
     /** Hands N events to each waiter whose N is met, newest waiter first. */
     private void dispatch() {
-        while (ready >= minNeed) {
+        while (ready.size() >= minNeed) {
             Waiter w = newest;
-            while (w != null && (w.target != null || w.min > ready)) {
+            while (w != null && (w.target != null || w.min > ready.size())) {
                 w = w.older;
             }
             if (w == null) {
                 return;
             }
             for (int i = 0; i < w.min; i++) {
-                give(w, takeOne());
+                give(w, ready.take());
             }
             w.satisfied = true;
             unlink(w);
@@ -155,12 +146,12 @@ final class CompletionQueue {
             return;
         }
         boolean dealt = true;
-        while (ready > 0 && dealt) {
+        while (ready.size() > 0 && dealt) {
             dealt = false;
-            for (int i = 0; i < n && ready > 0; i++) {
+            for (int i = 0; i < n && ready.size() > 0; i++) {
                 Waiter w = woken[i];
                 if (w.got < w.max) {
-                    give(w, takeOne());
+                    give(w, ready.take());
                     dealt = true;
                 }
             }
@@ -200,7 +191,7 @@ final class CompletionQueue {
         lock.lock();
         Waiter w = null;
         try {
-            if (closed || ready >= min || timeoutNanos == 0) {
+            if (closed || ready.size() >= min || timeoutNanos == 0) {
                 if (subCount > 0) {
                     submitUnlocked(sub, subCount);
                     engine.harvest();
@@ -272,7 +263,7 @@ final class CompletionQueue {
                         + " (never submitted here, or its event was already reaped)");
             }
             if (op.state() == Op.COMPLETED) {
-                remove(op);
+                ready.remove(op);
                 ctx.fill(out[off], op);
                 counters.reaped.increment();
                 ctx.eventsGone(1);
@@ -365,7 +356,7 @@ final class CompletionQueue {
         if (awaiting > 0) {
             return 1;
         }
-        return Math.max(1, minNeed - ready);
+        return Math.max(1, minNeed - ready.size());
     }
 
     /** After a waiter leaves: make sure somebody pumps for those still waiting. Lock held. */
@@ -378,8 +369,8 @@ final class CompletionQueue {
     /** Takes up to max ready events into out[off..]; returns how many. Lock held. */
     private int takeInto(Object[] out, int off, int max) {
         int n = 0;
-        while (n < max && ready > 0) {
-            Op op = takeOne();
+        while (n < max && ready.size() > 0) {
+            Op op = ready.take();
             ctx.fill(out[off + n], op);
             n++;
         }
@@ -452,64 +443,6 @@ final class CompletionQueue {
         }
     }
 
-    // ------------------------------------------------------------------ ready lists
-
-    private void append(Op op) {
-        int p = op.priority;
-        op.postSeq = takeSeq;
-        op.qnext = null;
-        op.qprev = tail[p];
-        if (tail[p] != null) {
-            tail[p].qnext = op;
-        } else {
-            head[p] = op;
-        }
-        tail[p] = op;
-        ready++;
-    }
-
-    /** Removes and returns the next event by priority, honouring the starvation bound. */
-    private Op takeOne() {
-        Op pick = null;
-        Op oldest = null;
-        for (int p = LEVELS - 1; p >= 0; p--) {
-            Op h = head[p];
-            if (h == null) {
-                continue;
-            }
-            if (pick == null) {
-                pick = h;
-            }
-            if (oldest == null || h.postSeq < oldest.postSeq) {
-                oldest = h;
-            }
-        }
-        // An event passed over by more than STARVATION_BOUND takes goes first.
-        if (oldest != pick && takeSeq - oldest.postSeq > STARVATION_BOUND) {
-            pick = oldest;
-        }
-        remove(pick);
-        takeSeq++;
-        return pick;
-    }
-
-    private void remove(Op op) {
-        int p = op.priority;
-        if (op.qprev != null) {
-            op.qprev.qnext = op.qnext;
-        } else {
-            head[p] = op.qnext;
-        }
-        if (op.qnext != null) {
-            op.qnext.qprev = op.qprev;
-        } else {
-            tail[p] = op.qprev;
-        }
-        op.qnext = null;
-        op.qprev = null;
-        ready--;
-    }
-
     // ------------------------------------------------------------------ closing
 
     /**
@@ -525,8 +458,8 @@ final class CompletionQueue {
             }
             closed = true;
             int dropped = 0;
-            while (ready > 0) {
-                Op op = takeOne();
+            while (ready.size() > 0) {
+                Op op = ready.take();
                 op.setState(Op.IDLE);
                 dropped++;
             }
@@ -579,7 +512,7 @@ final class CompletionQueue {
     int readyCount() {
         lock.lock();
         try {
-            return ready;
+            return ready.size();
         } finally {
             lock.unlock();
         }

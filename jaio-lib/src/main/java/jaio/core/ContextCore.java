@@ -1,14 +1,12 @@
 package jaio.core;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.InvalidRequestException;
 import jaio.Request;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
@@ -36,7 +34,7 @@ public final class ContextCore implements CompletionSink {
     private final ApiAccess access;
     private final Counters counters = new Counters();
     private final CompletionQueue queue;
-    private final BouncePool bounce = new BouncePool();
+    private final Bounce bounce = new Bounce();
     private final IoEngine engine;
     private final Capabilities caps;
     private final boolean pump;
@@ -228,10 +226,7 @@ public final class ContextCore implements CompletionSink {
 
     /** Reverses a successful {@link #claim} of an op that will not be submitted. */
     private void unclaim(Op op) {
-        if (op.ioSegs != op.segs && op.ioSegs != null) {
-            releaseBounce(op);
-            op.ioSegs = op.segs;
-        }
+        bounce.abandon(op);
         if (op.file != null) {
             op.file.release();
         }
@@ -271,7 +266,7 @@ public final class ContextCore implements CompletionSink {
         }
         op.resetProgress();
         op.ctx = this;
-        Validator.Problem p = prepareBuffers(op);
+        Validator.Problem p = bounce.prepare(op, caps.buffers(), counters);
         if (p != null) {
             if (f != null) {
                 f.release();
@@ -279,91 +274,6 @@ public final class ContextCore implements CompletionSink {
             op.setState(Op.IDLE);
         }
         return p;
-    }
-
-    // ------------------------------------------------------------------ buffers
-
-    private Validator.Problem prepareBuffers(Op op) {
-        op.ioSegs = op.segs;
-        if (op.segCount == 0) {
-            return null;
-        }
-        BufferAccess ba = caps.buffers();
-        boolean any = false;
-        for (int i = 0; i < op.segCount; i++) {
-            if (Validator.bounced(op.kinds[i], ba)) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
-            return null;
-        }
-        if (op.bounce == null || op.bounce.length < op.segs.length) {
-            op.bounce = new MemorySegment[op.segs.length];
-            op.bounceIo = new MemorySegment[op.segs.length];
-        }
-        boolean write = op.isWrite();
-        for (int i = 0; i < op.segCount; i++) {
-            MemorySegment user = op.segs[i];
-            if (!Validator.bounced(op.kinds[i], ba)) {
-                op.bounceIo[i] = user;
-                continue;
-            }
-            MemorySegment b = bounce.take(user.byteSize());
-            op.bounce[i] = b;
-            MemorySegment io = b.byteSize() == user.byteSize() ? b : b.asSlice(0, user.byteSize());
-            op.bounceIo[i] = io;
-            if (write) {
-                try {
-                    MemorySegment.copy(user, 0, io, 0, user.byteSize());
-                } catch (IllegalStateException | WrongThreadException e) {
-                    releaseBounce(op);
-                    return new Validator.Problem(Errno.EFAULT, "buffer " + i + " cannot be read: " + e.getMessage());
-                }
-            }
-        }
-        op.ioSegs = op.bounceIo;
-        op.invalidateViews();
-        counters.bounced.increment();
-        return null;
-    }
-
-    /** Copies what a bounced read brought back into the user's memory, and frees the bounce. */
-    private void finishBuffers(Op op) {
-        if (op.ioSegs == op.segs || op.ioSegs == null) {
-            return;
-        }
-        if (op.isRead() && op.done > 0) {
-            long left = op.done;
-            try {
-                for (int i = 0; i < op.segCount && left > 0; i++) {
-                    MemorySegment user = op.segs[i];
-                    long n = Math.min(left, user.byteSize());
-                    if (op.bounce[i] != null) {
-                        MemorySegment.copy(op.ioSegs[i], 0, user, 0, n);
-                    }
-                    left -= n;
-                }
-            } catch (IllegalStateException | WrongThreadException e) {
-                // The user's arena was closed under the request: nowhere to put the data.
-                Retry.finish(op, -Errno.EFAULT);
-            }
-        }
-        releaseBounce(op);
-        op.ioSegs = op.segs;
-        op.invalidateViews();
-    }
-
-    private void releaseBounce(Op op) {
-        for (int i = 0; i < op.segCount; i++) {
-            MemorySegment b = op.bounce[i];
-            if (b != null) {
-                bounce.give(b);
-                op.bounce[i] = null;
-            }
-            op.bounceIo[i] = null;
-        }
     }
 
     // ------------------------------------------------------------------ completion (sink)
@@ -400,7 +310,7 @@ public final class ContextCore implements CompletionSink {
     }
 
     private void finish(Op op) {
-        finishBuffers(op);
+        bounce.finish(op);
         FileHandle f = op.file;
         if (f != null) {
             f.release();
