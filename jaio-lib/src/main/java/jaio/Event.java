@@ -15,6 +15,7 @@ import jaio.core.Op;
  */
 public final class Event {
     private Request request;
+    private IoContext context;
     private long userData;
     private Object attachment;
     private Opcode opcode;
@@ -27,6 +28,7 @@ public final class Event {
 
     void set(Request r, Op op) {
         this.request = r;
+        this.context = (IoContext) op.ctx.owner();
         this.userData = op.userData;
         this.attachment = op.attachment;
         this.opcode = op.opcode;
@@ -42,6 +44,11 @@ public final class Event {
     /** The request that finished. It may be reused as soon as this event was reaped. */
     public Request request() {
         return request;
+    }
+
+    /** The context the request ran on (useful when reaping from a {@link IoContextGroup}). */
+    public IoContext context() {
+        return context;
     }
 
     /** The user data the request carried when it was submitted. */

@@ -38,9 +38,9 @@ public final class IoBuffers {
         return Arena.ofAuto().allocate(size, alignment);
     }
 
-    /** Memory aligned for direct I/O on {@code file} (and at least 4 KiB aligned). */
+    /** Memory aligned for direct I/O on {@code file} with any engine (and at least 4 KiB aligned). */
     public static MemorySegment forDirectIo(IoFile file, long size) {
-        return allocateAligned(size, Math.max(DEFAULT_ALIGNMENT, file.memoryAlignment()));
+        return allocateAligned(size, Math.max(DEFAULT_ALIGNMENT, file.storeBlockAlignment()));
     }
 
     /** A direct ByteBuffer of {@code capacity} bytes aligned to 4 KiB, used in place by every engine. */

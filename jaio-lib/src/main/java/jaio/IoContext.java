@@ -53,6 +53,7 @@ public final class IoContext implements AutoCloseable {
     private IoContext(Engines.Opened opened, jaio.core.FileHandle notify) {
         this.notify = notify;
         this.core = opened.core();
+        core.owner(this);
         this.engine = opened.provider().kind();
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
     }
@@ -78,6 +79,13 @@ public final class IoContext implements AutoCloseable {
         return builder().capacity(capacity).engine(engine).open();
     }
 
+    /** For tests: a context on a given engine provider (a scripted engine, say). */
+    static IoContext open(int capacity, jaio.spi.EngineProvider provider, int workers) throws IOException {
+        String n = "ctx-" + IDS.incrementAndGet();
+        return new IoContext(new Engines.Opened(ContextCore.open(n, capacity, ACCESS, provider, workers, EngineOptions.DEFAULT),
+                provider, java.util.List.of()), null);
+    }
+
     /** Options for opening a context. */
     public static Builder builder() {
         return new Builder();
@@ -93,6 +101,7 @@ public final class IoContext implements AutoCloseable {
         private boolean registerBuffers;
         private boolean sqPoll;
         private IoFile notify;
+        private int concurrency;
 
         private Builder() {}
 
@@ -116,6 +125,19 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException("workerThreads must be >= 1, was " + workers);
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Completion-port concurrency control (P3): at most {@code k} threads run completion
+         * work taken from the context at once; 0 (the default) means no limit. See
+         * {@link IoContext#setConcurrency(int)}.
+         */
+        public Builder concurrency(int k) {
+            if (k < 0) {
+                throw new IllegalArgumentException("concurrency must be >= 0, was " + k);
+            }
+            this.concurrency = k;
             return this;
         }
 
@@ -172,8 +194,12 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException(notify + " is closed");
             }
             try {
-                return new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
+                IoContext ctx = new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
                         new EngineOptions(registerFiles, registerBuffers, sqPoll, nh == null ? -1 : nh.fd())), nh);
+                if (concurrency > 0) {
+                    ctx.setConcurrency(concurrency);
+                }
+                return ctx;
             } catch (IOException | RuntimeException e) {
                 if (nh != null) {
                     nh.release();
@@ -378,7 +404,7 @@ public final class IoContext implements AutoCloseable {
         }
     }
 
-    private static void runCallbacks(Event[] events, int n) {
+    static void runCallbacks(Event[] events, int n) {
         for (int i = 0; i < n; i++) {
             CompletionCallback cb = events[i].callback();
             if (cb != null) {
@@ -430,6 +456,69 @@ public final class IoContext implements AutoCloseable {
         if (notify != null && released.compareAndSet(false, true)) {
             notify.release();
         }
+    }
+
+    // ------------------------------------------------------------------ delivery options
+
+    /**
+     * Grows the context's capacity while requests may be in flight (C9). The engine makes room
+     * first (a kernel ring may be enlarged), then submissions may use it.
+     *
+     * @throws IllegalArgumentException when {@code newCapacity} is smaller than the capacity
+     * @throws UnsupportedOperationException when the engine cannot grow (the message says why)
+     * @throws IllegalStateException when the context is closed
+     */
+    public void resize(int newCapacity) {
+        core.resize(newCapacity);
+    }
+
+    /**
+     * Completion-port concurrency control (P3): at most {@code k} threads run completion work
+     * taken from this context at once; 0 means no limit (the default). Events are handed out
+     * only while fewer than k threads run; when one stops, the newest waiter is served.
+     *
+     * <p>What counts as running, exactly: a thread runs on a context from the moment a
+     * getEvents on it (or a group wait taking from it) returns it at least one event, until the
+     * thread next calls getEvents, await or a group wait on any context. While inside such a
+     * call it counts nowhere. If that call returns events from context C, the thread now runs
+     * on C; if it returns none, the thread runs again on the context it ran on before, when
+     * that was another context (it was only blocked in jaio). Blocking outside jaio is not
+     * seen and still counts as running. await is not subject to the limit and does not make a
+     * thread run. A poll (minNr 0) finds nothing while k threads run.
+     *
+     * @throws IllegalArgumentException when k is negative
+     */
+    public void setConcurrency(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("concurrency must be >= 0, was " + k);
+        }
+        core.setConcurrency(k);
+    }
+
+    /**
+     * A channel for a {@link java.nio.channels.Selector} loop (C10): readable exactly while
+     * events are available to take from this context. Register it for
+     * {@link java.nio.channels.SelectionKey#OP_READ} and, when it is selected, call
+     * {@code getEvents(0, ...)} until it returns 0. Never read from the channel yourself: jaio
+     * drains it when the events are gone. For engines whose completions must be pumped from
+     * the kernel, this starts a background thread that does it.
+     *
+     * @throws IllegalStateException when the context is closed
+     */
+    public java.nio.channels.Pipe.SourceChannel readyChannel() {
+        return core.readyChannel();
+    }
+
+    ContextCore core() {
+        return core;
+    }
+
+    int runningThreads() {
+        return core.runningThreads();
+    }
+
+    int waitingThreads() {
+        return core.waitingThreads();
     }
 
     // ------------------------------------------------------------------ information

@@ -141,7 +141,15 @@ public final class IoFile implements Closeable {
             }
         }
         Path channelPath = kind != FileHandle.Kind.FILE ? null : PROC_FD ? Path.of("/proc/self/fd/" + fd) : path;
-        FileHandle h = new FileHandle(p, kind, read, write, direct, dsync, sync, fd, memAlign, offAlign,
+        int storeAlign = 1;
+        if (direct) {
+            try {
+                storeAlign = (int) Files.getFileStore(path).getBlockSize();
+            } catch (IOException | UnsupportedOperationException e) {
+                storeAlign = LibC.PAGE_SIZE;
+            }
+        }
+        FileHandle h = new FileHandle(p, kind, read, write, direct, dsync, sync, fd, memAlign, offAlign, storeAlign,
                 channelPath, null, IoFile::closeNative);
         return new IoFile(h, path);
     }
@@ -189,7 +197,7 @@ public final class IoFile implements Closeable {
             align = (int) Files.getFileStore(path).getBlockSize();
         }
         FileHandle h = new FileHandle(path.toString(), FileHandle.Kind.FILE, read, write, direct, dsync, sync,
-                -1, align, align, null, ch, (fd, c) -> c.close());
+                -1, align, align, align, null, ch, (fd, c) -> c.close());
         return new IoFile(h, path);
     }
 
@@ -207,9 +215,9 @@ public final class IoFile implements Closeable {
             throw new IOException("pipe2: " + Errno.describe(r));
         }
         FileHandle rd = new FileHandle("pipe[" + fds[0] + "]", FileHandle.Kind.PIPE, true, false, false, false, false,
-                fds[0], 1, 1, null, null, IoFile::closeNative);
+                fds[0], 1, 1, 1, null, null, IoFile::closeNative);
         FileHandle wr = new FileHandle("pipe[" + fds[1] + "]", FileHandle.Kind.PIPE, false, true, false, false, false,
-                fds[1], 1, 1, null, null, IoFile::closeNative);
+                fds[1], 1, 1, 1, null, null, IoFile::closeNative);
         return new IoFile[] {new IoFile(rd, null), new IoFile(wr, null)};
     }
 
@@ -227,7 +235,7 @@ public final class IoFile implements Closeable {
             throw new IOException("eventfd: " + Errno.describe(fd));
         }
         FileHandle h = new FileHandle("eventfd[" + fd + "]", FileHandle.Kind.EVENTFD, true, true, false, false, false,
-                fd, 1, 1, null, null, IoFile::closeNative);
+                fd, 1, 1, 1, null, null, IoFile::closeNative);
         return new IoFile(h, null);
     }
 
@@ -273,14 +281,29 @@ public final class IoFile implements Closeable {
         return handle.direct();
     }
 
-    /** The buffer address alignment direct I/O needs here (1 when not direct). */
+    /**
+     * The buffer address alignment direct I/O needs here (1 when not direct), as the kernel
+     * reports it. The portable engine needs {@link #storeBlockAlignment()} instead.
+     */
     public int memoryAlignment() {
         return handle.memAlign();
     }
 
-    /** The offset and length alignment direct I/O needs here (1 when not direct). */
+    /**
+     * The offset and length alignment direct I/O needs here (1 when not direct), as the
+     * kernel reports it. The portable engine needs {@link #storeBlockAlignment()} instead.
+     */
     public int offsetAlignment() {
         return handle.offsetAlign();
+    }
+
+    /**
+     * The alignment of offsets, lengths and addresses that direct I/O through a FileChannel
+     * needs (the portable engine): the file store's block size, at least the kernel's
+     * alignment. 1 when not direct. Aligning to this satisfies every engine.
+     */
+    public int storeBlockAlignment() {
+        return handle.storeAlign();
     }
 
     /**

@@ -1,38 +1,43 @@
 package jaio.core;
 
+import java.nio.channels.Pipe;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.spi.IoEngine;
 
 /**
- * A context's completion queue and its delivery policy (SPEC C4, C5, C6, P2, seed 2.6).
+ * A context's completion queue and its delivery policy (SPEC C4-C6, C10, C12, P2, P3; seed
+ * sections 2.5 and 2.6).
  *
  * <p>Any number of engine threads post events; any number of threads wait for them. The
  * policy, all under one lock:
  * <ul>
  *   <li><b>At least N, exclusive, LIFO.</b> A waiter states its N. Each posted event is
- *       offered to the waiters newest-first; the first whose N is met is handed N events at
+ *       offered to the waiters newest first; the first whose N is met is handed N events at
  *       once (copied into its own event array under the lock) and woken. One event wakes at
- *       most one waiter: no herd.</li>
- *   <li><b>Balance beyond N.</b> Events of the same posting batch that are left once every
- *       satisfiable waiter has its N are dealt one at a time to the waiters woken by that
- *       batch, in turn, up to each one's maximum.</li>
- *   <li><b>Priority.</b> Ready events are kept per priority level and taken highest first;
- *       an event passed over {@link #STARVATION_BOUND} times is taken next whatever its
- *       level, so a low priority waits at most that many takes once it heads its level.</li>
+ *       most one waiter: no herd. Posting a batch behaves as posting its events one by one.</li>
+ *   <li><b>Balance beyond N.</b> Events of a posting batch left once every satisfiable waiter
+ *       has its N are dealt one at a time to the waiters that batch woke, in turn, up to each
+ *       one's maximum. A woken waiter then takes what is still ready, up to its maximum.</li>
+ *   <li><b>Priority.</b> See {@link ReadyList}: highest first, with a starvation bound.</li>
  *   <li><b>One request.</b> A thread awaiting a particular request is handed that request's
  *       event and nothing else; no other waiter can take it.</li>
- *   <li><b>Pumping.</b> For engines whose completions sit in a kernel ring, one waiter at a
- *       time (the leader) blocks in the kernel, asking for as many completions as the
- *       neediest waiter lacks; the others park. When the set of waiters changes so that the
- *       leader asks for too many, the engine is told to wake it.</li>
+ *   <li><b>Concurrency (P3).</b> With a concurrency value K, events are handed out only while
+ *       fewer than K threads run on the context (see {@link Running} for what counts); when
+ *       one stops running, waiters are served again, newest first.</li>
+ *   <li><b>Pumping.</b> For engines whose completions sit in a kernel ring, one thread at a time
+ *       (the leader) blocks in the kernel, asking for as many completions as the neediest
+ *       waiter lacks; the others park. When a waiter arrives that needs fewer, the engine is
+ *       told to wake the leader. A background pump thread can take the leader's place for
+ *       good, for contexts watched from outside (eventfd, Selector, groups).</li>
+ *   <li><b>Watching.</b> Group waiters and a Selector channel are told whenever events are
+ *       available to take.</li>
  * </ul>
+ * Every call into the engine from here goes through the context's engine gate, so that close
+ * never releases an engine another thread is inside.
  */
 final class CompletionQueue {
-    /** Takes after which a passed-over event is served before higher priorities. */
-    static final int STARVATION_BOUND = 64;
-
-    private static final int LEVELS = Op.MAX_PRIORITY + 1;
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
 
     final ReentrantLock lock = new ReentrantLock();
@@ -41,28 +46,26 @@ final class CompletionQueue {
     private IoEngine engine;
     private boolean pump;
 
-    private final Op[] head = new Op[LEVELS];
-    private final Op[] tail = new Op[LEVELS];
-    /** Events ready to be taken. */
-    private int ready;
-    /** Events taken so far; an event records the count when posted, for the starvation bound. */
-    private long takeSeq;
-
-    /** Newest linked waiter; the list runs from newest to oldest. */
-    private Waiter newest;
-    /** Smallest N among linked getEvents waiters (Integer.MAX_VALUE when none). */
-    private int minNeed = Integer.MAX_VALUE;
-    /** Linked await waiters. */
-    private int awaiting;
+    private final ReadyList ready = new ReadyList();
+    private final WaiterList waiters = new WaiterList();
 
     private Waiter leader;
     private int leaderTarget;
     /** The closing thread while it pumps the engine. */
     private Thread closer;
+    /** The background pump thread, once started. */
+    private Thread background;
+
+    /** P3: the concurrency value (0: unlimited) and the threads running on this context. */
+    private int concurrency;
+    private int running;
 
     /** Waiters woken by the post in progress, for dealing the leftovers. */
     private Waiter[] woken = new Waiter[8];
     private int wokenCount;
+
+    private Watcher[] watchers = new Watcher[0];
+    private ReadyChannel channel;
 
     private boolean closed;
 
@@ -87,6 +90,7 @@ final class CompletionQueue {
                 postLocked(ops[i]);
             }
             dealLeftovers();
+            updateWatch();
         } finally {
             lock.unlock();
         }
@@ -98,6 +102,7 @@ final class CompletionQueue {
             wokenCount = 0;
             postLocked(op);
             dealLeftovers();
+            updateWatch();
         } finally {
             lock.unlock();
         }
@@ -114,34 +119,32 @@ final class CompletionQueue {
             op.awaiter = null;
             give(a, op);
             a.satisfied = true;
-            unlink(a);
+            waiters.unlink(a);
             wake(a);
             return;
         }
         op.setState(Op.COMPLETED);
-        append(op);
-        if (ready >= minNeed) {
+        ready.add(op);
+        if (ready.size() >= waiters.minNeed()) {
             dispatch();
         }
     }
 
-    /** Hands N events to each waiter whose N is met, newest waiter first. */
+    /** Hands N events to each waiter whose N is met, newest first, while concurrency allows. */
     private void dispatch() {
-        while (ready >= minNeed) {
-            Waiter w = newest;
-            while (w != null && (w.target != null || w.min > ready)) {
-                w = w.older;
-            }
+        while (ready.size() >= waiters.minNeed() && !gated()) {
+            Waiter w = waiters.newestSatisfiable(ready.size());
             if (w == null) {
                 return;
             }
             for (int i = 0; i < w.min; i++) {
-                give(w, takeOne());
+                give(w, ready.take());
             }
             w.satisfied = true;
-            unlink(w);
+            running++;
+            waiters.unlink(w);
             if (wokenCount == woken.length) {
-                woken = java.util.Arrays.copyOf(woken, wokenCount * 2);
+                woken = Arrays.copyOf(woken, wokenCount * 2);
             }
             woken[wokenCount++] = w;
             wake(w);
@@ -151,16 +154,13 @@ final class CompletionQueue {
     /** Deals what the woken waiters left, one event at a time to each in turn. */
     private void dealLeftovers() {
         int n = wokenCount;
-        if (n == 0) {
-            return;
-        }
         boolean dealt = true;
-        while (ready > 0 && dealt) {
+        while (n > 0 && ready.size() > 0 && dealt) {
             dealt = false;
-            for (int i = 0; i < n && ready > 0; i++) {
+            for (int i = 0; i < n && ready.size() > 0; i++) {
                 Waiter w = woken[i];
                 if (w.got < w.max) {
-                    give(w, takeOne());
+                    give(w, ready.take());
                     dealt = true;
                 }
             }
@@ -171,44 +171,75 @@ final class CompletionQueue {
         wokenCount = 0;
     }
 
+    private boolean gated() {
+        return concurrency > 0 && running >= concurrency;
+    }
+
     // ------------------------------------------------------------------ reaping
 
     /**
      * Reaps between {@code min} and {@code max} events into {@code out[off..]} (C4, C5).
-     * {@code timeoutNanos} 0 polls, negative waits without limit.
+     * {@code timeoutNanos} 0 polls, negative waits without limit. {@code sub[0..subCount)}
+     * are claimed ops to submit first (C8): when this thread ends up pumping the kernel, the
+     * submission and the first wait are one engine call. They are submitted exactly once on
+     * every path, even when the context closes meanwhile; the caller holds the engine gate.
      *
      * @throws IllegalStateException when the context is closed (and nothing was taken)
      */
-    int reap(int min, int max, Object[] out, int off, long timeoutNanos) {
-        return reap(min, max, out, off, timeoutNanos, null, 0);
+    int reap(int min, int max, Object[] out, int off, long timeoutNanos, Op[] sub, int subCount) {
+        Running st = Running.current();
+        CompletionQueue prev = st.on;
+        st.on = null;
+        if (prev != null && prev != this) {
+            prev.leave();
+        }
+        int n = 0;
+        try {
+            if (subCount > 0 && !pump) {
+                engine.submit(sub, 0, subCount);
+                subCount = 0;
+            }
+            if (pump && subCount == 0) {
+                harvest();
+            }
+            n = reapLocked(min, max, out, off, timeoutNanos, sub, subCount, prev == this);
+            return n;
+        } finally {
+            if (n > 0) {
+                st.on = this;
+            } else if (prev != null && prev != this) {
+                prev.rejoin();
+                st.on = prev;
+            }
+        }
     }
 
-    /**
-     * Like {@link #reap(int, int, Object[], int, long)}, first submitting {@code sub[0..subCount)}
-     * (already claimed by the context). When this thread ends up pumping the kernel, the
-     * submission and the first wait are one engine call (C8). The ops are submitted exactly
-     * once on every path, even when the context closes meanwhile.
-     */
-    int reap(int min, int max, Object[] out, int off, long timeoutNanos, Op[] sub, int subCount) {
-        if (subCount > 0 && !pump) {
-            engine.submit(sub, 0, subCount);
-            subCount = 0;
-        }
-        if (pump && subCount == 0) {
-            engine.harvest();
-        }
+    private int reapLocked(int min, int max, Object[] out, int off, long timeoutNanos, Op[] sub, int subCount,
+                           boolean wasRunningHere) {
         lock.lock();
         Waiter w = null;
         try {
-            if (closed || ready >= min || timeoutNanos == 0) {
+            if (wasRunningHere) {
+                // Back for more: its completion work is finished.
+                running--;
+                wokenCount = 0;
+                dispatch();
+                dealLeftovers();
+            }
+            if (closed || timeoutNanos == 0 || (ready.size() >= min && !gated())) {
                 if (subCount > 0) {
                     submitUnlocked(sub, subCount);
-                    engine.harvest();
+                    lock.unlock();
+                    try {
+                        harvest();
+                    } finally {
+                        lock.lock();
+                    }
                 }
                 if (closed) {
                     throw ctx.closedException();
                 }
-                return takeInto(out, off, max);
+                return takeCounted(out, off, max, 0);
             }
             w = WAITERS.get();
             w.reset(min, max, out, off, null);
@@ -222,25 +253,41 @@ final class CompletionQueue {
             }
             int n = w.got;
             if (!w.satisfied) {
-                unlink(w);
+                waiters.unlink(w);
                 if (closed && n == 0) {
                     throw ctx.closedException();
                 }
             }
-            if (!closed) {
-                n += takeInto(out, off + n, max - n);
+            if (closed) {
+                return n;
             }
-            return n;
+            return w.satisfied ? n + takeInto(out, off + n, max - n) : takeCounted(out, off, max, n);
         } finally {
             if (w != null) {
                 w.clear();
                 handOverPumping();
             }
+            updateWatch();
             lock.unlock();
         }
     }
 
-    /** Submits with the lock released (an engine may take its own locks or enter the kernel). */
+    /**
+     * Takes up to {@code max - already} more ready events, unless concurrency forbids a new
+     * running thread; counts this thread as running when it ends up with events. Lock held.
+     */
+    private int takeCounted(Object[] out, int off, int max, int already) {
+        if (gated()) {
+            return already;
+        }
+        int n = already + takeInto(out, off + already, max - already);
+        if (n > 0) {
+            running++;
+        }
+        return n;
+    }
+
+    /** Submits with the lock released (the engine may take its own locks or enter the kernel). */
     private void submitUnlocked(Op[] sub, int count) {
         lock.unlock();
         try {
@@ -250,17 +297,45 @@ final class CompletionQueue {
         }
     }
 
+    /** A non-blocking harvest, unless the context is closing. Lock not held. */
+    private void harvest() {
+        if (ctx.enterEngine()) {
+            try {
+                engine.harvest();
+            } finally {
+                ctx.exitEngine();
+            }
+        }
+    }
+
     /**
-     * Waits for one op's event and takes only that one (C6).
+     * Waits for one op's event and takes only that one (C6). Not subject to concurrency
+     * control; the calling thread counts nowhere while it waits and resumes its previous
+     * running state afterwards.
      *
      * @return true when the event was copied to {@code out[off]}, false on timeout
      * @throws IllegalStateException when the op is not in flight here, is already awaited,
      *         or the context closes
      */
     boolean await(Op op, Object[] out, int off, long timeoutNanos) {
-        if (pump) {
-            engine.harvest();
+        Running st = Running.current();
+        CompletionQueue prev = st.on;
+        if (prev != null) {
+            prev.leave();
         }
+        try {
+            if (pump) {
+                harvest();
+            }
+            return awaitLocked(op, out, off, timeoutNanos);
+        } finally {
+            if (prev != null) {
+                prev.rejoin();
+            }
+        }
+    }
+
+    private boolean awaitLocked(Op op, Object[] out, int off, long timeoutNanos) {
         lock.lock();
         Waiter w = null;
         try {
@@ -272,7 +347,7 @@ final class CompletionQueue {
                         + " (never submitted here, or its event was already reaped)");
             }
             if (op.state() == Op.COMPLETED) {
-                remove(op);
+                ready.remove(op);
                 ctx.fill(out[off], op);
                 counters.reaped.increment();
                 ctx.eventsGone(1);
@@ -291,7 +366,7 @@ final class CompletionQueue {
             waitFor(w, timeoutNanos);
             if (!w.satisfied) {
                 op.awaiter = null;
-                unlink(w);
+                waiters.unlink(w);
                 if (closed) {
                     throw ctx.closedException();
                 }
@@ -303,6 +378,7 @@ final class CompletionQueue {
                 w.clear();
                 handOverPumping();
             }
+            updateWatch();
             lock.unlock();
         }
     }
@@ -319,26 +395,9 @@ final class CompletionQueue {
                     return;
                 }
             }
-            if (pump && leader == null && closer == null) {
-                leader = w;
-                int target = pumpTarget();
-                leaderTarget = target;
-                Op[] sub = w.pendingOps;
-                int subCount = w.pendingCount;
-                w.pendingOps = null;
-                w.pendingCount = 0;
-                lock.unlock();
-                try {
-                    if (subCount > 0) {
-                        engine.submitAndWait(sub, 0, subCount, target, rem);
-                    } else {
-                        engine.waitForCompletions(target, rem);
-                    }
-                } finally {
-                    lock.lock();
-                    leader = null;
-                    leaderTarget = 0;
-                }
+            boolean lead = pump && leader == null && closer == null && !(gated() && ready.size() > 0);
+            if (lead && (w.pendingCount > 0 || ctx.enterEngine())) {
+                pumpAsLeader(w, rem);
             } else {
                 if (w.pendingCount > 0) {
                     submitUnlocked(w.pendingOps, w.pendingCount);
@@ -360,26 +419,57 @@ final class CompletionQueue {
         }
     }
 
+    /**
+     * One kernel wait as the leader. The engine gate is held: entered by the caller, or by the
+     * submit-and-wait caller when pending ops go with the wait. Lock held on entry and exit.
+     */
+    private void pumpAsLeader(Waiter w, long rem) {
+        leader = w;
+        int target = pumpTarget();
+        leaderTarget = target;
+        Op[] sub = w.pendingOps;
+        int subCount = w.pendingCount;
+        w.pendingOps = null;
+        w.pendingCount = 0;
+        lock.unlock();
+        try {
+            if (subCount > 0) {
+                engine.submitAndWait(sub, 0, subCount, target, rem);
+            } else {
+                try {
+                    engine.waitForCompletions(target, rem);
+                } finally {
+                    ctx.exitEngine();
+                }
+            }
+        } finally {
+            lock.lock();
+            leader = null;
+            leaderTarget = 0;
+        }
+    }
+
     /** How many kernel completions the leader should wait for: what the neediest waiter lacks. */
     private int pumpTarget() {
-        if (awaiting > 0) {
+        if (waiters.awaiting() > 0) {
             return 1;
         }
-        return Math.max(1, minNeed - ready);
+        return Math.max(1, waiters.minNeed() - ready.size());
     }
 
     /** After a waiter leaves: make sure somebody pumps for those still waiting. Lock held. */
     private void handOverPumping() {
-        if (pump && leader == null && newest != null && !closed) {
-            LockSupport.unpark(newest.thread);
+        Waiter n = waiters.newest();
+        if (pump && leader == null && n != null && !closed) {
+            LockSupport.unpark(n.thread);
         }
     }
 
     /** Takes up to max ready events into out[off..]; returns how many. Lock held. */
     private int takeInto(Object[] out, int off, int max) {
         int n = 0;
-        while (n < max && ready > 0) {
-            Op op = takeOne();
+        while (n < max && ready.size() > 0) {
+            Op op = ready.take();
             ctx.fill(out[off + n], op);
             n++;
         }
@@ -402,120 +492,205 @@ final class CompletionQueue {
         LockSupport.unpark(w.thread);
     }
 
-    // ------------------------------------------------------------------ waiters
-
     private void link(Waiter w) {
-        w.older = newest;
-        w.newer = null;
-        if (newest != null) {
-            newest.newer = w;
-        }
-        newest = w;
-        w.linked = true;
-        if (w.target != null) {
-            awaiting++;
-        } else if (w.min < minNeed) {
-            minNeed = w.min;
-        }
-        Waiter l = leader;
-        if (l != null && leaderTarget > pumpTarget()) {
+        waiters.link(w);
+        if (leader != null && leaderTarget > pumpTarget()) {
             // The leader sleeps in the kernel for more completions than this waiter needs.
-            engine.wakeup(leaderTarget);
-        }
-    }
-
-    private void unlink(Waiter w) {
-        if (!w.linked) {
-            return;
-        }
-        if (w.newer != null) {
-            w.newer.older = w.older;
-        } else {
-            newest = w.older;
-        }
-        if (w.older != null) {
-            w.older.newer = w.newer;
-        }
-        w.newer = null;
-        w.older = null;
-        w.linked = false;
-        if (w.target != null) {
-            awaiting--;
-        } else if (w.min == minNeed) {
-            int m = Integer.MAX_VALUE;
-            for (Waiter v = newest; v != null; v = v.older) {
-                if (v.target == null && v.min < m) {
-                    m = v.min;
+            if (ctx.enterEngine()) {
+                try {
+                    engine.wakeup(leaderTarget);
+                } finally {
+                    ctx.exitEngine();
                 }
             }
-            minNeed = m;
         }
     }
 
-    // ------------------------------------------------------------------ ready lists
+    // ------------------------------------------------------------------ concurrency (P3)
 
-    private void append(Op op) {
-        int p = op.priority;
-        op.postSeq = takeSeq;
-        op.qnext = null;
-        op.qprev = tail[p];
-        if (tail[p] != null) {
-            tail[p].qnext = op;
-        } else {
-            head[p] = op;
+    /** Sets the concurrency value K (0: unlimited) and serves waiters a raised K admits. */
+    void setConcurrency(int k) {
+        lock.lock();
+        try {
+            concurrency = k;
+            wokenCount = 0;
+            dispatch();
+            dealLeftovers();
+            updateWatch();
+        } finally {
+            lock.unlock();
         }
-        tail[p] = op;
-        ready++;
     }
 
-    /** Removes and returns the next event by priority, honouring the starvation bound. */
-    private Op takeOne() {
-        Op pick = null;
-        Op oldest = null;
-        for (int p = LEVELS - 1; p >= 0; p--) {
-            Op h = head[p];
-            if (h == null) {
-                continue;
-            }
-            if (pick == null) {
-                pick = h;
-            }
-            if (oldest == null || h.postSeq < oldest.postSeq) {
-                oldest = h;
-            }
+    /** The calling thread stops running here (it blocks elsewhere in jaio). Lock not held. */
+    private void leave() {
+        lock.lock();
+        try {
+            running--;
+            wokenCount = 0;
+            dispatch();
+            dealLeftovers();
+            updateWatch();
+        } finally {
+            lock.unlock();
         }
-        // An event passed over by more than STARVATION_BOUND takes goes first.
-        if (oldest != pick && takeSeq - oldest.postSeq > STARVATION_BOUND) {
-            pick = oldest;
-        }
-        remove(pick);
-        takeSeq++;
-        return pick;
     }
 
-    private void remove(Op op) {
-        int p = op.priority;
-        if (op.qprev != null) {
-            op.qprev.qnext = op.qnext;
-        } else {
-            head[p] = op.qnext;
+    /** The calling thread runs here again after blocking elsewhere in jaio. Lock not held. */
+    private void rejoin() {
+        lock.lock();
+        try {
+            running++;
+            updateWatch();
+        } finally {
+            lock.unlock();
         }
-        if (op.qnext != null) {
-            op.qnext.qprev = op.qprev;
-        } else {
-            tail[p] = op.qprev;
+    }
+
+    int runningThreads() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
         }
-        op.qnext = null;
-        op.qprev = null;
-        ready--;
+    }
+
+    // ------------------------------------------------------------------ watching (C10, C12)
+
+    /** Tells watchers and the Selector channel whether events are available. Lock held. */
+    private void updateWatch() {
+        boolean available = ready.size() > 0 && !gated() && !closed;
+        if (channel != null) {
+            channel.set(available);
+        }
+        if (available) {
+            for (Watcher w : watchers) {
+                w.signal();
+            }
+        }
+    }
+
+    void addWatcher(Watcher w) {
+        lock.lock();
+        try {
+            Watcher[] n = Arrays.copyOf(watchers, watchers.length + 1);
+            n[watchers.length] = w;
+            watchers = n;
+            if (ready.size() > 0 && !gated()) {
+                w.signal();
+            }
+            if (closed) {
+                w.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void removeWatcher(Watcher w) {
+        lock.lock();
+        try {
+            for (int i = 0; i < watchers.length; i++) {
+                if (watchers[i] == w) {
+                    Watcher[] n = new Watcher[watchers.length - 1];
+                    System.arraycopy(watchers, 0, n, 0, i);
+                    System.arraycopy(watchers, i + 1, n, i, watchers.length - i - 1);
+                    watchers = n;
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The channel readable while events are available, created on first use. */
+    Pipe.SourceChannel readyChannel() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw ctx.closedException();
+            }
+            if (channel == null) {
+                channel = new ReadyChannel();
+                updateWatch();
+            }
+            return channel.source();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts a thread that keeps harvesting the engine so that events reach the queue (and
+     * its watchers) without anybody reaping; for engines that need pumping, once.
+     */
+    void startBackgroundPump() {
+        lock.lock();
+        try {
+            if (!pump || background != null || closed) {
+                return;
+            }
+            background = Thread.ofPlatform().daemon().name(ctx.name() + "-pump").unstarted(this::backgroundLoop);
+            background.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void backgroundLoop() {
+        Waiter me = new Waiter(Thread.currentThread());
+        try {
+            pumpInBackground(me);
+        } finally {
+            lock.lock();
+            try {
+                if (leader == me) {
+                    leader = null;
+                    handOverPumping();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void pumpInBackground(Waiter me) {
+        while (true) {
+            lock.lock();
+            try {
+                // Wait for a regular leader to finish, then lead for good.
+                while (!closed && leader != null && leader != me) {
+                    lock.unlock();
+                    try {
+                        LockSupport.parkNanos(this, 1_000_000);
+                    } finally {
+                        lock.lock();
+                    }
+                }
+                if (closed || !ctx.enterEngine()) {
+                    return;
+                }
+                leader = me;
+                leaderTarget = 1;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                engine.waitForCompletions(1, 100_000_000L);
+            } finally {
+                ctx.exitEngine();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ closing
 
     /**
-     * Closes the queue: unreaped events are dropped, every waiter is woken (and leaves with
-     * what it was handed, or an IllegalStateException), and a leader asleep in the kernel is
-     * woken. Later posts are dropped.
+     * Closes the queue: unreaped events are dropped, every waiter and watcher is woken (a
+     * waiter leaves with what it was handed, or an IllegalStateException), and a leader
+     * asleep in the kernel is woken. Later posts are dropped.
      */
     void close() {
         lock.lock();
@@ -525,19 +700,54 @@ final class CompletionQueue {
             }
             closed = true;
             int dropped = 0;
-            while (ready > 0) {
-                Op op = takeOne();
-                op.setState(Op.IDLE);
+            while (ready.size() > 0) {
+                ready.take().setState(Op.IDLE);
                 dropped++;
             }
             if (dropped > 0) {
                 ctx.eventsGone(dropped);
             }
-            for (Waiter w = newest; w != null; w = w.older) {
-                LockSupport.unpark(w.thread);
+            waiters.unparkAll();
+            for (Watcher w : watchers) {
+                w.signal();
             }
             if (leader != null) {
                 engine.wakeup(leaderTarget);
+            }
+            if (channel != null) {
+                channel.set(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After close: waits for the background pump to stop, then closes the Selector channel. */
+    void awaitQuiet() {
+        Thread bg;
+        lock.lock();
+        try {
+            bg = background;
+        } finally {
+            lock.unlock();
+        }
+        if (bg != null && bg != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (bg.isAlive()) {
+                try {
+                    bg.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lock.lock();
+        try {
+            if (channel != null) {
+                channel.close();
             }
         } finally {
             lock.unlock();
@@ -545,8 +755,8 @@ final class CompletionQueue {
     }
 
     /**
-     * For the closing thread: pumps the engine once, unless a waiter still holds the pump (it
-     * is leaving, having been woken by {@link #close}). Returns after at most about
+     * For the closing thread: pumps the engine once, unless another thread still holds the
+     * pump (it is leaving, having been woken by {@link #close}). Returns after at most about
      * {@code sliceNanos}.
      */
     void pumpForClose(long sliceNanos) {
@@ -579,7 +789,20 @@ final class CompletionQueue {
     int readyCount() {
         lock.lock();
         try {
-            return ready;
+            return ready.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int waitingThreads() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (Waiter w = waiters.newest(); w != null; w = w.older) {
+                n++;
+            }
+            return n;
         } finally {
             lock.unlock();
         }

@@ -1,14 +1,12 @@
 package jaio.core;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.InvalidRequestException;
 import jaio.Request;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
@@ -36,7 +34,7 @@ public final class ContextCore implements CompletionSink {
     private final ApiAccess access;
     private final Counters counters = new Counters();
     private final CompletionQueue queue;
-    private final BouncePool bounce = new BouncePool();
+    private final Bounce bounce = new Bounce();
     private final IoEngine engine;
     private final Capabilities caps;
     private final boolean pump;
@@ -47,6 +45,8 @@ public final class ContextCore implements CompletionSink {
     private final AtomicInteger used = new AtomicInteger();
     /** Ops submitted to the engine and not yet posted. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Threads inside an engine call (other than the closing thread): close waits for none. */
+    private final AtomicInteger engineUsers = new AtomicInteger();
     private volatile int state = OPEN;
     private volatile Thread closingThread;
     private final Object closeLock = new Object();
@@ -67,6 +67,11 @@ public final class ContextCore implements CompletionSink {
         this.pump = engine.needsPumping();
         this.notifyFd = caps.signalsNotifyFd() ? -1 : options.notifyFd();
         queue.attach(engine);
+        if (notifyFd >= 0) {
+            // The context signals the eventfd when it posts; with a kernel ring that needs
+            // pumping, somebody must post without waiting for a reaper.
+            queue.startBackgroundPump();
+        }
     }
 
     /**
@@ -81,6 +86,17 @@ public final class ContextCore implements CompletionSink {
 
     public String name() {
         return name;
+    }
+
+    /** The public object this core belongs to (an IoContext), set once after opening. */
+    private volatile Object owner;
+
+    public Object owner() {
+        return owner;
+    }
+
+    public void owner(Object o) {
+        this.owner = o;
     }
 
     public int capacity() {
@@ -119,7 +135,17 @@ public final class ContextCore implements CompletionSink {
      * @throws IllegalStateException when the context is closed
      */
     public int submit(Op[] ops, int count) {
-        checkOpen();
+        if (!enterEngine()) {
+            throw closedException();
+        }
+        try {
+            return submitGated(ops, count);
+        } finally {
+            exitEngine();
+        }
+    }
+
+    private int submitGated(Op[] ops, int count) {
         int valid = count;
         for (int i = 0; i < count; i++) {
             Validator.Problem p = Validator.check(ops[i], caps);
@@ -176,7 +202,17 @@ public final class ContextCore implements CompletionSink {
      * @throws InvalidRequestException naming the first invalid op (nothing was submitted)
      */
     public int submitAndWait(Op[] ops, int count, int minNr, Object[] out, long timeoutNanos) {
-        checkOpen();
+        if (!enterEngine()) {
+            throw closedException();
+        }
+        try {
+            return submitAndWaitGated(ops, count, minNr, out, timeoutNanos);
+        } finally {
+            exitEngine();
+        }
+    }
+
+    private int submitAndWaitGated(Op[] ops, int count, int minNr, Object[] out, long timeoutNanos) {
         for (int i = 0; i < count; i++) {
             Validator.Problem p = Validator.check(ops[i], caps);
             if (p != null) {
@@ -228,10 +264,7 @@ public final class ContextCore implements CompletionSink {
 
     /** Reverses a successful {@link #claim} of an op that will not be submitted. */
     private void unclaim(Op op) {
-        if (op.ioSegs != op.segs && op.ioSegs != null) {
-            releaseBounce(op);
-            op.ioSegs = op.segs;
-        }
+        bounce.abandon(op);
         if (op.file != null) {
             op.file.release();
         }
@@ -271,7 +304,7 @@ public final class ContextCore implements CompletionSink {
         }
         op.resetProgress();
         op.ctx = this;
-        Validator.Problem p = prepareBuffers(op);
+        Validator.Problem p = bounce.prepare(op, caps.buffers(), counters);
         if (p != null) {
             if (f != null) {
                 f.release();
@@ -279,91 +312,6 @@ public final class ContextCore implements CompletionSink {
             op.setState(Op.IDLE);
         }
         return p;
-    }
-
-    // ------------------------------------------------------------------ buffers
-
-    private Validator.Problem prepareBuffers(Op op) {
-        op.ioSegs = op.segs;
-        if (op.segCount == 0) {
-            return null;
-        }
-        BufferAccess ba = caps.buffers();
-        boolean any = false;
-        for (int i = 0; i < op.segCount; i++) {
-            if (Validator.bounced(op.kinds[i], ba)) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
-            return null;
-        }
-        if (op.bounce == null || op.bounce.length < op.segs.length) {
-            op.bounce = new MemorySegment[op.segs.length];
-            op.bounceIo = new MemorySegment[op.segs.length];
-        }
-        boolean write = op.isWrite();
-        for (int i = 0; i < op.segCount; i++) {
-            MemorySegment user = op.segs[i];
-            if (!Validator.bounced(op.kinds[i], ba)) {
-                op.bounceIo[i] = user;
-                continue;
-            }
-            MemorySegment b = bounce.take(user.byteSize());
-            op.bounce[i] = b;
-            MemorySegment io = b.byteSize() == user.byteSize() ? b : b.asSlice(0, user.byteSize());
-            op.bounceIo[i] = io;
-            if (write) {
-                try {
-                    MemorySegment.copy(user, 0, io, 0, user.byteSize());
-                } catch (IllegalStateException | WrongThreadException e) {
-                    releaseBounce(op);
-                    return new Validator.Problem(Errno.EFAULT, "buffer " + i + " cannot be read: " + e.getMessage());
-                }
-            }
-        }
-        op.ioSegs = op.bounceIo;
-        op.invalidateViews();
-        counters.bounced.increment();
-        return null;
-    }
-
-    /** Copies what a bounced read brought back into the user's memory, and frees the bounce. */
-    private void finishBuffers(Op op) {
-        if (op.ioSegs == op.segs || op.ioSegs == null) {
-            return;
-        }
-        if (op.isRead() && op.done > 0) {
-            long left = op.done;
-            try {
-                for (int i = 0; i < op.segCount && left > 0; i++) {
-                    MemorySegment user = op.segs[i];
-                    long n = Math.min(left, user.byteSize());
-                    if (op.bounce[i] != null) {
-                        MemorySegment.copy(op.ioSegs[i], 0, user, 0, n);
-                    }
-                    left -= n;
-                }
-            } catch (IllegalStateException | WrongThreadException e) {
-                // The user's arena was closed under the request: nowhere to put the data.
-                Retry.finish(op, -Errno.EFAULT);
-            }
-        }
-        releaseBounce(op);
-        op.ioSegs = op.segs;
-        op.invalidateViews();
-    }
-
-    private void releaseBounce(Op op) {
-        for (int i = 0; i < op.segCount; i++) {
-            MemorySegment b = op.bounce[i];
-            if (b != null) {
-                bounce.give(b);
-                op.bounce[i] = null;
-            }
-            op.bounceIo[i] = null;
-        }
     }
 
     // ------------------------------------------------------------------ completion (sink)
@@ -400,7 +348,7 @@ public final class ContextCore implements CompletionSink {
     }
 
     private void finish(Op op) {
-        finishBuffers(op);
+        bounce.finish(op);
         FileHandle f = op.file;
         if (f != null) {
             f.release();
@@ -437,7 +385,7 @@ public final class ContextCore implements CompletionSink {
 
     /** See {@link CompletionQueue#reap}. */
     public int reap(int min, int max, Object[] out, int off, long timeoutNanos) {
-        return queue.reap(min, max, out, off, timeoutNanos);
+        return queue.reap(min, max, out, off, timeoutNanos, null, 0);
     }
 
     /** See {@link CompletionQueue#await}. */
@@ -461,7 +409,15 @@ public final class ContextCore implements CompletionSink {
             return CancelResult.ALREADY_DONE;
         }
         op.cancelRequested = true;
-        CancelResult r = engine.cancel(op);
+        if (!enterEngine()) {
+            throw closedException();
+        }
+        CancelResult r;
+        try {
+            r = engine.cancel(op);
+        } finally {
+            exitEngine();
+        }
         if (r == CancelResult.NOT_CANCELED && op.state() != Op.INFLIGHT) {
             return CancelResult.ALREADY_DONE;
         }
@@ -498,13 +454,16 @@ public final class ContextCore implements CompletionSink {
         try {
             queue.close();
             engine.cancelAll();
-            while (inFlight.get() > 0) {
-                if (pump) {
+            // Done when no thread is inside the engine and nothing is in flight. Once the gate
+            // is seen empty nobody can add to what is in flight (only gated callers submit).
+            while (engineUsers.get() != 0 || inFlight.get() != 0) {
+                if (pump && inFlight.get() > 0) {
                     queue.pumpForClose(CLOSE_SLICE_NANOS);
                 } else {
-                    LockSupport.parkNanos(this, CLOSE_SLICE_NANOS);
+                    LockSupport.parkNanos(this, 1_000_000);
                 }
             }
+            queue.awaitQuiet();
         } finally {
             try {
                 engine.close();
@@ -516,6 +475,94 @@ public final class ContextCore implements CompletionSink {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ the engine gate
+
+    /**
+     * Enters an engine call; false (and nothing entered) once the context is closing. Pairs
+     * with {@link #exitEngine()}. The increment comes before the check, and close sets its
+     * state before it looks at the count, so one of the two always sees the other.
+     */
+    boolean enterEngine() {
+        engineUsers.incrementAndGet();
+        if (state != OPEN) {
+            exitEngine();
+            return false;
+        }
+        return true;
+    }
+
+    void exitEngine() {
+        if (engineUsers.decrementAndGet() == 0 && state != OPEN) {
+            Thread t = closingThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ delivery options
+
+    /**
+     * Grows the capacity (C9) while requests may be in flight: the engine makes room first,
+     * then submissions may use it.
+     *
+     * @throws IllegalArgumentException when the new capacity is smaller than the current one
+     */
+    public void resize(int newCapacity) {
+        synchronized (closeLock) {
+            checkOpen();
+            if (newCapacity < capacity) {
+                throw new IllegalArgumentException("capacity can only grow: " + capacity + " -> " + newCapacity);
+            }
+            if (newCapacity == capacity) {
+                return;
+            }
+            if (!enterEngine()) {
+                throw closedException();
+            }
+            try {
+                engine.resize(newCapacity);
+            } finally {
+                exitEngine();
+            }
+            capacity = newCapacity;
+        }
+    }
+
+    /** Sets the concurrency value (P3); 0 means unlimited. */
+    public void setConcurrency(int k) {
+        checkOpen();
+        queue.setConcurrency(k);
+    }
+
+    /** Threads running completion work taken from this context now (P3). */
+    public int runningThreads() {
+        return queue.runningThreads();
+    }
+
+    /** Threads waiting in getEvents or await now. */
+    public int waitingThreads() {
+        return queue.waitingThreads();
+    }
+
+    /** A channel readable while events are available (C10); starts the background pump if needed. */
+    public java.nio.channels.Pipe.SourceChannel readyChannel() {
+        checkOpen();
+        queue.startBackgroundPump();
+        return queue.readyChannel();
+    }
+
+    /** Registers a group watcher (C12); starts the background pump if needed. */
+    public void addWatcher(Watcher w) {
+        checkOpen();
+        queue.startBackgroundPump();
+        queue.addWatcher(w);
+    }
+
+    public void removeWatcher(Watcher w) {
+        queue.removeWatcher(w);
     }
 
     private void checkOpen() {

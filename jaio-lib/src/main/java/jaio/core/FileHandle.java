@@ -35,6 +35,8 @@ public final class FileHandle {
     private final int fd;
     private final int memAlign;
     private final int offsetAlign;
+    /** The file store's block size for a direct file (FileChannel's O_DIRECT rule), else 1. */
+    private final int storeAlign;
     /** The path the channel is opened from (the file, or /proc/self/fd/N), or null. */
     private final Path channelPath;
     private volatile FileChannel channel;
@@ -49,7 +51,7 @@ public final class FileHandle {
     }
 
     public FileHandle(String name, Kind kind, boolean readable, boolean writable, boolean direct,
-                      boolean dsync, boolean sync, int fd, int memAlign, int offsetAlign,
+                      boolean dsync, boolean sync, int fd, int memAlign, int offsetAlign, int storeAlign,
                       Path channelPath, FileChannel channel, Closer closer) {
         this.name = name;
         this.kind = kind;
@@ -61,6 +63,7 @@ public final class FileHandle {
         this.fd = fd;
         this.memAlign = Math.max(1, memAlign);
         this.offsetAlign = Math.max(1, offsetAlign);
+        this.storeAlign = Math.max(1, storeAlign);
         this.channelPath = channelPath;
         this.channel = channel;
         this.closer = closer;
@@ -100,6 +103,14 @@ public final class FileHandle {
     /** Offset and length alignment O_DIRECT needs (1 when not direct). */
     public int offsetAlign() {
         return direct ? offsetAlign : 1;
+    }
+
+    /**
+     * The alignment of offsets, lengths and addresses for O_DIRECT through a FileChannel: the
+     * larger of what the kernel needs and the file store's block size (1 when not direct).
+     */
+    public int storeAlign() {
+        return direct ? Math.max(storeAlign, Math.max(memAlign, offsetAlign)) : 1;
     }
 
     public boolean isOpen() {

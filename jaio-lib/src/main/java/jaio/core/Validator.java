@@ -91,8 +91,8 @@ final class Validator {
         if (op.length > Long.MAX_VALUE - op.offset) {
             return new Problem(Errno.EINVAL, "offset + length overflows");
         }
-        int memAlign = f.memAlign();
-        int offAlign = f.offsetAlign();
+        int memAlign = caps.directAtStoreBlock() ? f.storeAlign() : f.memAlign();
+        int offAlign = caps.directAtStoreBlock() ? f.storeAlign() : f.offsetAlign();
         if (offAlign > 1 && (op.offset % offAlign) != 0) {
             return new Problem(Errno.EINVAL, "O_DIRECT file " + f.name() + " needs offsets aligned to "
                     + offAlign + " bytes; offset " + op.offset + " is not");

@@ -21,10 +21,19 @@ import jaio.RequestFlag;
  * @param signalsNotifyFd whether the engine itself signals {@link EngineOptions#notifyFd()}
  *                    once for every op it completes (else the context does)
  * @param features    what was found while probing, as short human-readable notes
+ * @param directAtStoreBlock whether O_DIRECT offsets, lengths and addresses must be aligned to
+ *                    the file store's block size (the JDK's FileChannel rule) rather than to
+ *                    what the kernel reports for the file (statx)
  */
 public record Capabilities(String engine, Map<Opcode, Execution> opcodes, Set<RequestFlag> flags,
                            BufferAccess buffers, boolean kernelPriority, boolean signalsNotifyFd,
-                           List<String> features) {
+                           List<String> features, boolean directAtStoreBlock) {
+
+    /** Capabilities of an engine that aligns O_DIRECT as the kernel reports. */
+    public Capabilities(String engine, Map<Opcode, Execution> opcodes, Set<RequestFlag> flags,
+                        BufferAccess buffers, boolean kernelPriority, boolean signalsNotifyFd, List<String> features) {
+        this(engine, opcodes, flags, buffers, kernelPriority, signalsNotifyFd, features, false);
+    }
 
     public Capabilities {
         opcodes = Collections.unmodifiableMap(opcodes.isEmpty() ? new EnumMap<>(Opcode.class) : new EnumMap<>(opcodes));

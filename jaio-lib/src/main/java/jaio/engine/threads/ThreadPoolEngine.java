@@ -66,7 +66,8 @@ public final class ThreadPoolEngine implements IoEngine {
         return new Capabilities("threads", ops, EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC),
                 BufferAccess.THREAD_ACCESSIBLE, false, false,
                 List.of("FileChannel positional I/O", "up to " + workers + " worker threads, started on demand",
-                        "DSYNC/SYNC writes are followed by force()"));
+                        "DSYNC/SYNC writes are followed by force()",
+                        "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), true);
     }
 
     @Override

@@ -1,0 +1,133 @@
+package jaio;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import jaio.core.Watcher;
+
+/**
+ * Several contexts waited on at once, in priority order (SPEC C12; the seed's user-space
+ * grouping of completion queues). A group wait takes events from the first context that has
+ * some, then the next, until it has what it asked for: higher-priority contexts are always
+ * drained first.
+ *
+ * <p>The group holds no events of its own; it watches its members, and a member tells it when
+ * events it holds are available to take. Waiters on a member context itself (its getEvents)
+ * are served before group waiters. A member whose engine must be pumped from the kernel gets
+ * a background thread that does it, once it has been waited on through a group.
+ *
+ * <p>Thread safe; any number of threads may wait on a group and on its members at once.
+ */
+public final class IoContextGroup {
+    private final IoContext[] members;
+
+    private IoContextGroup(IoContext[] members) {
+        this.members = members;
+    }
+
+    /**
+     * A group of contexts, highest priority first.
+     *
+     * @throws IllegalArgumentException when empty or a context appears twice
+     */
+    public static IoContextGroup of(IoContext... inPriorityOrder) {
+        Objects.requireNonNull(inPriorityOrder, "contexts");
+        if (inPriorityOrder.length == 0) {
+            throw new IllegalArgumentException("a group needs at least one context");
+        }
+        Set<IoContext> seen = new HashSet<>();
+        for (IoContext c : inPriorityOrder) {
+            Objects.requireNonNull(c, "context");
+            if (!seen.add(c)) {
+                throw new IllegalArgumentException(c + " appears twice in the group");
+            }
+        }
+        return new IoContextGroup(inPriorityOrder.clone());
+    }
+
+    /** The members, highest priority first. */
+    public List<IoContext> members() {
+        return List.of(members);
+    }
+
+    /** Like {@link #getEvents(int, int, Event[], long, TimeUnit)} with maxNr = events.length. */
+    public int getEvents(int minNr, Event[] events, Duration timeout) {
+        long t = timeout.isNegative() ? -1 : timeout.toNanos();
+        return getEvents(minNr, events.length, events, t, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reaps between {@code minNr} and {@code maxNr} events from the members, highest
+     * priority first, waiting up to the timeout for minNr (negative: no limit; zero: poll).
+     * {@link Event#context()} tells which member an event came from. Callbacks run on this
+     * thread before it returns.
+     *
+     * @return the number of events filled in, from events[0]
+     * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
+     *         not hold or an event slot is null
+     * @throws IllegalStateException when a member is closed
+     */
+    public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
+        Objects.requireNonNull(events, "events");
+        if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
+                    + " maxNr=" + maxNr + " events.length=" + events.length);
+        }
+        for (int i = 0; i < maxNr; i++) {
+            if (events[i] == null) {
+                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
+            }
+        }
+        boolean timed = timeout >= 0;
+        long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
+        int n = poll(events, 0, maxNr);
+        if (n >= minNr || (timed && timeout == 0)) {
+            IoContext.runCallbacks(events, n);
+            return n;
+        }
+        Watcher w = new Watcher(Thread.currentThread());
+        int registered = 0;
+        try {
+            for (IoContext c : members) {
+                c.core().addWatcher(w);
+                registered++;
+            }
+            while (true) {
+                w.consume();
+                n += poll(events, n, maxNr);
+                if (n >= minNr) {
+                    break;
+                }
+                long rem = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
+                if (rem <= 0) {
+                    break;
+                }
+                if (!w.signaled()) {
+                    LockSupport.parkNanos(this, rem);
+                }
+            }
+        } finally {
+            for (int i = 0; i < registered; i++) {
+                members[i].core().removeWatcher(w);
+            }
+        }
+        IoContext.runCallbacks(events, n);
+        return n;
+    }
+
+    /** Takes what the members hold, in priority order, into events[from..max). */
+    private int poll(Event[] events, int from, int max) {
+        int n = from;
+        for (IoContext c : members) {
+            if (n == max) {
+                break;
+            }
+            n += c.core().reap(0, max - n, events, n, 0);
+        }
+        return n - from;
+    }
+}

@@ -1,0 +1,85 @@
+package jaio.core;
+
+/**
+ * Events ready to be reaped, one FIFO list per priority level (SPEC P2), intrusive through
+ * {@link Op#qnext}/{@link Op#qprev} so that adding and removing allocate nothing and an
+ * awaited op can be taken from the middle.
+ *
+ * <p>{@link #take()} serves the highest level first, except that an event passed over by more
+ * than {@link #STARVATION_BOUND} takes since it was posted is served next whatever its level:
+ * a low-priority event waits at most that many takes once it heads its own level.
+ *
+ * <p>Not thread safe: guarded by the completion queue's lock.
+ */
+final class ReadyList {
+    /** Takes after which a passed-over event is served before higher levels. */
+    static final int STARVATION_BOUND = 64;
+
+    private static final int LEVELS = Op.MAX_PRIORITY + 1;
+
+    private final Op[] head = new Op[LEVELS];
+    private final Op[] tail = new Op[LEVELS];
+    private int size;
+    /** Events taken so far; an event records the count when it is posted. */
+    private long takes;
+
+    int size() {
+        return size;
+    }
+
+    void add(Op op) {
+        int p = op.priority;
+        op.postSeq = takes;
+        op.qnext = null;
+        op.qprev = tail[p];
+        if (tail[p] != null) {
+            tail[p].qnext = op;
+        } else {
+            head[p] = op;
+        }
+        tail[p] = op;
+        size++;
+    }
+
+    /** Removes and returns the next event; the list must not be empty. */
+    Op take() {
+        Op pick = null;
+        Op oldest = null;
+        for (int p = LEVELS - 1; p >= 0; p--) {
+            Op h = head[p];
+            if (h == null) {
+                continue;
+            }
+            if (pick == null) {
+                pick = h;
+            }
+            if (oldest == null || h.postSeq < oldest.postSeq) {
+                oldest = h;
+            }
+        }
+        if (oldest != pick && takes - oldest.postSeq > STARVATION_BOUND) {
+            pick = oldest;
+        }
+        remove(pick);
+        takes++;
+        return pick;
+    }
+
+    /** Removes a particular event (an awaited op). */
+    void remove(Op op) {
+        int p = op.priority;
+        if (op.qprev != null) {
+            op.qprev.qnext = op.qnext;
+        } else {
+            head[p] = op.qnext;
+        }
+        if (op.qnext != null) {
+            op.qnext.qprev = op.qprev;
+        } else {
+            tail[p] = op.qprev;
+        }
+        op.qnext = null;
+        op.qprev = null;
+        size--;
+    }
+}
