@@ -59,6 +59,7 @@ final class KaioCapabilities {
         f.add("priority: IOCB_FLAG_IOPRIO, best-effort class level 7 - priority, for transfers the kernel runs");
         f.add("HIPRI: not offered (native AIO clears IOCB_HIPRI: nothing polls for it)");
         f.add("TIMEOUT: not supported");
+        f.add("resize: the kernel ring keeps its io_setup size; requests past its room wait until events free it");
         f.add("notify eventfd: IOCB_FLAG_RESFD on asynchronous kernel completions, written by jaio for the others");
         return new Capabilities("kaio", ops, flags, BufferAccess.NATIVE_STABLE, true, true, f);
     }

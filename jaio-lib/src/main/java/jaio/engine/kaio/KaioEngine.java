@@ -73,7 +73,12 @@ public final class KaioEngine implements IoEngine {
     private final int notifyFd;
     private final int wakeMax;
     private final Arena arena;
-    private final KaioRing ring;
+    /** The kernel context; replaced (under both locks) only when it is idle, after C9. */
+    private KaioRing ring;
+    /** The io_setup count of {@link #ring}, and the one the capacity asks for (under submitLock). */
+    private volatile int ringSize;
+    private volatile int ringWanted;
+    private final boolean useRing;
     private final PuntPool punt;
     private final KaioSubmitter submitter;
     private final int wakeFd;
@@ -96,8 +101,8 @@ public final class KaioEngine implements IoEngine {
     private long seenSeq;
 
     // ---- under reapLock ----
-    private final long[] evData;
-    private final long[] evRes;
+    private long[] evData;
+    private long[] evRes;
     private final Completions reaped;
 
     /** Per submitting (or cancelling) thread: ops finished under submitLock, posted after it. */
@@ -120,11 +125,14 @@ public final class KaioEngine implements IoEngine {
         this.notifyFd = ectx.options().notifyFd();
         this.wakeMax = Math.min(capacity, MAX_WAKE);
         this.arena = Arena.ofShared();
+        this.useRing = useRing;
+        // Room for every request the context may have in the kernel, plus the wake-ups.
+        this.ringSize = ringEvents > 0 ? ringEvents : capacity + wakeMax;
+        this.ringWanted = ringSize;
         int fd = -1;
         KaioRing r = null;
         try {
-            // Room for every request the context may have in the kernel, plus the wake-ups.
-            r = KaioRing.open(ringEvents > 0 ? ringEvents : capacity + wakeMax, useRing, arena);
+            r = KaioRing.open(ringSize, useRing, arena);
             fd = LibC.eventfd(1, LibC.EFD_NONBLOCK);
             if (fd < 0) {
                 throw new IOException("eventfd: " + Errno.describe(fd));
@@ -219,7 +227,11 @@ public final class KaioEngine implements IoEngine {
                 return 0;
             }
             int n = ring.poll(evData, evRes);
-            return n == 0 ? 0 : process(n, false);
+            int user = n == 0 ? 0 : process(n, false);
+            if (ringWanted > ringSize) {
+                replaceRingIfIdle();
+            }
+            return user;
         } finally {
             reapLock.unlock();
         }
@@ -255,6 +267,9 @@ public final class KaioEngine implements IoEngine {
         } finally {
             leaderMin = 0;
             seenSeq = postSeq.get();
+            if (ringWanted > ringSize) {
+                replaceRingIfIdle();
+            }
             reapLock.unlock();
         }
     }
@@ -352,6 +367,71 @@ public final class KaioEngine implements IoEngine {
             LibC.eventfdWrite(notifyFd, 1);
         }
         kick();
+    }
+
+    /**
+     * Grows to {@code newCapacity} (C9): more slots at once; a kernel context with room for
+     * them replaces the current one as soon as nothing is in it (now, when the context is
+     * idle and no thread is reaping). Until then what finds the kernel ring full runs on the
+     * workers (see {@link KaioSubmitter#grow}).
+     */
+    @Override
+    public void resize(int newCapacity) {
+        submitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            submitter.grow(newCapacity);
+            ringWanted = Math.max(ringWanted, newCapacity + wakeMax);
+        } finally {
+            submitLock.unlock();
+        }
+        if (reapLock.tryLock()) {
+            try {
+                replaceRingIfIdle();
+            } finally {
+                reapLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Replaces the kernel context by a larger one when the capacity outgrew it and nothing
+     * is in it: no user iocb in flight or waiting for room, and the wake-ups (which complete
+     * inside io_submit) swallowed from the ring. io_destroy's wait is short then. Under
+     * reapLock; takes submitLock.
+     */
+    private void replaceRingIfIdle() {
+        submitLock.lock();
+        try {
+            if (closed || ringWanted <= ringSize || !submitter.quiescent()) {
+                return;
+            }
+            int n;
+            while (wakeOutstanding.get() > 0 && (n = ring.poll(evData, evRes)) > 0) {
+                wakeOutstanding.addAndGet(-n);
+            }
+            if (wakeOutstanding.get() > 0) {
+                return;
+            }
+            KaioRing next;
+            try {
+                next = KaioRing.open(ringWanted, useRing, arena);
+            } catch (IOException e) {
+                // Keep the smaller context: the workers take what does not fit.
+                ringWanted = ringSize;
+                return;
+            }
+            ring.destroy();
+            ring = next;
+            ringSize = ringWanted;
+            evData = new long[next.capacity()];
+            evRes = new long[next.capacity()];
+            submitter.useContext(next.ctxId);
+        } finally {
+            submitLock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ cancel and close

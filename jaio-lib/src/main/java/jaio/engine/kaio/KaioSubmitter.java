@@ -37,7 +37,7 @@ final class KaioSubmitter {
     /** {@link Op#engineWord} bit: io_cancel accepted this POLL. */
     private static final long CANCEL_ACCEPTED = 1;
 
-    private final long ctxId;
+    private long ctxId;
     private final boolean nowait;
     private final int notifyFd;
     private final Counters counters;
@@ -94,6 +94,15 @@ final class KaioSubmitter {
         return !op.isTransfer() || op.file.direct();
     }
 
+    /**
+     * Makes room for {@code capacity} ops (C9). The kernel context keeps its size until the
+     * engine can replace it; meanwhile what finds it full goes to the workers (see
+     * {@link #kernelFull}).
+     */
+    void grow(int capacity) {
+        slots.grow(capacity);
+    }
+
     /** User iocbs in the kernel (a hint for how much a waiter may ask io_getevents for). */
     int inKernel() {
         return inKernel;
@@ -139,8 +148,8 @@ final class KaioSubmitter {
     private void prepare(Op op) {
         op.engineState = IN_KERNEL;
         int s = op.slot;
-        MemorySegment t = slots.iocbs();
-        long base = SlotTable.iocbOffset(s);
+        MemorySegment t = slots.iocb(s);
+        long base = 0;
         int fd = op.file.fd();
         int flags = 0;
         int resfd = 0;
@@ -181,8 +190,8 @@ final class KaioSubmitter {
     /**
      * io_submit of pointer-array entries [0, k), never losing or duplicating one: a partial
      * acceptance is continued from the first refused iocb, whose error (from the next call)
-     * becomes its event; EAGAIN while events are pending parks the rest in the backlog until
-     * reaping frees room (C3 keeps that rare: the ring holds the context's capacity).
+     * becomes its event. EAGAIN (no room in the kernel's ring) cannot happen while the ring
+     * holds the context's capacity; after the context grew, see {@link #kernelFull}.
      */
     private void submitPrepared(int k, Completions out) {
         int i = 0;
@@ -197,10 +206,9 @@ final class KaioSubmitter {
             if (r == -Errno.EINTR && ++interrupted < Retry.MAX_STALLS) {
                 continue;
             }
-            if (r == -Errno.EAGAIN && inKernel > 0) {
-                for (int j = i; j < k; j++) {
-                    toBacklog(slots.op(slots.pointerSlot(j)));
-                }
+            if (r == -Errno.EAGAIN || r == 0) {
+                // The kernel's ring is full: only after the context grew past it (C9).
+                kernelFull(i, k, out);
                 return;
             }
             Op op = slots.op(slots.pointerSlot(i));
@@ -210,11 +218,45 @@ final class KaioSubmitter {
                 toWorker(op);
             } else {
                 op.engineState = 0;
-                Retry.finish(op, r == 0 ? -Errno.EAGAIN : r);
+                Retry.finish(op, r);
                 out.add(op, true);
             }
             i++;
         }
+    }
+
+    /**
+     * io_submit found no room for pointer-array entries [i, k). Transfers and syncs run on the
+     * workers instead (they always finish, so nothing waits on them in vain); a POLL waits in
+     * the backlog until an event frees room, or fails with -EAGAIN when nothing is in the
+     * kernel that could free any.
+     */
+    private void kernelFull(int i, int k, Completions out) {
+        for (int j = i; j < k; j++) {
+            Op op = slots.op(slots.pointerSlot(j));
+            if (op.opcode == Opcode.POLL && inKernel > 0) {
+                toBacklog(op);
+                continue;
+            }
+            slots.release(op);
+            if (op.opcode == Opcode.POLL) {
+                op.engineState = 0;
+                Retry.finish(op, -Errno.EAGAIN);
+                out.add(op, true);
+            } else {
+                toWorker(op);
+            }
+        }
+    }
+
+    /** Whether nothing is in the kernel or waiting for it (so the context may be replaced). */
+    boolean quiescent() {
+        return inKernel == 0 && backlogHead == null;
+    }
+
+    /** Sends later submissions to another kernel context (a larger one, after C9). Only when {@link #quiescent}. */
+    void useContext(long ctx) {
+        this.ctxId = ctx;
     }
 
     /**

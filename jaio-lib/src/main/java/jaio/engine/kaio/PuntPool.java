@@ -8,6 +8,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
+import jaio.Opcode;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.core.Retry;
@@ -17,7 +18,8 @@ import jaio.linux.LibC;
 /**
  * The worker threads of the native AIO engine: they run, with blocking preadv2/pwritev2,
  * the buffered transfers the kernel could not serve without blocking (RWF_NOWAIT came back
- * EAGAIN), seed approach 2 behind the F_ATOMIC fast path.
+ * EAGAIN), seed approach 2 behind the F_ATOMIC fast path; and, after the context grew past
+ * its kernel ring, the transfers and syncs that found the ring full.
  *
  * <p>Punted ops wait in one FIFO queue. A worker takes one, runs one iteration of what
  * remains, and calls {@link Retry#afterIteration}: the remainder of a short transfer goes
@@ -216,10 +218,19 @@ final class PuntPool {
         }
     }
 
-    /** One blocking iteration of what remains of a transfer: bytes moved, 0 at EOF, or -errno. */
+    /**
+     * One blocking iteration: for a transfer, of what remains (bytes moved, 0 at EOF, or
+     * -errno); a sync (which reaches the workers only when the kernel's ring was full) whole.
+     */
     private static long iterate(Op op, MemorySegment iov) {
-        int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
         int fd = op.file.fd();
+        if (op.opcode == Opcode.FSYNC) {
+            return LibC.fsync(fd);
+        }
+        if (op.opcode == Opcode.FDSYNC) {
+            return LibC.fdatasync(fd);
+        }
+        int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
         // Pipes and other streams have no offset: -1 asks preadv2 for the current position.
         long off = op.file.kind() == FileHandle.Kind.FILE ? op.nextOffset() : -1;
         int rw = KaioSubmitter.rwFlags(op.flags);

@@ -3,6 +3,7 @@ package jaio.engine.kaio;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jaio.core.Op;
 import jaio.linux.Iocb;
 import jaio.linux.Iovec;
@@ -14,7 +15,8 @@ import jaio.linux.Iovec;
  * <p>A slot is taken when an op is first given to the kernel and kept across the op's
  * iterations, so io_cancel always finds the op's iocb at the same address, and the iovecs
  * the kernel reads stay where they are until the event. The iocb's aio_data is the slot
- * number, which maps an event back to its op without a search.
+ * number, which maps an event back to its op without a search. Growing the table (C9) adds
+ * slots in new memory and never moves an existing iocb.
  *
  * <p>Not thread safe: the engine's submit lock guards it.
  */
@@ -23,31 +25,51 @@ final class SlotTable {
     static final int INLINE_IOVECS = 8;
 
     private final Arena arena;
-    private final MemorySegment iocbs;
-    /** Each slot's inline iovec array, sliced once so that lookups allocate nothing. */
-    private final MemorySegment[] iovecs;
-    private final MemorySegment pointers;
-    private final int[] pointerSlots;
-    private final Op[] ops;
-    private final int[] free;
+    /** Each slot's iocb, sliced once so that lookups allocate nothing. */
+    private MemorySegment[] iocbs;
+    private long[] addresses;
+    /** Each slot's iovec array. */
+    private MemorySegment[] iovecs;
+    private MemorySegment pointers;
+    private int[] pointerSlots;
+    private Op[] ops;
+    private int[] free;
     private int freeCount;
 
     SlotTable(int slots, Arena arena) {
         this.arena = arena;
-        this.iocbs = arena.allocate(Iocb.LAYOUT, slots);
-        MemorySegment all = arena.allocate(Iovec.LAYOUT, (long) slots * INLINE_IOVECS);
-        this.iovecs = new MemorySegment[slots];
-        for (int i = 0; i < slots; i++) {
-            iovecs[i] = all.asSlice(i * INLINE_IOVECS * Iovec.SIZE, INLINE_IOVECS * Iovec.SIZE);
+        this.iocbs = new MemorySegment[0];
+        this.addresses = new long[0];
+        this.iovecs = new MemorySegment[0];
+        this.ops = new Op[0];
+        this.free = new int[0];
+        grow(slots);
+    }
+
+    /** Adds slots up to {@code slots} in all; the existing ones keep their memory. */
+    void grow(int slots) {
+        int old = ops.length;
+        if (slots <= old) {
+            return;
         }
-        this.pointers = arena.allocate(ValueLayout.JAVA_LONG, slots);
-        this.pointerSlots = new int[slots];
-        this.ops = new Op[slots];
-        this.free = new int[slots];
-        for (int i = 0; i < slots; i++) {
-            free[i] = slots - 1 - i;
+        int added = slots - old;
+        MemorySegment iocbChunk = arena.allocate(Iocb.LAYOUT, added);
+        MemorySegment iovChunk = arena.allocate(Iovec.LAYOUT, (long) added * INLINE_IOVECS);
+        iocbs = Arrays.copyOf(iocbs, slots);
+        addresses = Arrays.copyOf(addresses, slots);
+        iovecs = Arrays.copyOf(iovecs, slots);
+        ops = Arrays.copyOf(ops, slots);
+        for (int i = 0; i < added; i++) {
+            iocbs[old + i] = iocbChunk.asSlice(i * Iocb.SIZE, Iocb.SIZE);
+            addresses[old + i] = iocbs[old + i].address();
+            iovecs[old + i] = iovChunk.asSlice(i * INLINE_IOVECS * Iovec.SIZE, INLINE_IOVECS * Iovec.SIZE);
         }
-        this.freeCount = slots;
+        pointers = arena.allocate(ValueLayout.JAVA_LONG, slots);
+        pointerSlots = new int[slots];
+        free = Arrays.copyOf(free, slots);
+        for (int s = slots - 1; s >= old; s--) {
+            free[freeCount++] = s;
+        }
     }
 
     int size() {
@@ -78,24 +100,14 @@ final class SlotTable {
         return ops[s];
     }
 
-    /** Slots in use. */
-    int used() {
-        return ops.length - freeCount;
-    }
-
-    /** The memory holding every iocb. */
-    MemorySegment iocbs() {
-        return iocbs;
-    }
-
-    /** Offset of slot {@code s}'s iocb in {@link #iocbs()}. */
-    static long iocbOffset(int s) {
-        return s * Iocb.SIZE;
+    /** Slot {@code s}'s iocb. */
+    MemorySegment iocb(int s) {
+        return iocbs[s];
     }
 
     /** Address of slot {@code s}'s iocb, as io_submit and io_cancel take it. */
     long iocbAddress(int s) {
-        return iocbs.address() + iocbOffset(s);
+        return addresses[s];
     }
 
     /** An iovec array for slot {@code s} with room for {@code n} entries. */
@@ -113,7 +125,7 @@ final class SlotTable {
 
     /** Puts slot {@code s}'s iocb at position {@code i} of the io_submit pointer array. */
     void setPointer(int i, int s) {
-        pointers.setAtIndex(ValueLayout.JAVA_LONG, i, iocbAddress(s));
+        pointers.setAtIndex(ValueLayout.JAVA_LONG, i, addresses[s]);
         pointerSlots[i] = s;
     }
 

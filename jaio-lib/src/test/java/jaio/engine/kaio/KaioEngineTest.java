@@ -430,6 +430,36 @@ class KaioEngineTest {
     }
 
     @Test
+    void growingPastTheKernelRingQueuesTheRestUntilEventsFreeRoom() throws IOException {
+        IoFile[] pipe = IoFile.pipe();
+        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            ctx.resize(400);
+            Request[] polls = new Request[399];
+            for (int i = 0; i < polls.length; i++) {
+                polls[i] = Request.poll(rd, Poll.IN).userData(i);
+            }
+            assertEquals(polls.length, ctx.submit(polls), "the context has room for them all");
+            Request w = Request.pwrite(wr, IoBuffers.allocate(1), 0).userData(-1);
+            assertEquals(1, ctx.submit(w));
+            Event[] ev = events(64);
+            boolean[] seen = new boolean[polls.length];
+            int got = 0;
+            while (got < polls.length + 1) {
+                int n = ctx.getEvents(1, ev.length, ev, WAIT.toNanos(), TimeUnit.NANOSECONDS);
+                assertTrue(n > 0, "stuck after " + got);
+                for (int i = 0; i < n; i++) {
+                    if (ev[i].userData() >= 0) {
+                        assertFalse(seen[(int) ev[i].userData()]);
+                        seen[(int) ev[i].userData()] = true;
+                        assertTrue((ev[i].result() & Poll.IN) != 0, ev[i].toString());
+                    }
+                }
+                got += n;
+            }
+        }
+    }
+
+    @Test
     void useAfterCloseIsRefusedAndCloseWaitsForRequestsInFlight() throws IOException {
         Path p = patterned("inflight", 64);
         dropCache(p);

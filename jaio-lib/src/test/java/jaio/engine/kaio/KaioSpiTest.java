@@ -102,7 +102,7 @@ class KaioSpiTest {
         int fd = LibC.open(p.toString(), LibC.O_RDONLY | (direct ? LibC.O_DIRECT : 0), 0);
         assertTrue(fd >= 0, "open " + p + ": " + fd);
         int align = direct ? BLOCK : 1;
-        return new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, direct, false, false, fd, align, align,
+        return new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, direct, false, false, fd, align, align, align,
                 null, null, (d, ch) -> LibC.close(d));
     }
 
@@ -248,10 +248,10 @@ class KaioSpiTest {
         Sink sink = new Sink();
         int n = 400;
         // A ring for 8 requests (the kernel rounds it up to about 126) under a context of 400.
-        KaioEngine e = new KaioEngine(context(n, sink), probe, true, 8);
+        KaioEngine e = new KaioEngine(context(n + 1, sink), probe, true, 8);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
-        FileHandle rd = new FileHandle("pipe-r", FileHandle.Kind.PIPE, true, false, false, false, false, fds[0], 1, 1,
+        FileHandle rd = new FileHandle("pipe-r", FileHandle.Kind.PIPE, true, false, false, false, false, fds[0], 1, 1, 1,
                 null, null, (d, ch) -> LibC.close(d));
         try {
             Op[] ops = new Op[n];
@@ -265,9 +265,20 @@ class KaioSpiTest {
             e.submit(ops, 0, n);
             e.harvest();
             assertEquals(0, sink.count(), "nothing is ready yet");
-            MemorySegment one = Arena.global().allocate(1);
-            assertEquals(1, LibC.write(fds[1], one, 1));
-            pump(e, sink, n);
+            // The write finds the kernel ring full of polls: it must not wait behind them.
+            FileHandle wr = new FileHandle("pipe-w", FileHandle.Kind.PIPE, false, true, false, false, false, fds[1],
+                    1, 1, 1, null, null, (d, ch) -> LibC.close(d));
+            Op write = new Op(null);
+            write.opcode = Opcode.PWRITE;
+            write.file = wr;
+            write.setSingle(Arena.global().allocate(1), null);
+            write.ioSegs = write.segs;
+            write.userData = -1;
+            e.submit(new Op[] {write}, 0, 1);
+            pump(e, sink, n + 1);
+            assertEquals(1, write.result);
+            assertTrue(e.capabilities().features().toString().contains("resize"));
+            sink.done.remove(write);
             boolean[] seen = new boolean[n];
             for (Op op : sink.done) {
                 assertFalse(seen[(int) op.userData], "twice: " + op.userData);
