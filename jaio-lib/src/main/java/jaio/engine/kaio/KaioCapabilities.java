@@ -52,6 +52,9 @@ final class KaioCapabilities {
                         + " and so do writes to files that refuse RWF_NOWAIT (ext4's buffered writes)"
                 : "buffered transfers: RWF_NOWAIT not supported here, so they run on up to " + workers
                         + " worker threads (native AIO would block inside io_submit)");
+        if (probe.nowait() && probe.poll()) {
+            f.add("pipes, sockets, eventfds: a transfer that would block waits with IOCB_CMD_POLL, then runs again");
+        }
         f.add("FSYNC/FDSYNC: kernel workqueue, async");
         f.add(probe.poll() ? "POLL: IOCB_CMD_POLL, one-shot, cancellable with io_cancel"
                 : "POLL: IOCB_CMD_POLL not supported by this kernel (4.19+)");

@@ -30,8 +30,10 @@ import jaio.spi.IoEngine;
  * page-cache hits complete inside io_submit without blocking, and each one that comes back
  * EAGAIN (or EOPNOTSUPP: ext4 has no non-blocking buffered writes) is punted to the
  * {@link PuntPool}, which finishes it with blocking preadv2/pwritev2, counted in
- * {@link Counters#punted}. A request the user flagged NOWAIT is never punted: its EAGAIN is
- * its result. NOOP is completed here (the kernel refuses IOCB_CMD_NOOP). Short transfers are
+ * {@link Counters#punted}. On a pipe, socket or eventfd, a transfer that would block waits
+ * for readiness with a one-shot IOCB_CMD_POLL and then runs again, so it holds no thread and
+ * stays cancellable. A request the user flagged NOWAIT is never punted: its EAGAIN is its
+ * result. NOOP is completed here (the kernel refuses IOCB_CMD_NOOP). Short transfers are
  * continued through {@link Retry} on every path.
  *
  * <p><b>Reaping.</b> Whoever holds {@link #reapLock} may take events: {@link #harvest} from
@@ -55,7 +57,10 @@ import jaio.spi.IoEngine;
  * carries IOCB_FLAG_RESFD, so the kernel signals it once, after posting the event. For every
  * other completion (NOOP, punted, refused, cancelled-in-queue, and buffered transfers whose
  * non-blocking iterations complete inside io_submit and may still need a continuation)
- * jaio writes the eventfd itself after posting. Internal iocbs never signal it.
+ * jaio writes the eventfd itself after posting. Internal iocbs never signal it. Two cases
+ * signal once more than they complete, a spurious wakeup rather than a missed one: an
+ * O_DIRECT transfer the kernel ends short before end of file (each iteration's RESFD fires),
+ * and a pipe or socket transfer that had to wait for readiness more than once.
  *
  * <p>Threading: as {@link IoEngine}. Lock order: reapLock, then submitLock (which guards the
  * {@link KaioSubmitter}), then the punt pool's lock; the sink is never called with
@@ -168,7 +173,7 @@ public final class KaioEngine implements IoEngine {
                 completeOutside(op);
             }
         });
-        this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe.nowait(), notifyFd, counters, punt, arena);
+        this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe, notifyFd, counters, punt, arena);
         this.caps = KaioCapabilities.of(probe, ring.mapped(), ring.describe(), punt.maxWorkers());
     }
 
@@ -226,8 +231,16 @@ public final class KaioEngine implements IoEngine {
             if (closed) {
                 return 0;
             }
-            int n = ring.poll(evData, evRes);
-            int user = n == 0 ? 0 : process(n, false);
+            int user = 0;
+            // A few passes: processing may rerun transfers (continuations, a pipe that became
+            // ready) that complete inside io_submit, and their events are in the ring now.
+            for (int pass = 0; pass < 4; pass++) {
+                int n = ring.poll(evData, evRes);
+                if (n == 0) {
+                    break;
+                }
+                user += process(n, false);
+            }
             if (ringWanted > ringSize) {
                 replaceRingIfIdle();
             }

@@ -34,11 +34,25 @@ final class KaioSubmitter {
     static final int IN_KERNEL = 1;
     /** {@link Op#engineState}: prepared, waiting for room in the kernel (io_submit said EAGAIN). */
     static final int BACKLOG = 2;
-    /** {@link Op#engineWord} bit: io_cancel accepted this POLL. */
+    /** {@link Op#engineWord} bit: io_cancel accepted this op's POLL. */
     private static final long CANCEL_ACCEPTED = 1;
+    /**
+     * {@link Op#engineWord} bit: the op is a transfer on a pipe, socket or eventfd that would
+     * have blocked; its iocb is now a one-shot POLL for readiness, and the transfer is tried
+     * again when it fires. No thread blocks, and io_cancel can stop the wait.
+     */
+    private static final long ARMED = 2;
+    /**
+     * {@link Op#engineWord} bit: a readiness POLL of this op carried RESFD, so the kernel has
+     * signalled the notify eventfd for it already, when it became ready: jaio does not signal
+     * again when the transfer then completes (inside the io_submit that reruns it, so the
+     * reaper woken by that signal finds the event).
+     */
+    private static final long SIGNALLED = 4;
 
     private long ctxId;
     private final boolean nowait;
+    private final boolean poll;
     private final int notifyFd;
     private final Counters counters;
     private final PuntPool punt;
@@ -52,10 +66,11 @@ final class KaioSubmitter {
     /** Buffered files on which the kernel refused a RWF_NOWAIT write: their writes go to workers. */
     private final Set<FileHandle> noNowaitWrites = Collections.newSetFromMap(new WeakHashMap<>());
 
-    KaioSubmitter(long ctxId, int capacity, boolean nowait, int notifyFd, Counters counters, PuntPool punt,
+    KaioSubmitter(long ctxId, int capacity, KaioProbe probe, int notifyFd, Counters counters, PuntPool punt,
                   Arena arena) {
         this.ctxId = ctxId;
-        this.nowait = nowait;
+        this.nowait = probe.nowait();
+        this.poll = probe.poll();
         this.notifyFd = notifyFd;
         this.counters = counters;
         this.punt = punt;
@@ -156,6 +171,19 @@ final class KaioSubmitter {
         if (notifyFd >= 0 && kernelSignals(op)) {
             flags |= Aio.IOCB_FLAG_RESFD;
             resfd = notifyFd;
+        }
+        if ((op.engineWord & ARMED) != 0) {
+            // With a notify eventfd this POLL carries RESFD even though its event is not yet
+            // the completion: an event loop that only watches the eventfd must be woken to
+            // reap it, or the transfer would never run again.
+            int events = op.isRead() ? LibC.POLLIN : LibC.POLLOUT;
+            if (notifyFd >= 0) {
+                op.engineWord |= SIGNALLED;
+                Iocb.set(t, base, s, Aio.IOCB_CMD_POLL, fd, events, 0, 0, 0, Aio.IOCB_FLAG_RESFD, 0, notifyFd);
+            } else {
+                Iocb.set(t, base, s, Aio.IOCB_CMD_POLL, fd, events, 0, 0, 0, 0, 0, 0);
+            }
+            return;
         }
         switch (op.opcode) {
             case FSYNC -> Iocb.set(t, base, s, Aio.IOCB_CMD_FSYNC, fd, 0, 0, 0, 0, flags, 0, resfd);
@@ -285,11 +313,20 @@ final class KaioSubmitter {
 
     /** One event of {@code op}: true when its next iteration was prepared for resubmission. */
     private boolean onEvent(Op op, long res, Completions out) {
+        if ((op.engineWord & ARMED) != 0) {
+            return onReady(op, res, out);
+        }
         if (op.opcode == Opcode.POLL && op.cancelRequested && (res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0)) {
             // A cancelled poll completes with an empty mask.
             res = -Errno.ECANCELED;
         }
         if (op.isTransfer()) {
+            if (res == -Errno.EAGAIN && engineNowait(op) && poll && op.file.kind() != FileHandle.Kind.FILE) {
+                // A pipe, socket or eventfd is not ready: wait for it in the kernel.
+                op.engineWord |= ARMED;
+                prepare(op);
+                return true;
+            }
             if ((res == -Errno.EAGAIN || res == -Errno.EOPNOTSUPP) && engineNowait(op)) {
                 if (res == -Errno.EOPNOTSUPP && op.isWrite()) {
                     noNowaitWrites.add(op.file);
@@ -315,8 +352,26 @@ final class KaioSubmitter {
         }
         slots.release(op);
         op.engineState = 0;
-        out.add(op, !kernelSignals(op));
+        out.add(op, !kernelSignals(op) && (op.engineWord & SIGNALLED) == 0);
         return false;
+    }
+
+    /**
+     * The readiness POLL of an armed transfer fired (or was cancelled, or failed): try the
+     * transfer again, or end the op.
+     */
+    private boolean onReady(Op op, long res, Completions out) {
+        op.engineWord &= ~ARMED;
+        if ((op.engineWord & CANCEL_ACCEPTED) != 0 || res < 0) {
+            Retry.finish(op, (op.engineWord & CANCEL_ACCEPTED) != 0 ? -Errno.ECANCELED : res);
+            slots.release(op);
+            op.engineState = 0;
+            out.add(op, (op.engineWord & SIGNALLED) == 0);
+            return false;
+        }
+        // Ready, hung up or in error: the transfer itself tells which.
+        prepare(op);
+        return true;
     }
 
     /** Whether the op's next offset is at or past the file's end. */
@@ -409,7 +464,7 @@ final class KaioSubmitter {
     }
 
     private boolean cancelInKernel(Op op) {
-        if (op.opcode != Opcode.POLL) {
+        if (op.opcode != Opcode.POLL && (op.engineWord & ARMED) == 0) {
             return false;
         }
         int r = Aio.ioCancel(ctxId, slots.iocbAddress(op.slot), cancelResult);
