@@ -61,6 +61,7 @@ public final class AioRing {
      * {@code owner}, so that once the owner closes (after io_destroy unmapped the ring) a stray
      * access throws instead of touching unmapped memory.
      */
+    @SuppressWarnings("restricted") // reinterpret: the size comes from the kernel's own header
     public static MemorySegment map(long ctxId, Arena owner) {
         MemorySegment header = MemorySegment.ofAddress(ctxId).reinterpret(HEADER_SIZE, owner, null);
         if (!compatible(header)) {

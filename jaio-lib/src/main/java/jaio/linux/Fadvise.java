@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandle;
 public final class Fadvise {
     /** From include/uapi/linux/fadvise.h (the value on every architecture jaio knows). */
     public static final int POSIX_FADV_DONTNEED = 4;
+    /** From include/uapi/linux/fadvise.h: no readahead on this open file. */
+    public static final int POSIX_FADV_RANDOM = 1;
     /** From include/uapi/linux/fadvise.h. */
     public static final int POSIX_FADV_WILLNEED = 3;
 

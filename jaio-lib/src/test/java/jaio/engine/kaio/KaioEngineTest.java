@@ -142,7 +142,7 @@ class KaioEngineTest {
         Path p = patterned("direct", 3);
         try (IoContext ctx = open(8); IoFile f = IoFile.open(p, IoFile.DIRECT)) {
             MemorySegment buf = IoBuffers.forDirectIo(f, 4 * BLOCK);
-            Request r = Request.pread(f, buf, 0);
+            Request r = Request.pread(f, buf, 0).priority(5);
             ctx.submit(r);
             assertEquals(3 * BLOCK, one(ctx).result());
             assertEquals(2L, buf.get(ValueLayout.JAVA_LONG, 2L * BLOCK));
@@ -176,6 +176,63 @@ class KaioEngineTest {
             }
             assertTrue(ctx.stats().punted() > 0, "a cold read must be punted: " + ctx.stats());
         }
+    }
+
+    @Test
+    void aPartlyCachedReadIsContinuedWithoutBlockingThenPunted() throws IOException {
+        Path p = patterned("partly", 8);
+        dropCache(p);
+        // Bring block 0 alone into the page cache (no readahead on this descriptor).
+        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            assertEquals(0, Fadvise.fadvise(fd, 0, 0, Fadvise.POSIX_FADV_RANDOM));
+            assertEquals(BLOCK, LibC.pread(fd, a.allocate(BLOCK), BLOCK, 0));
+        } finally {
+            LibC.close(fd);
+        }
+        try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
+            MemorySegment buf = IoBuffers.allocate(8 * BLOCK);
+            ctx.submit(Request.pread(f, buf, 0));
+            assertEquals(8 * BLOCK, one(ctx).result());
+            for (int b = 0; b < 8; b++) {
+                assertEquals(b, buf.get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
+            }
+            // RWF_NOWAIT returns the cached block 0 alone; the rest is continued (without
+            // blocking, as far as the kernel's own readahead got meanwhile) and what would
+            // still block goes to a worker, once.
+            assertTrue(ctx.stats().retries() >= 1, "continued after the short first part: " + ctx.stats());
+            assertTrue(ctx.stats().punted() <= 1, ctx.stats().toString());
+        }
+    }
+
+    @Test
+    void anIocbTheKernelRefusesGetsItsErrorAsItsEventAndTheBatchGoesOn() throws IOException {
+        Path p = patterned("good", 4);
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        try (IoContext ctx = open(8); IoFile f = IoFile.open(p); IoFile d = IoFile.open(sub)) {
+            // A directory has no read_iter: io_submit refuses that iocb with EINVAL.
+            Request[] batch = {
+                Request.pread(f, IoBuffers.allocate(BLOCK), 0).userData(0),
+                Request.pread(d, IoBuffers.allocate(BLOCK), 0).userData(1),
+                Request.pread(f, IoBuffers.allocate(BLOCK), BLOCK).userData(2),
+            };
+            assertEquals(3, ctx.submit(batch));
+            long[] res = new long[3];
+            for (int i = 0; i < 3; i++) {
+                Event e = one(ctx);
+                res[(int) e.userData()] = e.result();
+            }
+            assertEquals(BLOCK, res[0]);
+            assertTrue(res[1] == -Errno.EINVAL || res[1] == -Errno.EISDIR, "refused: " + res[1]);
+            assertEquals(BLOCK, res[2]);
+        }
+    }
+
+    @Test
+    void probeReasonsNameTheUsualCauses() {
+        assertTrue(KaioProbe.hint(-Errno.ENOSYS).contains("CONFIG_AIO"));
+        assertTrue(KaioProbe.hint(-Errno.EAGAIN).contains("aio-max-nr"));
+        assertTrue(KaioProbe.hint(-Errno.EPERM).contains("seccomp"));
     }
 
     @Test
@@ -218,6 +275,7 @@ class KaioEngineTest {
     void cancellingAPollCompletesItWithEcanceled() throws IOException {
         IoFile[] pipe = IoFile.pipe();
         try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            assertTrue(wr.isOpen(), "no writer writes: the poll can only be cancelled");
             Request poll = Request.poll(rd, Poll.IN);
             ctx.submit(poll);
             assertEquals(CancelResult.CANCELED, ctx.cancel(poll));
@@ -343,6 +401,7 @@ class KaioEngineTest {
     void aNoopWakesAWaiterBlockedInTheKernel() throws Exception {
         IoFile[] pipe = IoFile.pipe();
         try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            assertTrue(wr.isOpen(), "no writer writes: the poll keeps the waiter in the kernel");
             ctx.submit(Request.poll(rd, Poll.IN));
             Event[] ev = events(1);
             Thread waiter = Thread.ofPlatform().start(() -> ctx.getEvents(1, 1, ev, 20, TimeUnit.SECONDS));
@@ -501,6 +560,9 @@ class KaioEngineTest {
             }
             Request poll = Request.poll(rd, Poll.IN);
             ctx.submit(poll);
+            // A read of the pipe nobody writes to (wr stays silent) waits for readiness.
+            assertTrue(wr.isOpen());
+            ctx.submit(Request.pread(rd, IoBuffers.allocate(1), 0));
             long t0 = System.nanoTime();
             ctx.close();
             assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
