@@ -46,6 +46,9 @@ public abstract class EngineConformanceTest {
     @TempDir
     Path dir;
 
+    protected EngineConformanceTest() {
+    }
+
     /** The engine under test. */
     protected abstract Engine engine();
 
