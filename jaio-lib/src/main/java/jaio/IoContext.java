@@ -39,6 +39,13 @@ import jaio.spi.EngineOptions;
  * <p>Thread safe: any number of threads may submit, reap, await and cancel at once.
  */
 public final class IoContext implements AutoCloseable {
+    /**
+     * The bound on priority inversion in delivery (P2): among ready events, higher priorities
+     * are taken first, but an event passed over by this many takes since it was posted is
+     * taken next whatever its priority.
+     */
+    public static final int PRIORITY_STARVATION_BOUND = 64;
+
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final ThreadLocal<Op[]> SCRATCH = ThreadLocal.withInitial(() -> new Op[64]);
     private static final ContextCore.ApiAccess ACCESS = (event, op) -> ((Event) event).set((Request) op.owner, op);

@@ -189,7 +189,7 @@ public final class IoFile implements Closeable {
             co.add(StandardOpenOption.READ);
         }
         if (direct) {
-            co.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            co.add(FileHandle.directOption());
         }
         FileChannel ch = FileChannel.open(path, co);
         int align = 1;

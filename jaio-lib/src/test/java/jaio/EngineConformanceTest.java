@@ -46,6 +46,9 @@ public abstract class EngineConformanceTest {
     @TempDir
     Path dir;
 
+    protected EngineConformanceTest() {
+    }
+
     /** The engine under test. */
     protected abstract Engine engine();
 
@@ -819,6 +822,72 @@ public abstract class EngineConformanceTest {
             }
             assertEquals(List.of(1L), seen);
             assertEquals(1, reported.size());
+        }
+    }
+
+    // =================================================================== C10, C12: joining other loops
+
+    @Test
+    void theNotificationEventfdCountsEveryCompletionWithoutAReaper() throws Exception {
+        assumeTrue(jaio.linux.Native.LINUX, "eventfd is Linux only");
+        Path p = TestFiles.patterned(dir, "efd.dat", 1 << 16);
+        try (IoFile efd = IoFile.eventFd();
+             IoContext ctx = builder(64).notifyEventFd(efd).open();
+             IoFile f = rw(p)) {
+            int n = 20;
+            Request[] rs = new Request[n];
+            for (int i = 0; i < n; i++) {
+                rs[i] = i % 2 == 0 ? Request.noop() : Request.pread(f, ByteBuffer.allocateDirect(512), i * 512L);
+            }
+            assertEquals(n, ctx.submit(rs));
+            long total = 0;
+            long deadline = System.nanoTime() + LONG.toNanos();
+            while (total < n && System.nanoTime() < deadline) {
+                total += efd.readCounter();
+                Thread.sleep(1);
+            }
+            assertEquals(n, total, "one signal per completion, with nobody reaping");
+            TestFiles.reap(ctx, n);
+            Thread.sleep(20);
+            assertEquals(0, efd.readCounter(), "reaping does not signal again");
+        }
+    }
+
+    @Test
+    void aSelectorSeesCompletionsWithoutAReaper() throws Exception {
+        try (IoContext ctx = open(16); java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+            ctx.readyChannel().register(sel, java.nio.channels.SelectionKey.OP_READ);
+            assertEquals(0, sel.selectNow());
+            ctx.submit(Request.noop().userData(5));
+            assertEquals(1, sel.select(LONG.toMillis()), "readable once the event is there");
+            sel.selectedKeys().clear();
+            Event[] evs = {new Event()};
+            assertEquals(1, ctx.getEvents(0, evs, Duration.ZERO));
+            assertEquals(5, evs[0].userData());
+            assertEquals(0, sel.selectNow(), "not readable once taken");
+        }
+    }
+
+    @Test
+    void aGroupWaitSeesCompletionsOnEitherMember() throws Exception {
+        try (IoContext hi = open(8); IoContext lo = open(8)) {
+            IoContextGroup g = IoContextGroup.of(hi, lo);
+            Event[] evs = {new Event(), new Event()};
+            lo.submit(Request.noop().userData(2));
+            assertEquals(1, g.getEvents(1, evs, LONG));
+            assertSame(lo, evs[0].context());
+            hi.submit(Request.noop().userData(1));
+            lo.submit(Request.noop().userData(3));
+            int n = 0;
+            List<Long> order = new ArrayList<>();
+            while (n < 2) {
+                int got = g.getEvents(1, 2, evs, 30, TimeUnit.SECONDS);
+                for (int i = 0; i < got; i++) {
+                    order.add(evs[i].userData());
+                }
+                n += got;
+            }
+            assertTrue(order.containsAll(List.of(1L, 3L)), order.toString());
         }
     }
 

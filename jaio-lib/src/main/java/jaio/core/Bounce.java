@@ -25,7 +25,7 @@ final class Bounce {
     private static final int MAX_SHIFT = 24;
     private static final int KEEP_PER_CLASS = 64;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final ArrayDeque<MemorySegment>[] free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
 
     Bounce() {

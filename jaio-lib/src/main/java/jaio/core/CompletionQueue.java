@@ -35,7 +35,8 @@ import jaio.spi.IoEngine;
  *       available to take.</li>
  * </ul>
  * Every call into the engine from here goes through the context's engine gate, so that close
- * never releases an engine another thread is inside.
+ * never releases an engine another thread is inside, and none is made while holding the
+ * queue's lock, so that an engine may post to the sink while holding its own locks.
  */
 final class CompletionQueue {
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
@@ -492,16 +493,30 @@ final class CompletionQueue {
         LockSupport.unpark(w.thread);
     }
 
+    /**
+     * Links a waiter; when the leader sleeps in the kernel for more completions than this
+     * waiter needs, wakes it, with the lock released (the engine is never called under the
+     * queue's lock). Lock held on entry and exit.
+     */
     private void link(Waiter w) {
         waiters.link(w);
         if (leader != null && leaderTarget > pumpTarget()) {
-            // The leader sleeps in the kernel for more completions than this waiter needs.
-            if (ctx.enterEngine()) {
-                try {
-                    engine.wakeup(leaderTarget);
-                } finally {
-                    ctx.exitEngine();
-                }
+            int target = leaderTarget;
+            lock.unlock();
+            try {
+                wakeLeader(target);
+            } finally {
+                lock.lock();
+            }
+        }
+    }
+
+    private void wakeLeader(int target) {
+        if (ctx.enterEngine()) {
+            try {
+                engine.wakeup(target);
+            } finally {
+                ctx.exitEngine();
             }
         }
     }
@@ -693,6 +708,7 @@ final class CompletionQueue {
      * asleep in the kernel is woken. Later posts are dropped.
      */
     void close() {
+        int wake = 0;
         lock.lock();
         try {
             if (closed) {
@@ -712,13 +728,17 @@ final class CompletionQueue {
                 w.signal();
             }
             if (leader != null) {
-                engine.wakeup(leaderTarget);
+                wake = leaderTarget;
             }
             if (channel != null) {
                 channel.set(false);
             }
         } finally {
             lock.unlock();
+        }
+        if (wake > 0) {
+            // Called by the closing thread, which the engine gate does not count.
+            engine.wakeup(wake);
         }
     }
 

@@ -154,9 +154,38 @@ public final class FileHandle {
             o.add(StandardOpenOption.SYNC);
         }
         if (direct) {
-            o.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            o.add(directOption());
         }
         return o;
+    }
+
+    /**
+     * The JDK's O_DIRECT open option for FileChannel (com.sun.nio.file.ExtendedOpenOption.DIRECT
+     * in jdk.unsupported), looked up by name so that the build does not lean on a
+     * proprietary API at compile time.
+     *
+     * @throws UnsupportedOperationException when this JDK has no such option
+     */
+    public static java.nio.file.OpenOption directOption() {
+        return DirectOption.VALUE;
+    }
+
+    private static final class DirectOption {
+        static final java.nio.file.OpenOption VALUE = lookup();
+
+        private static java.nio.file.OpenOption lookup() {
+            try {
+                Class<?> c = Class.forName("com.sun.nio.file.ExtendedOpenOption");
+                for (Object constant : c.getEnumConstants()) {
+                    if (((Enum<?>) constant).name().equals("DIRECT")) {
+                        return (java.nio.file.OpenOption) constant;
+                    }
+                }
+            } catch (ClassNotFoundException e) {
+                // handled below
+            }
+            throw new UnsupportedOperationException("this JDK has no O_DIRECT option for FileChannel");
+        }
     }
 
     /** Options the channel is opened with, for reports. */

@@ -104,7 +104,9 @@ public final class Op {
     Op qnext;
     Op qprev;
     Waiter awaiter;
+    /** Order of posting (for finding the oldest ready event) and the takes counted when posted. */
     long postSeq;
+    long postTakes;
 
     // ---- engine scratch (owned by the engine while INFLIGHT) ----
     public Op enext;

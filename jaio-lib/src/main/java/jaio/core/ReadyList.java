@@ -13,14 +13,15 @@ package jaio.core;
  */
 final class ReadyList {
     /** Takes after which a passed-over event is served before higher levels. */
-    static final int STARVATION_BOUND = 64;
+    static final int STARVATION_BOUND = jaio.IoContext.PRIORITY_STARVATION_BOUND;
 
     private static final int LEVELS = Op.MAX_PRIORITY + 1;
 
     private final Op[] head = new Op[LEVELS];
     private final Op[] tail = new Op[LEVELS];
     private int size;
-    /** Events taken so far; an event records the count when it is posted. */
+    /** Events posted and taken so far; an event records both counts when it is posted. */
+    private long posts;
     private long takes;
 
     int size() {
@@ -29,7 +30,8 @@ final class ReadyList {
 
     void add(Op op) {
         int p = op.priority;
-        op.postSeq = takes;
+        op.postSeq = posts++;
+        op.postTakes = takes;
         op.qnext = null;
         op.qprev = tail[p];
         if (tail[p] != null) {
@@ -57,7 +59,7 @@ final class ReadyList {
                 oldest = h;
             }
         }
-        if (oldest != pick && takes - oldest.postSeq > STARVATION_BOUND) {
+        if (oldest != pick && takes - oldest.postTakes > STARVATION_BOUND) {
             pick = oldest;
         }
         remove(pick);

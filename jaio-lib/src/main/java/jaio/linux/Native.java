@@ -66,6 +66,7 @@ public final class Native {
      *
      * @throws UnsatisfiedLinkError when libc has no such symbol
      */
+    @SuppressWarnings("restricted") // linking native code is what this class is for
     static MethodHandle capturing(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] opts = new Linker.Option[extra.length + 1];
         opts[0] = CAPTURE_ERRNO;
@@ -74,6 +75,7 @@ public final class Native {
     }
 
     /** A downcall handle that does not capture errno (for calls that cannot fail, or return the error). */
+    @SuppressWarnings("restricted") // linking native code is what this class is for
     static MethodHandle plain(String name, FunctionDescriptor fd, Linker.Option... opts) {
         return LINKER.downcallHandle(find(name), fd, opts);
     }

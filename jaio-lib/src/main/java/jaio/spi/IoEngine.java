@@ -17,8 +17,9 @@ import jaio.core.Op;
  *
  * <p>Threading: {@link #submit}, {@link #cancel}, {@link #harvest} and {@link #wakeup} may be
  * called from any thread, concurrently. The context never lets two threads sit in
- * {@link #waitForCompletions} at once. {@link #close} is called once, after every op has
- * reached the sink.
+ * {@link #waitForCompletions} at once, and never calls the engine while holding a lock of its
+ * own, so an engine may call the sink while holding its locks. {@link #close} is called once,
+ * after every op has reached the sink and no other thread is inside the engine.
  */
 public interface IoEngine {
 
