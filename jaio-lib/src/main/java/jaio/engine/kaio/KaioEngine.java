@@ -63,8 +63,9 @@ import jaio.spi.IoEngine;
  * and a pipe or socket transfer that had to wait for readiness more than once.
  *
  * <p>Threading: as {@link IoEngine}. Lock order: reapLock, then submitLock (which guards the
- * {@link KaioSubmitter}), then the punt pool's lock; the sink is never called with
- * submitLock held, because the context calls {@link #wakeup} with its queue lock held.
+ * {@link KaioSubmitter}), then the punt pool's lock. The sink is called with reapLock at
+ * most, never with submitLock: delivery (waking waiters, copying events) must not hold up
+ * submitters, wake-ups and workers, which all take submitLock.
  */
 public final class KaioEngine implements IoEngine {
     /** aio_data of the internal wake-up iocbs (slot numbers are never negative). */
