@@ -27,6 +27,10 @@ import jaio.linux.LibC;
  * op between iterations, and only one iteration of an op runs at a time. Threads are started
  * on demand up to the bound and stopped at close.
  *
+ * <p>Pipes, sockets and eventfds come here only on kernels without RWF_NOWAIT or
+ * IOCB_CMD_POLL (elsewhere they wait for readiness in the kernel). There a read that never
+ * gets data holds its worker, and the context's close waits for it, as a blocking read would.
+ *
  * <p>Threading: any thread may enqueue and cancel (the engine does so under its submit
  * lock; this class's lock nests inside it); workers call the engine back with no lock held.
  */
