@@ -62,7 +62,8 @@ final class KaioCapabilities {
         f.add("priority: IOCB_FLAG_IOPRIO, best-effort class level 7 - priority, for transfers the kernel runs");
         f.add("HIPRI: not offered (native AIO clears IOCB_HIPRI: nothing polls for it)");
         f.add("TIMEOUT: not supported");
-        f.add("resize: the kernel ring keeps its io_setup size; requests past its room wait until events free it");
+        f.add("resize: a larger kernel context replaces the ring once nothing is in it; until then transfers and"
+                + " syncs that find the ring full run on the workers, and a POLL waits for room");
         f.add("notify eventfd: IOCB_FLAG_RESFD on asynchronous kernel completions, written by jaio for the others");
         return new Capabilities("kaio", ops, flags, BufferAccess.NATIVE_STABLE, true, true, f);
     }
