@@ -1,0 +1,70 @@
+package jaio.engine.kaio;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jaio.Opcode;
+import jaio.RequestFlag;
+import jaio.spi.BufferAccess;
+import jaio.spi.Capabilities;
+import jaio.spi.Execution;
+
+/** The capability report of the native AIO engine, from what {@link KaioProbe} found. */
+final class KaioCapabilities {
+    private KaioCapabilities() {}
+
+    /**
+     * @param probe      what the kernel allows
+     * @param ring       whether completions are read from the mapped ring
+     * @param ringInfo   the ring header's words
+     * @param workers    the bound on punt workers
+     */
+    static Capabilities of(KaioProbe probe, boolean ring, String ringInfo, int workers) {
+        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
+        Execution transfer = probe.nowait() ? Execution.KERNEL_NOWAIT_THEN_WORKER : Execution.WORKER;
+        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV)) {
+            ops.put(o, transfer);
+        }
+        ops.put(Opcode.FSYNC, Execution.KERNEL_ASYNC);
+        ops.put(Opcode.FDSYNC, Execution.KERNEL_ASYNC);
+        if (probe.poll()) {
+            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
+        }
+        ops.put(Opcode.NOOP, Execution.INLINE);
+
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC);
+        if (probe.nowait()) {
+            flags.add(RequestFlag.NOWAIT);
+        }
+
+        List<String> f = new ArrayList<>();
+        f.add("io_setup/io_submit/io_getevents/io_cancel/io_destroy through syscall(2); kernel "
+                + System.getProperty("os.version"));
+        f.add(ring ? "completions reaped from the user-mapped ring without a system call (" + ringInfo + ")"
+                : "ring header not recognised (" + ringInfo + "): completions reaped with io_getevents");
+        f.add("O_DIRECT transfers: kernel, async");
+        f.add(probe.nowait()
+                ? "buffered transfers: RWF_NOWAIT in the kernel (page-cache hits complete inside io_submit);"
+                        + " what would block goes to up to " + workers + " worker threads (preadv2/pwritev2),"
+                        + " and so do writes to files that refuse RWF_NOWAIT (ext4's buffered writes)"
+                : "buffered transfers: RWF_NOWAIT not supported here, so they run on up to " + workers
+                        + " worker threads (native AIO would block inside io_submit)");
+        if (probe.nowait() && probe.poll()) {
+            f.add("pipes, sockets, eventfds: a transfer that would block waits with IOCB_CMD_POLL, then runs again");
+        }
+        f.add("FSYNC/FDSYNC: kernel workqueue, async");
+        f.add(probe.poll() ? "POLL: IOCB_CMD_POLL, one-shot, cancellable with io_cancel"
+                : "POLL: IOCB_CMD_POLL not supported by this kernel (4.19+)");
+        f.add("NOOP: completed by jaio (the kernel refuses IOCB_CMD_NOOP)");
+        f.add("priority: IOCB_FLAG_IOPRIO, best-effort class level 7 - priority, for transfers the kernel runs");
+        f.add("HIPRI: not offered (native AIO clears IOCB_HIPRI: nothing polls for it)");
+        f.add("TIMEOUT: not supported");
+        f.add("resize: a larger kernel context replaces the ring once nothing is in it; until then transfers and"
+                + " syncs that find the ring full run on the workers, and a POLL waits for room");
+        f.add("notify eventfd: IOCB_FLAG_RESFD on asynchronous kernel completions, written by jaio for the others");
+        return new Capabilities("kaio", ops, flags, BufferAccess.NATIVE_STABLE, true, true, f);
+    }
+}
