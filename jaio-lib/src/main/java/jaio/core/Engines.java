@@ -19,6 +19,7 @@ public final class Engines {
     /** Every engine in automatic-selection order. */
     public static List<EngineProvider> all() {
         List<EngineProvider> l = new ArrayList<>();
+        l.add(jaio.engine.uring.IoUringProvider.INSTANCE);
         l.add(jaio.engine.kaio.KaioProvider.INSTANCE);
         l.add(ThreadPoolProvider.INSTANCE);
         return l;

@@ -1,0 +1,502 @@
+package jaio.engine.uring;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.core.Op;
+import jaio.core.OpBatch;
+import jaio.linux.IoUring;
+import jaio.linux.IoUringGeteventsArg;
+import jaio.linux.IoUringRings;
+import jaio.linux.IoUringSyncCancelReg;
+import jaio.linux.Timespec;
+import jaio.spi.Capabilities;
+import jaio.spi.CompletionSink;
+import jaio.spi.EngineContext;
+import jaio.spi.IoEngine;
+
+/**
+ * The io_uring engine (SPEC E1): every request kind runs in the kernel, asynchronously, with
+ * the submission and completion rings in memory shared with it.
+ *
+ * <p><b>Submitting</b> (any thread): under {@link #submitLock} the ops of a batch take their
+ * slots and their SQEs are written into the mapped SQ ring, then one io_uring_enter hands the
+ * whole batch to the kernel. A buffered read of cached data completes inside that call; what
+ * would block the kernel finishes on its own workers. The lock costs one uncontended
+ * acquire per batch; submitting threads contend only with each other and with the reaper's
+ * short CQE processing.
+ *
+ * <p><b>Reaping</b> (C11, C4): whoever holds {@link #reapLock} takes CQEs from the mapped CQ
+ * ring without a system call ({@link #harvest}), or waits in the kernel for at least N
+ * ({@link #waitForCompletions}: io_uring_enter with GETEVENTS and an EXT_ARG timeout). The
+ * waiter keeps the lock during the wait, so nobody else moves the CQ head meanwhile, which
+ * is what makes the wake-up below exact. A short transfer's remainder, or a transfer on a
+ * non-blocking pipe that must first wait for readiness, is prepared while its CQE is
+ * processed and submitted right after (E4). When the kernel kept completions back because
+ * the CQ ring was full (IORING_FEAT_NODROP), the reaper flushes them with io_uring_enter and
+ * takes them too: none is ever lost.
+ *
+ * <p><b>Waking the waiter</b>: the kernel waits until min_complete CQEs are past the head it
+ * saw on entry. To make it return early, {@link #wakeup} submits as many internal NOPs as the
+ * waiter asked for; they complete at once, and their CQEs are swallowed by whoever reaps them.
+ * The same happens after a completion posted outside the waiter's own reaping ({@link #kick}).
+ * The protocol is the native AIO engine's: the waiter publishes its min before it looks at the
+ * ring; a waker bumps {@link #postSeq} before it reads the waiter's min.
+ *
+ * <p><b>Cancel</b> (C7): IORING_REGISTER_SYNC_CANCEL answers at once: found and stopped
+ * (CANCELED; the op's own CQE follows with -ECANCELED), running (NOT_CANCELED), or not in the
+ * kernel (ALREADY_DONE; between iterations the op stops at the next one, since the context
+ * has set its cancel flag).
+ *
+ * <p>Threading: as {@link IoEngine}. Lock order: reapLock, then submitLock. The sink is
+ * called with reapLock at most, never with submitLock.
+ */
+public final class IoUringEngine implements IoEngine {
+    /** Most wake-up NOPs posted at once, and so the most a waiter asks the kernel for. */
+    static final int MAX_WAKE = 128;
+    /** CQEs processed per pass, so that one pass never holds the submit lock for long. */
+    private static final int MAX_BATCH = 1024;
+
+    private final EngineContext ectx;
+    private final CompletionSink sink;
+    private final Capabilities caps;
+    private final UringProbe probe;
+    private final Arena arena;
+    private final UringInstance ring;
+    private final IoUringRings q;
+    private final UringSlots slots;
+    private final UringSubmitter sub;
+    private final int wakeMax;
+
+    private final ReentrantLock submitLock = new ReentrantLock();
+    private final ReentrantLock reapLock = new ReentrantLock();
+    /** Set under both locks. */
+    private boolean closed;
+    private boolean destroyed;
+
+    // ---- wake-ups ----
+    private final AtomicInteger wakeOutstanding = new AtomicInteger();
+    private final AtomicLong postSeq = new AtomicLong();
+    private volatile int leaderMin;
+    /** Under reapLock. */
+    private long seenSeq;
+
+    // ---- under reapLock ----
+    private final MemorySegment waitArg;
+    private final MemorySegment waitTs;
+    private final OpBatch reaped = new OpBatch(64);
+    // ---- under submitLock ----
+    private final MemorySegment cancelReg;
+
+    private final ThreadLocal<OpBatch> local = ThreadLocal.withInitial(() -> new OpBatch(16));
+
+    IoUringEngine(EngineContext ectx, UringProbe probe) throws IOException {
+        this(ectx, probe, 0, 0);
+    }
+
+    /**
+     * @param sqEntries SQ ring size, or 0 for the right one; tests pass small rings
+     * @param cqEntries CQ ring size, or 0 for the right one; tests pass less to overfill it
+     */
+    IoUringEngine(EngineContext ectx, UringProbe probe, int sqEntries, int cqEntries) throws IOException {
+        this.ectx = ectx;
+        this.sink = ectx.sink();
+        this.probe = probe;
+        int capacity = ectx.capacity();
+        this.wakeMax = Math.min(capacity, MAX_WAKE);
+        int sq = sqEntries > 0 ? sqEntries : Math.min(pow2(capacity), 4096);
+        // Room for every op the context may have in the kernel plus the wake-ups, so that in
+        // steady state nothing overflows; the kernel keeps whatever does (NODROP).
+        int cq = cqEntries > 0 ? cqEntries : Math.min(Math.max(2 * sq, pow2(capacity + 2 * wakeMax)), IoUring.MAX_CQ_ENTRIES);
+        this.arena = Arena.ofShared();
+        boolean sqPoll = ectx.options().sqPoll();
+        try {
+            this.ring = UringInstance.open(sq, cq, new int[] {probe.flagSet()}, sqPoll, arena);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        this.q = ring.rings;
+        this.slots = new UringSlots(capacity, arena);
+        this.sub = new UringSubmitter(ring, slots, ectx.counters());
+        this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
+        this.waitTs = arena.allocate(Timespec.LAYOUT);
+        this.cancelReg = arena.allocate(IoUringSyncCancelReg.LAYOUT);
+        this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(false, 0, ring.sqPoll()));
+    }
+
+    static int pow2(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return caps;
+    }
+
+    @Override
+    public boolean needsPumping() {
+        return true;
+    }
+
+    /** The rings' sizes, for tests and reports. */
+    int sqEntries() {
+        return q.sqEntries;
+    }
+
+    int cqEntries() {
+        return q.cqEntries;
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    @Override
+    public void submit(Op[] ops, int from, int count) {
+        OpBatch out = local.get();
+        submitLock.lock();
+        try {
+            if (closed) {
+                sub.refuse(ops, from, count, out);
+            } else {
+                sub.start(ops, from, count, out);
+                sub.flush();
+            }
+        } finally {
+            submitLock.unlock();
+        }
+        post(out, false);
+    }
+
+    @Override
+    public void submitAndWait(Op[] ops, int from, int count, int minComplete, long timeoutNanos) {
+        OpBatch out = local.get();
+        reapLock.lock();
+        try {
+            boolean open;
+            submitLock.lock();
+            try {
+                open = !closed;
+                if (open) {
+                    // Written now, consumed by the wait's own io_uring_enter below.
+                    sub.start(ops, from, count, out);
+                } else {
+                    sub.refuse(ops, from, count, out);
+                }
+            } finally {
+                submitLock.unlock();
+            }
+            post(out, false);
+            if (open) {
+                waitLocked(minComplete, timeoutNanos, true);
+            }
+        } finally {
+            reapLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ reaping
+
+    @Override
+    public int harvest() {
+        if (!reapLock.tryLock()) {
+            return 0;
+        }
+        try {
+            return closed ? 0 : drain(false);
+        } finally {
+            reapLock.unlock();
+        }
+    }
+
+    @Override
+    public void waitForCompletions(int minComplete, long timeoutNanos) {
+        reapLock.lock();
+        try {
+            if (!closed) {
+                waitLocked(minComplete, timeoutNanos, false);
+            }
+        } finally {
+            reapLock.unlock();
+        }
+    }
+
+    /**
+     * Waits in the kernel for at least {@code minComplete} CQEs (at most {@link #wakeMax},
+     * at most what is in flight), unless something is there already or was posted outside
+     * this wait, then takes what came. With {@code submitting}, the SQEs written by
+     * submit-and-wait go to the kernel in the same call. Under reapLock.
+     */
+    private void waitLocked(int minComplete, long timeoutNanos, boolean submitting) {
+        try {
+            int need = Math.max(1, Math.min(Math.min(minComplete, slots.used()), wakeMax));
+            // Publish the wait before reading postSeq; kick() bumps postSeq before it reads
+            // leaderMin. A completion posted outside this wait is seen here, or sees the wait.
+            leaderMin = need;
+            boolean early = postSeq.get() != seenSeq;
+            boolean ready = q.cqReady() > 0 || overflowed();
+            if (early || ready || timeoutNanos == 0) {
+                if (submitting) {
+                    flushLocked();
+                }
+                if (ready || submitting) {
+                    drain(true);
+                }
+                return;
+            }
+            int toSubmit = pendingSqes();
+            if (timeoutNanos > 0) {
+                Timespec.set(waitTs, timeoutNanos);
+                IoUringGeteventsArg.set(waitArg, waitTs.address());
+            } else {
+                IoUringGeteventsArg.set(waitArg, 0);
+            }
+            // EBUSY/EAGAIN (completions in overflow the kernel could not flush, no memory to
+            // submit), ETIME and EINTR all end the wait the same way: take what is there.
+            IoUring.enter(ring.fd, toSubmit, need, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
+                    waitArg.address(), IoUringGeteventsArg.SIZE);
+            drain(true);
+        } finally {
+            leaderMin = 0;
+            seenSeq = postSeq.get();
+        }
+    }
+
+    private void flushLocked() {
+        submitLock.lock();
+        try {
+            sub.flush();
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** SQEs written but not yet consumed (left by a refused flush, or by submit-and-wait). */
+    private int pendingSqes() {
+        submitLock.lock();
+        try {
+            if (sub.pending() > 0) {
+                // Publish them: the io_uring_enter that follows hands them over.
+                q.publishSq();
+            }
+            return ring.sqPoll() ? 0 : sub.pending();
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** Whether the kernel holds completions the CQ ring had no room for. */
+    private boolean overflowed() {
+        return (q.sqFlags() & IoUring.IORING_SQ_CQ_OVERFLOW) != 0;
+    }
+
+    /**
+     * Takes every CQE in the ring, and those the kernel kept in overflow, and posts what
+     * finished. Returns how many user CQEs were handled. Under reapLock.
+     */
+    private int drain(boolean leader) {
+        int user = 0;
+        // A few passes: continuations (and removed timers) complete inside the io_uring_enter
+        // that submits them, so their CQEs are in the ring by the end of a pass.
+        for (int pass = 0; pass < 4; pass++) {
+            int n = q.cqReady();
+            if (n == 0 && overflowed()) {
+                IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
+                n = q.cqReady();
+            }
+            if (n == 0) {
+                break;
+            }
+            user += process(Math.min(n, MAX_BATCH), leader);
+        }
+        return user;
+    }
+
+    /** Handles the {@code n} oldest CQEs, gives their slots back to the kernel, then posts. */
+    private int process(int n, boolean leader) {
+        int wakes = 0;
+        int user = 0;
+        submitLock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                long cqe = q.cqe(i);
+                long data = q.cqeUserData(cqe);
+                if (data < 0) {
+                    if (data == UringSubmitter.WAKE_DATA) {
+                        wakes++;
+                    }
+                    continue;
+                }
+                Op op = slots.lookup(data);
+                if (op == null) {
+                    continue;
+                }
+                user++;
+                sub.onCqe(op, q.cqeRes(cqe), reaped);
+            }
+            q.consumeCq(n);
+            if (sub.anyCounting()) {
+                sub.checkCounts();
+            }
+            sub.flush();
+        } finally {
+            submitLock.unlock();
+        }
+        if (wakes > 0) {
+            wakeOutstanding.addAndGet(-wakes);
+        }
+        boolean posted = reaped.count() > 0;
+        post(reaped, leader);
+        if (!leader && wakes > 0 && !posted) {
+            // Swallowed wake-ups meant for a waiter that has not entered the kernel yet:
+            // make it return at once instead (see waitLocked).
+            postSeq.incrementAndGet();
+        }
+        return user;
+    }
+
+    /** Posts collected completions, and kicks the waiter unless it is the one posting. */
+    private void post(OpBatch out, boolean leader) {
+        if (out.count() == 0) {
+            return;
+        }
+        sink.completeBatch(out.ops(), out.count());
+        out.clear();
+        if (!leader) {
+            kick();
+        }
+    }
+
+    @Override
+    public void wakeup(int target) {
+        postWakeups(Math.max(1, Math.min(target, wakeMax)));
+    }
+
+    /**
+     * Makes sure {@code k} wake-up CQEs are on their way: enough for any kernel wait whose
+     * min_complete is at most k, in progress or about to start.
+     */
+    private void postWakeups(int k) {
+        submitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            int want = k - wakeOutstanding.get();
+            if (want <= 0) {
+                return;
+            }
+            sub.nops(want, UringSubmitter.WAKE_DATA);
+            wakeOutstanding.addAndGet(want);
+            sub.flush();
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** Tells a waiter in the kernel that completions were posted without it. */
+    private void kick() {
+        postSeq.incrementAndGet();
+        int m = leaderMin;
+        if (m > 0) {
+            postWakeups(m);
+        }
+    }
+
+    @Override
+    public void resize(int newCapacity) {
+        submitLock.lock();
+        try {
+            if (!closed) {
+                // The CQ ring keeps its size: what it cannot hold waits in the kernel's
+                // overflow list (NODROP) until the reaper flushes it.
+                slots.grow(newCapacity);
+            }
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ cancel and close
+
+    @Override
+    public CancelResult cancel(Op op) {
+        submitLock.lock();
+        try {
+            if (closed || op.slot < 0 || slots.op(op.slot) != op) {
+                return CancelResult.ALREADY_DONE;
+            }
+            long data = slots.userData(op.slot);
+            if (!probe.syncCancel()) {
+                sub.asyncCancel(data, 0);
+                sub.flush();
+                return CancelResult.NOT_CANCELED;
+            }
+            IoUringSyncCancelReg.set(cancelReg, data, 0);
+            int r = IoUring.register(ring.fd, IoUring.IORING_REGISTER_SYNC_CANCEL, cancelReg.address(), 1);
+            if (r == 0) {
+                return CancelResult.CANCELED;
+            }
+            return r == -Errno.ENOENT ? CancelResult.ALREADY_DONE : CancelResult.NOT_CANCELED;
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    @Override
+    public void cancelAll() {
+        submitLock.lock();
+        try {
+            if (closed || slots.used() == 0) {
+                return;
+            }
+            int any = IoUring.IORING_ASYNC_CANCEL_ANY | IoUring.IORING_ASYNC_CANCEL_ALL;
+            if (probe.syncCancel()) {
+                IoUringSyncCancelReg.set(cancelReg, 0, any);
+                IoUring.register(ring.fd, IoUring.IORING_REGISTER_SYNC_CANCEL, cancelReg.address(), 1);
+            } else {
+                for (int s = 0; s < slots.size(); s++) {
+                    if (slots.op(s) != null) {
+                        sub.asyncCancel(slots.userData(s), 0);
+                    }
+                }
+                sub.flush();
+            }
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /**
+     * Releases the ring: (1) mark closed, so no call touches the rings any more; (2) close
+     * the arena that owns every view of the mapped memory and the native memory the kernel
+     * read requests from (the context calls this only after every op reached the sink, and
+     * internal requests hold no memory); (3) unmap the rings and close the descriptor, which
+     * makes the kernel tear the instance down.
+     */
+    @Override
+    public void close() {
+        reapLock.lock();
+        submitLock.lock();
+        try {
+            closed = true;
+            if (!destroyed) {
+                destroyed = true;
+                arena.close();
+                ring.close();
+            }
+        } finally {
+            submitLock.unlock();
+            reapLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringEngine(" + ectx.name() + ", sq " + q.sqEntries + ", cq " + q.cqEntries + ")";
+    }
+}
