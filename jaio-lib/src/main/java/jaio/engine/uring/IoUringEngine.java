@@ -90,6 +90,8 @@ public final class IoUringEngine implements IoEngine {
     private final MemorySegment waitArg;
     private final MemorySegment waitTs;
     private final OpBatch reaped = new OpBatch(64);
+    /** Times the reaper had the kernel flush completions kept in overflow (for tests). */
+    private long overflowFlushes;
     // ---- under submitLock ----
     private final MemorySegment cancelReg;
 
@@ -151,6 +153,15 @@ public final class IoUringEngine implements IoEngine {
 
     int cqEntries() {
         return q.cqEntries;
+    }
+
+    long overflowFlushes() {
+        reapLock.lock();
+        try {
+            return overflowFlushes;
+        } finally {
+            reapLock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ submit
@@ -305,6 +316,7 @@ public final class IoUringEngine implements IoEngine {
         for (int pass = 0; pass < 4; pass++) {
             int n = q.cqReady();
             if (n == 0 && overflowed()) {
+                overflowFlushes++;
                 IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
                 n = q.cqReady();
             }

@@ -18,7 +18,7 @@ import jaio.Request;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp jaio-lib/target/classes:jaio-lib/target/test-classes \
- *     jaio.engine.kaio.KaioBench FILE direct|buffered IODEPTH SECONDS [kaio|threads|uring]
+ *     jaio.engine.kaio.KaioBench FILE direct|buffered IODEPTH SECONDS [kaio|threads|uring [MIN_NR]]
  * </pre>
  * The file must exist; for buffered runs, read it once first so that it is in the page cache.
  */
@@ -46,6 +46,7 @@ public final class KaioBench {
         int depth = Integer.parseInt(args[2]);
         double seconds = Double.parseDouble(args[3]);
         Engine engine = args.length > 4 ? Engine.parse(args[4]) : Engine.KAIO;
+        int minNr = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         int bs = 4096;
         try (IoFile f = direct ? IoFile.open(path, IoFile.DIRECT) : IoFile.open(path);
              IoContext ctx = IoContext.builder().engine(engine).capacity(depth).open()) {
@@ -70,7 +71,7 @@ public final class KaioBench {
                 throw new IllegalStateException("accepted " + accepted);
             }
             while (true) {
-                int n = ctx.getEvents(1, depth, ev, -1, java.util.concurrent.TimeUnit.NANOSECONDS);
+                int n = ctx.getEvents(minNr, depth, ev, -1, java.util.concurrent.TimeUnit.NANOSECONDS);
                 for (int i = 0; i < n; i++) {
                     if (ev[i].result() != bs) {
                         errors++;

@@ -1,0 +1,269 @@
+package jaio.engine.uring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.Opcode;
+import jaio.core.Counters;
+import jaio.core.FileHandle;
+import jaio.core.Op;
+import jaio.linux.LibC;
+import jaio.spi.CompletionSink;
+import jaio.spi.EngineContext;
+import jaio.spi.EngineOptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine below the context: a completion ring overfilled on purpose, submit-and-wait,
+ * cancel answers, wake-ups of a waiter in the kernel.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UringSpiTest {
+    static final int BLOCK = 4096;
+    static UringProbe probe;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void available() {
+        probe = IoUringProvider.INSTANCE.probe();
+        assumeTrue(probe.available(), "io_uring unavailable: " + probe.reason());
+    }
+
+    /** Collects what an engine posts. */
+    static final class Sink implements CompletionSink {
+        final List<Op> done = new ArrayList<>();
+
+        @Override
+        public synchronized void complete(Op op) {
+            done.add(op);
+        }
+
+        @Override
+        public synchronized void completeBatch(Op[] ops, int count) {
+            for (int i = 0; i < count; i++) {
+                done.add(ops[i]);
+            }
+        }
+
+        synchronized int count() {
+            return done.size();
+        }
+    }
+
+    static EngineContext context(int capacity, Sink sink) {
+        return new EngineContext("spi", capacity, 4, sink, new Counters(), EngineOptions.DEFAULT);
+    }
+
+    /** Pumps like a context's waiter until {@code n} ops were posted. */
+    static void pump(IoUringEngine e, Sink sink, int n) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (sink.count() < n) {
+            assertTrue(System.nanoTime() < deadline, "only " + sink.count() + " of " + n + " completed");
+            e.harvest();
+            if (sink.count() < n) {
+                e.waitForCompletions(n - sink.count(), 100_000_000L);
+            }
+        }
+    }
+
+    static Op noop(long userData) {
+        Op op = new Op(null);
+        op.opcode = Opcode.NOOP;
+        op.userData = userData;
+        return op;
+    }
+
+    static Op read(FileHandle f, MemorySegment buf, long offset, long userData) {
+        Op op = new Op(null);
+        op.opcode = Opcode.PREAD;
+        op.file = f;
+        op.setSingle(buf, null);
+        op.ioSegs = op.segs;
+        op.offset = offset;
+        op.userData = userData;
+        return op;
+    }
+
+    static FileHandle file(Path p) {
+        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
+        assertTrue(fd >= 0, "open " + p + ": " + fd);
+        return new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, false, false, false, fd, 1, 1, 1,
+                null, null, (d, ch) -> LibC.close(d));
+    }
+
+    static FileHandle pipeEnd(int fd, boolean read) {
+        return new FileHandle("pipe[" + fd + "]", FileHandle.Kind.PIPE, read, !read, false, false, false, fd, 1, 1, 1,
+                null, null, (d, ch) -> LibC.close(d));
+    }
+
+    /** A file of blocks, each filled with its block number. */
+    Path blocks(int n) throws IOException {
+        byte[] data = new byte[n * BLOCK];
+        MemorySegment s = MemorySegment.ofArray(data);
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < BLOCK; i += 8) {
+                s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * BLOCK + i, b);
+            }
+        }
+        Path p = dir.resolve("blocks.dat");
+        Files.write(p, data);
+        return p;
+    }
+
+    @Test
+    void anOverfilledCompletionRingLosesNothingAndDuplicatesNothing() throws IOException {
+        Sink sink = new Sink();
+        // 8 CQEs of room for 512 requests completed inside the submitting calls: the kernel
+        // keeps the rest in its overflow list until the reaper flushes them.
+        IoUringEngine e = new IoUringEngine(context(512, sink), probe, 8, 8);
+        assertEquals(8, e.cqEntries());
+        Path p = blocks(64);
+        FileHandle f = file(p);
+        try {
+            List<Op> ops = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                sink.done.clear();
+                ops.clear();
+                for (int i = 0; i < 512; i++) {
+                    Op op = i % 2 == 0 ? noop(i) : read(f, Arena.ofAuto().allocate(BLOCK, BLOCK), (long) (i % 64) * BLOCK, i);
+                    ops.add(op);
+                }
+                // Submitted in several batches, without reaping in between.
+                for (int from = 0; from < 512; from += 100) {
+                    int n = Math.min(100, 512 - from);
+                    e.submit(ops.toArray(new Op[0]), from, n);
+                }
+                pump(e, sink, 512);
+                e.harvest();
+                assertEquals(512, sink.count(), "exactly one completion each");
+                assertTrue(e.overflowFlushes() > 0, "the completion ring overflowed and was flushed");
+                Set<Long> seen = new HashSet<>();
+                for (Op op : sink.done) {
+                    assertTrue(seen.add(op.userData), "completed twice: " + op.userData);
+                    if (op.opcode == Opcode.PREAD) {
+                        assertEquals(BLOCK, op.result, () -> "read " + op.userData + ": " + Errno.describe(op.result));
+                        long block = op.offset / BLOCK;
+                        assertEquals(block, op.segs[0].get(ValueLayout.JAVA_LONG, 0));
+                    } else {
+                        assertEquals(0, op.result);
+                    }
+                }
+            }
+        } finally {
+            e.close();
+            f.close();
+        }
+    }
+
+    @Test
+    void submitAndWaitSubmitsAndReapsInOneCall() throws IOException {
+        Sink sink = new Sink();
+        IoUringEngine e = new IoUringEngine(context(64, sink), probe);
+        try {
+            Op[] ops = new Op[32];
+            for (int i = 0; i < ops.length; i++) {
+                ops[i] = noop(i);
+            }
+            e.submitAndWait(ops, 0, ops.length, ops.length, 5_000_000_000L);
+            assertEquals(32, sink.count(), "the wait returned with every completion posted");
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
+    void cancelAnswersWhereTheRequestIs() throws IOException {
+        Sink sink = new Sink();
+        IoUringEngine e = new IoUringEngine(context(8, sink), probe);
+        int[] fds = new int[2];
+        assertEquals(0, LibC.pipe2(fds, 0));
+        FileHandle rd = pipeEnd(fds[0], true);
+        try {
+            Op op = read(rd, Arena.ofAuto().allocate(16), 0, 7);
+            e.submit(new Op[] {op}, 0, 1);
+            e.harvest();
+            assertEquals(0, sink.count(), "an empty pipe's read waits in the kernel");
+            op.cancelRequested = true;
+            CancelResult r = e.cancel(op);
+            if (probe.syncCancel()) {
+                assertEquals(CancelResult.CANCELED, r);
+            }
+            pump(e, sink, 1);
+            assertEquals(-Errno.ECANCELED, op.result);
+            assertEquals(CancelResult.ALREADY_DONE, e.cancel(op), "the engine no longer has it");
+        } finally {
+            e.close();
+            rd.close();
+            LibC.close(fds[1]);
+        }
+    }
+
+    @Test
+    void aWakeupEndsAKernelWaitForMoreThanWillCome() throws Exception {
+        Sink sink = new Sink();
+        IoUringEngine e = new IoUringEngine(context(64, sink), probe);
+        int[] fds = new int[2];
+        assertEquals(0, LibC.pipe2(fds, 0));
+        FileHandle rd = pipeEnd(fds[0], true);
+        try {
+            Op[] ops = new Op[8];
+            for (int i = 0; i < ops.length; i++) {
+                ops[i] = read(rd, Arena.ofAuto().allocate(1), 0, i);
+            }
+            e.submit(ops, 0, ops.length);
+            Thread waiter = Thread.ofPlatform().start(() -> e.waitForCompletions(8, 20_000_000_000L));
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            e.wakeup(8);
+            waiter.join(5_000);
+            assertTrue(!waiter.isAlive(), "the waiter came back");
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+            assertEquals(0, sink.count(), "wake-ups are not completions");
+            e.cancelAll();
+            pump(e, sink, 8);
+            for (Op op : ops) {
+                assertEquals(-Errno.ECANCELED, op.result);
+            }
+        } finally {
+            e.close();
+            rd.close();
+            LibC.close(fds[1]);
+        }
+    }
+
+    @Test
+    void probeFindsWhatTheEngineNeeds() {
+        assertTrue(probe.op(jaio.linux.IoUring.IORING_OP_NOP));
+        assertTrue(probe.op(jaio.linux.IoUring.IORING_OP_READ));
+        assertTrue((probe.features() & jaio.linux.IoUring.IORING_FEAT_EXT_ARG) != 0);
+    }
+
+    @Test
+    void probeReasonsNameTheUsualCauses() {
+        assertTrue(UringProbe.hint(-Errno.ENOSYS).contains("CONFIG_IO_URING"));
+        assertTrue(UringProbe.hint(-Errno.ENOMEM).contains("locked-memory"));
+        assertTrue(UringProbe.permHint(2).contains("io_uring_disabled=2"));
+        assertTrue(UringProbe.permHint(1).contains("io_uring_group"));
+        assertTrue(UringProbe.permHint(0).contains("seccomp"));
+        assertTrue(UringProbe.permHint(-1).contains("seccomp"));
+    }
+}
