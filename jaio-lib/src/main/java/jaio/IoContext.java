@@ -56,9 +56,12 @@ public final class IoContext implements AutoCloseable {
     /** The eventfd signalled per completion, held open while the context is; or null. */
     private final jaio.core.FileHandle notify;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */
+    private final java.util.List<java.lang.foreign.MemorySegment> buffers;
 
     private IoContext(Engines.Opened opened, jaio.core.FileHandle notify) {
         this.notify = notify;
+        this.buffers = opened.core().options().buffers();
         this.core = opened.core();
         core.owner(this);
         this.engine = opened.provider().kind();
@@ -105,7 +108,8 @@ public final class IoContext implements AutoCloseable {
         private int workers = -1;
         private String name;
         private boolean registerFiles;
-        private boolean registerBuffers;
+        private int bufferCount;
+        private int bufferSize;
         private boolean sqPoll;
         private IoFile notify;
         private int concurrency;
@@ -154,19 +158,49 @@ public final class IoContext implements AutoCloseable {
             return this;
         }
 
-        /** io_uring: register files with the ring (J4); ignored by other engines. */
+        /**
+         * io_uring: register each file with the ring the first time a request of this context
+         * uses it (J4), so the kernel skips looking the descriptor up on every request. A file
+         * stays registered until the context closes, or until another file needs its slot
+         * after it was closed. Ignored by other engines.
+         */
         public Builder registerFiles(boolean on) {
             this.registerFiles = on;
             return this;
         }
 
-        /** io_uring: register the library's buffers with the ring (J4); ignored by other engines. */
-        public Builder registerBuffers(boolean on) {
-            this.registerBuffers = on;
+        /**
+         * Buffers the context allocates for its caller (J4): {@code count} of {@code size}
+         * bytes each, page aligned (so they suit O_DIRECT), reachable through
+         * {@link IoContext#registeredBuffers()}. On io_uring they are registered with the ring,
+         * and a PREAD or PWRITE whose buffer lies inside one of them (a slice is fine) uses
+         * IORING_OP_READ_FIXED/WRITE_FIXED, which spares the kernel pinning the pages on every
+         * request. Other engines use them as ordinary buffers. Registration counts against the
+         * locked-memory limit (ulimit -l) for users without CAP_IPC_LOCK; when the kernel
+         * refuses it, the buffers still work unregistered and the capability report says why.
+         * The memory is freed once neither the context nor the caller refers to it.
+         *
+         * @throws IllegalArgumentException when count is outside 0..16384 or size outside
+         *         1..1 GiB (the kernel's limits)
+         */
+        public Builder registeredBuffers(int count, int size) {
+            if (count < 0 || count > 16384) {
+                throw new IllegalArgumentException("registeredBuffers count must be 0..16384, was " + count);
+            }
+            if (count > 0 && (size < 1 || size > (1 << 30))) {
+                throw new IllegalArgumentException("registeredBuffers size must be 1..1073741824 bytes, was " + size);
+            }
+            this.bufferCount = count;
+            this.bufferSize = size;
             return this;
         }
 
-        /** io_uring: a kernel thread polls the submission ring; ignored by other engines. */
+        /**
+         * io_uring: a kernel thread polls the submission ring (IORING_SETUP_SQPOLL), so that
+         * submitting needs no system call while that thread is awake; it sleeps after 50 ms
+         * without work and is woken by the next submission. It takes a CPU while it polls.
+         * Ignored by other engines.
+         */
         public Builder sqPoll(boolean on) {
             this.sqPoll = on;
             return this;
@@ -201,8 +235,12 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException(notify + " is closed");
             }
             try {
+                java.util.List<java.lang.foreign.MemorySegment> bufs = new java.util.ArrayList<>();
+                for (int i = 0; i < bufferCount; i++) {
+                    bufs.add(IoBuffers.allocateAligned(bufferSize, IoBuffers.DEFAULT_ALIGNMENT));
+                }
                 IoContext ctx = new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
-                        new EngineOptions(registerFiles, registerBuffers, sqPoll, nh == null ? -1 : nh.fd())), nh);
+                        new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd())), nh);
                 if (concurrency > 0) {
                     ctx.setConcurrency(concurrency);
                 }
@@ -531,6 +569,15 @@ public final class IoContext implements AutoCloseable {
     // ------------------------------------------------------------------ information
 
     /** The engine this context runs on (never AUTO). */
+    /**
+     * The buffers allocated by {@link Builder#registeredBuffers} (J4), in registration order;
+     * empty when none were asked for. Requests may use them, or slices of them, from any
+     * thread; on io_uring such requests use the ring's registered-buffer path.
+     */
+    public java.util.List<java.lang.foreign.MemorySegment> registeredBuffers() {
+        return buffers;
+    }
+
     public Engine engine() {
         return engine;
     }

@@ -36,6 +36,7 @@ public final class ContextCore implements CompletionSink {
     private final CompletionQueue queue;
     private final Bounce bounce = new Bounce();
     private final IoEngine engine;
+    private final EngineOptions options;
     private final Capabilities caps;
     private final boolean pump;
     /** The eventfd this context signals per posted event, or -1 (also -1 when the engine does it). */
@@ -62,6 +63,7 @@ public final class ContextCore implements CompletionSink {
         this.capacity = capacity;
         this.access = access;
         this.queue = new CompletionQueue(this, counters);
+        this.options = options;
         this.engine = provider.open(new EngineContext(name, capacity, workers, this, counters, options));
         this.caps = engine.capabilities();
         this.pump = engine.needsPumping();
@@ -105,6 +107,11 @@ public final class ContextCore implements CompletionSink {
 
     public Capabilities capabilities() {
         return caps;
+    }
+
+    /** The options the engine was opened with. */
+    public EngineOptions options() {
+        return options;
     }
 
     public Counters counters() {

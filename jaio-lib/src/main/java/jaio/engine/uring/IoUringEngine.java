@@ -59,6 +59,8 @@ import jaio.spi.IoEngine;
 public final class IoUringEngine implements IoEngine {
     /** Most wake-up NOPs posted at once, and so the most a waiter asks the kernel for. */
     static final int MAX_WAKE = 128;
+    /** Registered-file slots per context (with IoContext.Builder.registerFiles). */
+    static final int FILE_SLOTS = 1024;
     /** CQEs processed per pass, so that one pass never holds the submit lock for long. */
     private static final int MAX_BATCH = 1024;
 
@@ -116,20 +118,35 @@ public final class IoUringEngine implements IoEngine {
         // steady state nothing overflows; the kernel keeps whatever does (NODROP).
         int cq = cqEntries > 0 ? cqEntries : Math.min(Math.max(2 * sq, pow2(capacity + 2 * wakeMax)), IoUring.MAX_CQ_ENTRIES);
         this.arena = Arena.ofShared();
-        boolean sqPoll = ectx.options().sqPoll();
+        UringInstance r = null;
+        String pollRefused = null;
         try {
-            this.ring = UringInstance.open(sq, cq, new int[] {probe.flagSet()}, sqPoll, arena);
+            if (ectx.options().sqPoll()) {
+                UringInstance.Attempt a = UringInstance.create(sq, cq, new int[] {probe.flagSet()}, true, arena);
+                r = a.ring();
+                if (r == null) {
+                    pollRefused = a.call() + ": " + Errno.describe(a.errno());
+                }
+            }
+            if (r == null) {
+                r = UringInstance.open(sq, cq, new int[] {probe.flagSet()}, false, arena);
+            }
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
+        this.ring = r;
         this.q = ring.rings;
         this.slots = new UringSlots(capacity, arena);
-        this.sub = new UringSubmitter(ring, slots, ectx.counters());
+        UringBuffers bufs = UringBuffers.register(ring.fd, ectx.options().buffers(), arena);
+        UringFiles files = ectx.options().registerFiles() ? UringFiles.open(ring.fd, FILE_SLOTS, arena) : null;
+        this.sub = new UringSubmitter(ring, slots, ectx.counters(), bufs, files);
         this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
         this.waitTs = arena.allocate(Timespec.LAYOUT);
         this.cancelReg = arena.allocate(IoUringSyncCancelReg.LAYOUT);
-        this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(false, 0, ring.sqPoll()));
+        this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(files != null,
+                files == null ? 0 : files.size(), files == null ? null : files.refused,
+                ectx.options().buffers().size(), bufs.refused, ring.sqPoll(), pollRefused));
     }
 
     static int pow2(int n) {
@@ -153,6 +170,26 @@ public final class IoUringEngine implements IoEngine {
 
     int cqEntries() {
         return q.cqEntries;
+    }
+
+    /** Transfers that took the registered-buffer path (for tests). */
+    long fixedTransfers() {
+        submitLock.lock();
+        try {
+            return sub.fixedTransfers;
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** Files registered now (for tests). */
+    int registeredFiles() {
+        submitLock.lock();
+        try {
+            return sub.files() == null ? 0 : sub.files().registered();
+        } finally {
+            submitLock.unlock();
+        }
     }
 
     long overflowFlushes() {
@@ -290,11 +327,16 @@ public final class IoUringEngine implements IoEngine {
     private int pendingSqes() {
         submitLock.lock();
         try {
+            if (ring.sqPoll()) {
+                // The kernel thread takes them; wake it if it sleeps.
+                sub.flush();
+                return 0;
+            }
             if (sub.pending() > 0) {
                 // Publish them: the io_uring_enter that follows hands them over.
                 q.publishSq();
             }
-            return ring.sqPoll() ? 0 : sub.pending();
+            return sub.pending();
         } finally {
             submitLock.unlock();
         }

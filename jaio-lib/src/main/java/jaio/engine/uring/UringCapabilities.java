@@ -56,13 +56,19 @@ final class UringCapabilities {
                     + " would include retry iterations and internal completions)");
         }
         if (options != null) {
-            f.add(options.registerFiles ? "registered files: on (IOSQE_FIXED_FILE, a slot per file on first use)"
-                    : "registered files: off (IoContext.Builder.registerFiles)");
-            f.add(options.registeredBuffers > 0
-                    ? "registered buffers: " + options.registeredBuffers + " (READ_FIXED/WRITE_FIXED for requests in them)"
-                    : "registered buffers: none (IoContext.Builder.registeredBuffers)");
-            f.add(options.sqPoll ? "SQPOLL: a kernel thread polls the submission ring (idle after "
-                    + UringInstance.SQPOLL_IDLE_MILLIS + " ms)" : "SQPOLL: off (IoContext.Builder.sqPoll)");
+            f.add(!options.registerFiles ? "registered files: off (IoContext.Builder.registerFiles)"
+                    : options.filesRefused != null ? "registered files: refused by the kernel (" + options.filesRefused
+                            + "); requests use descriptors"
+                    : "registered files: on (IOSQE_FIXED_FILE; a slot per file on first use, " + options.fileSlots + " slots)");
+            f.add(options.buffers == 0 ? "registered buffers: none (IoContext.Builder.registeredBuffers)"
+                    : options.buffersRefused != null ? "registered buffers: " + options.buffers + " allocated, refused by"
+                            + " the kernel (" + options.buffersRefused + "); used as plain buffers"
+                    : "registered buffers: " + options.buffers + " (READ_FIXED/WRITE_FIXED for PREAD/PWRITE inside one)");
+            f.add(options.sqPoll ? "SQPOLL: a kernel thread polls the submission ring (sleeps after "
+                    + UringInstance.SQPOLL_IDLE_MILLIS + " ms idle)"
+                    : options.sqPollRefused != null ? "SQPOLL: refused by the kernel (" + options.sqPollRefused
+                            + "); submissions use io_uring_enter"
+                    : "SQPOLL: off (IoContext.Builder.sqPoll)");
         }
         f.add("notify eventfd: written by jaio once per completed request (a kernel-registered eventfd would also count"
                 + " retry iterations and internal completions)");
@@ -70,7 +76,8 @@ final class UringCapabilities {
     }
 
     /** What a context uses, for its report. */
-    record Options(boolean registerFiles, int registeredBuffers, boolean sqPoll) {}
+    record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
+                   boolean sqPoll, String sqPollRefused) {}
 
     static boolean timeouts(UringProbe probe) {
         return probe.op(IoUring.IORING_OP_TIMEOUT) && probe.op(IoUring.IORING_OP_TIMEOUT_REMOVE);

@@ -50,6 +50,11 @@ final class UringSubmitter {
     private final UringSlots slots;
     private final Counters counters;
     private final boolean poll32;
+    private final UringBuffers buffers;
+    /** Registered files, or null when the context does not register them. */
+    private final UringFiles files;
+    /** Transfers that used a registered buffer (for tests). */
+    long fixedTransfers;
 
     /** User ops completed by this engine since it opened; TIMEOUT counts are measured in it. */
     private long completedOps;
@@ -57,8 +62,10 @@ final class UringSubmitter {
     private Op[] armed = new Op[4];
     private int armedCount;
 
-    UringSubmitter(UringInstance ring, UringSlots slots, Counters counters) {
+    UringSubmitter(UringInstance ring, UringSlots slots, Counters counters, UringBuffers buffers, UringFiles files) {
         this.ring = ring;
+        this.buffers = buffers;
+        this.files = files;
         this.q = ring.rings;
         this.slots = slots;
         this.counters = counters;
@@ -67,6 +74,10 @@ final class UringSubmitter {
 
     UringSlots slots() {
         return slots;
+    }
+
+    UringFiles files() {
+        return files;
     }
 
     // ------------------------------------------------------------------ SQEs
@@ -118,17 +129,25 @@ final class UringSubmitter {
         MemorySegment sqes = q.sqes;
         FileHandle f = op.file;
         int fd = f == null ? -1 : f.fd();
+        int fl = 0;
+        if (files != null && f != null) {
+            int fixed = files.slot(f);
+            if (fixed >= 0) {
+                fd = fixed;
+                fl = IoUring.IOSQE_FIXED_FILE;
+            }
+        }
         if ((op.engineState & ARMED) != 0) {
             int events = op.isRead() ? LibC.POLLIN : LibC.POLLOUT;
-            IoUringSqe.set(sqes, at, IoUring.IORING_OP_POLL_ADD, 0, 0, fd, 0, 0, 0, pollMask(events), ud, 0);
+            IoUringSqe.set(sqes, at, IoUring.IORING_OP_POLL_ADD, fl, 0, fd, 0, 0, 0, pollMask(events), ud, 0);
             return;
         }
         switch (op.opcode) {
             case NOOP -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_NOP, 0, 0, -1, 0, 0, 0, 0, ud, 0);
-            case FSYNC -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_FSYNC, 0, 0, fd, 0, 0, 0, 0, ud, 0);
-            case FDSYNC -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_FSYNC, 0, 0, fd, 0, 0, 0,
+            case FSYNC -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_FSYNC, fl, 0, fd, 0, 0, 0, 0, ud, 0);
+            case FDSYNC -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_FSYNC, fl, 0, fd, 0, 0, 0,
                     IoUring.IORING_FSYNC_DATASYNC, ud, 0);
-            case POLL -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_POLL_ADD, 0, 0, fd, 0, 0, 0,
+            case POLL -> IoUringSqe.set(sqes, at, IoUring.IORING_OP_POLL_ADD, fl, 0, fd, 0, 0, 0,
                     pollMask(op.pollEvents), ud, 0);
             case TIMEOUT -> {
                 MemorySegment ts = slots.timespec(s);
@@ -141,12 +160,22 @@ final class UringSubmitter {
                 int rw = rwFlags(op.flags);
                 boolean read = op.isRead();
                 if (op.segCount == 1) {
-                    IoUringSqe.set(sqes, at, read ? IoUring.IORING_OP_READ : IoUring.IORING_OP_WRITE, 0, prio, fd,
-                            op.nextOffset(), op.ioSegs[0].address() + op.done, (int) op.remaining(), rw, ud, 0);
+                    long addr = op.ioSegs[0].address() + op.done;
+                    int len = (int) op.remaining();
+                    int bi = buffers.find(addr, len);
+                    int code;
+                    if (bi >= 0) {
+                        code = read ? IoUring.IORING_OP_READ_FIXED : IoUring.IORING_OP_WRITE_FIXED;
+                        fixedTransfers++;
+                    } else {
+                        code = read ? IoUring.IORING_OP_READ : IoUring.IORING_OP_WRITE;
+                        bi = 0;
+                    }
+                    IoUringSqe.set(sqes, at, code, fl, prio, fd, op.nextOffset(), addr, len, rw, ud, bi);
                 } else {
                     MemorySegment iov = slots.iovecs(s, op.segCount);
                     int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
-                    IoUringSqe.set(sqes, at, read ? IoUring.IORING_OP_READV : IoUring.IORING_OP_WRITEV, 0, prio, fd,
+                    IoUringSqe.set(sqes, at, read ? IoUring.IORING_OP_READV : IoUring.IORING_OP_WRITEV, fl, prio, fd,
                             op.nextOffset(), iov.address(), n, rw, ud, 0);
                 }
             }

@@ -251,6 +251,66 @@ class UringSpiTest {
     }
 
     @Test
+    void transfersInsideRegisteredBuffersUseTheFixedPath() throws IOException {
+        Sink sink = new Sink();
+        List<MemorySegment> bufs = List.of(jaio.IoBuffers.allocate(4 * BLOCK), jaio.IoBuffers.allocate(2 * BLOCK));
+        EngineContext c = new EngineContext("fixed", 16, 4, sink, new Counters(), new EngineOptions(true, bufs, false, -1));
+        IoUringEngine e = new IoUringEngine(c, probe);
+        Path p = blocks(16);
+        FileHandle f = file(p);
+        try {
+            assertTrue(e.capabilities().features().stream().anyMatch(x -> x.startsWith("registered buffers: 2 (")),
+                    () -> "features: " + e.capabilities().features());
+            // A whole registered buffer, a slice in the middle of one, and plain memory.
+            MemorySegment plain = Arena.ofAuto().allocate(BLOCK, BLOCK);
+            Op[] ops = {
+                read(f, bufs.get(0), 3L * BLOCK, 1),
+                read(f, bufs.get(1).asSlice(BLOCK, BLOCK), 9L * BLOCK, 2),
+                read(f, plain, 5L * BLOCK, 3),
+            };
+            e.submit(ops, 0, ops.length);
+            pump(e, sink, 3);
+            assertEquals(4 * BLOCK, ops[0].result);
+            for (int b = 0; b < 4; b++) {
+                assertEquals(3 + b, bufs.get(0).get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
+            }
+            assertEquals(BLOCK, ops[1].result);
+            assertEquals(9, bufs.get(1).get(ValueLayout.JAVA_LONG, BLOCK));
+            assertEquals(BLOCK, ops[2].result);
+            assertEquals(5, plain.get(ValueLayout.JAVA_LONG, 0));
+            assertEquals(2, e.fixedTransfers(), "the two requests inside registered buffers took READ_FIXED");
+            assertEquals(1, e.registeredFiles(), "the file took a registered slot on first use");
+        } finally {
+            e.close();
+            f.close();
+        }
+    }
+
+    @Test
+    void aClosedFilesSlotGoesToTheNextFile() throws IOException {
+        Arena a = Arena.ofShared();
+        UringInstance ring = UringInstance.open(4, 8, new int[] {probe.flagSet()}, false, a);
+        try {
+            UringFiles files = UringFiles.open(ring.fd, 2, a);
+            FileHandle x = file(blocks(1));
+            FileHandle y = file(dir.resolve("blocks.dat"));
+            FileHandle z = file(dir.resolve("blocks.dat"));
+            assertEquals(0, files.slot(x));
+            assertEquals(0, files.slot(x), "once per file");
+            assertEquals(1, files.slot(y));
+            assertEquals(-1, files.slot(z), "full of open files: z uses its descriptor");
+            x.close();
+            assertEquals(0, files.slot(z), "x closed: its slot went to z");
+            assertEquals(2, files.registered());
+            y.close();
+            z.close();
+        } finally {
+            a.close();
+            ring.close();
+        }
+    }
+
+    @Test
     void probeFindsWhatTheEngineNeeds() {
         assertTrue(probe.op(jaio.linux.IoUring.IORING_OP_NOP));
         assertTrue(probe.op(jaio.linux.IoUring.IORING_OP_READ));
