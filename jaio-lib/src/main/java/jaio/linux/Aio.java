@@ -59,6 +59,21 @@ public final class Aio {
 
     private Aio() {}
 
+    /** {@link jaio.RequestFlag} bits as RWF_* bits, for the rw_flags of a transfer. */
+    public static int rwFlags(int requestFlags) {
+        int rw = 0;
+        if ((requestFlags & jaio.RequestFlag.NOWAIT.bit()) != 0) {
+            rw |= RWF_NOWAIT;
+        }
+        if ((requestFlags & jaio.RequestFlag.DSYNC.bit()) != 0) {
+            rw |= RWF_DSYNC;
+        }
+        if ((requestFlags & jaio.RequestFlag.SYNC.bit()) != 0) {
+            rw |= RWF_SYNC;
+        }
+        return rw;
+    }
+
     /** An I/O priority of the best-effort class at {@code level} (0 highest, 7 lowest). */
     public static int ioprioBestEffort(int level) {
         return (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | level;

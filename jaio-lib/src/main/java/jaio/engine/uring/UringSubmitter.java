@@ -157,7 +157,7 @@ final class UringSubmitter {
             }
             default -> {
                 int prio = op.priority == 0 ? 0 : Aio.ioprioBestEffort(Op.MAX_PRIORITY - op.priority);
-                int rw = rwFlags(op.flags);
+                int rw = Aio.rwFlags(op.flags);
                 boolean read = op.isRead();
                 if (op.segCount == 1) {
                     long addr = op.ioSegs[0].address() + op.done;
@@ -185,21 +185,6 @@ final class UringSubmitter {
     /** A poll mask in the op_flags word: poll32_events, or the 16-bit poll_events of older kernels. */
     private int pollMask(int events) {
         return poll32 ? events : events & 0xFFFF;
-    }
-
-    /** jaio's request flags as RWF_* bits. */
-    static int rwFlags(int flags) {
-        int rw = 0;
-        if ((flags & RequestFlag.NOWAIT.bit()) != 0) {
-            rw |= Aio.RWF_NOWAIT;
-        }
-        if ((flags & RequestFlag.DSYNC.bit()) != 0) {
-            rw |= Aio.RWF_DSYNC;
-        }
-        if ((flags & RequestFlag.SYNC.bit()) != 0) {
-            rw |= Aio.RWF_SYNC;
-        }
-        return rw;
     }
 
     /** Writes {@code n} internal NOPs carrying {@code data}. */

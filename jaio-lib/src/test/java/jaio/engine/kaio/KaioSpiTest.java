@@ -23,7 +23,7 @@ import jaio.core.Op;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
-import jaio.spi.CompletionSink;
+import jaio.spi.CollectingSink;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineOptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,41 +50,8 @@ class KaioSpiTest {
         assumeTrue(probe.ring(), "the ring header is not readable here: " + probe.ringInfo());
     }
 
-    /** Collects what an engine posts, for one test. */
-    static final class Sink implements CompletionSink {
-        final List<Op> done = new ArrayList<>();
-
-        @Override
-        public synchronized void complete(Op op) {
-            done.add(op);
-        }
-
-        @Override
-        public synchronized void completeBatch(Op[] ops, int count) {
-            for (int i = 0; i < count; i++) {
-                done.add(ops[i]);
-            }
-        }
-
-        synchronized int count() {
-            return done.size();
-        }
-    }
-
-    static EngineContext context(int capacity, Sink sink) {
+    static EngineContext context(int capacity, CollectingSink sink) {
         return new EngineContext("spi", capacity, 4, sink, new Counters(), EngineOptions.DEFAULT);
-    }
-
-    /** Pumps like a context's waiter until {@code n} ops were posted. */
-    static void pump(KaioEngine e, Sink sink, int n) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (sink.count() < n) {
-            assertTrue(System.nanoTime() < deadline, "only " + sink.count() + " of " + n + " completed");
-            e.harvest();
-            if (sink.count() < n) {
-                e.waitForCompletions(n - sink.count(), 100_000_000L);
-            }
-        }
     }
 
     static Op read(FileHandle f, MemorySegment buf, long offset, long userData) {
@@ -183,7 +150,7 @@ class KaioSpiTest {
 
     /** Reads 1500 random blocks of a patterned file; returns userData -> (result, first word). */
     TreeMap<Long, String> workload(boolean useRing, boolean direct, Path p) throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         KaioEngine e = new KaioEngine(context(64, sink), probe, useRing);
         assertEquals(useRing, e.reapsFromRing());
         FileHandle f = file(p, direct);
@@ -205,7 +172,7 @@ class KaioSpiTest {
                 int before = sink.count();
                 e.submit(ops, 0, 20);
                 e.submit(ops, 20, 40);
-                pump(e, sink, before + ops.length);
+                sink.pump(e, before + ops.length);
                 for (int i = before; i < sink.count(); i++) {
                     Op op = sink.done.get(i);
                     int b = (int) (op.userData % 60);
@@ -245,7 +212,7 @@ class KaioSpiTest {
 
     @Test
     void anOverfilledKernelRingParksRequestsAndNeverHangs() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         int n = 400;
         // A ring for 8 requests (the kernel rounds it up to about 126) under a context of 400.
         KaioEngine e = new KaioEngine(context(n + 1, sink), probe, true, 8);
@@ -275,7 +242,7 @@ class KaioSpiTest {
             write.ioSegs = write.segs;
             write.userData = -1;
             e.submit(new Op[] {write}, 0, 1);
-            pump(e, sink, n + 1);
+            sink.pump(e, n + 1);
             assertEquals(1, write.result);
             assertTrue(e.capabilities().features().toString().contains("resize"));
             sink.done.remove(write);

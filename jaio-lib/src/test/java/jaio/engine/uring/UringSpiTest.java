@@ -22,7 +22,7 @@ import jaio.core.Counters;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.linux.LibC;
-import jaio.spi.CompletionSink;
+import jaio.spi.CollectingSink;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineOptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,41 +48,8 @@ class UringSpiTest {
         assumeTrue(probe.available(), "io_uring unavailable: " + probe.reason());
     }
 
-    /** Collects what an engine posts. */
-    static final class Sink implements CompletionSink {
-        final List<Op> done = new ArrayList<>();
-
-        @Override
-        public synchronized void complete(Op op) {
-            done.add(op);
-        }
-
-        @Override
-        public synchronized void completeBatch(Op[] ops, int count) {
-            for (int i = 0; i < count; i++) {
-                done.add(ops[i]);
-            }
-        }
-
-        synchronized int count() {
-            return done.size();
-        }
-    }
-
-    static EngineContext context(int capacity, Sink sink) {
+    static EngineContext context(int capacity, CollectingSink sink) {
         return new EngineContext("spi", capacity, 4, sink, new Counters(), EngineOptions.DEFAULT);
-    }
-
-    /** Pumps like a context's waiter until {@code n} ops were posted. */
-    static void pump(IoUringEngine e, Sink sink, int n) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (sink.count() < n) {
-            assertTrue(System.nanoTime() < deadline, "only " + sink.count() + " of " + n + " completed");
-            e.harvest();
-            if (sink.count() < n) {
-                e.waitForCompletions(n - sink.count(), 100_000_000L);
-            }
-        }
     }
 
     static Op noop(long userData) {
@@ -131,7 +98,7 @@ class UringSpiTest {
 
     @Test
     void anOverfilledCompletionRingLosesNothingAndDuplicatesNothing() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         // 8 CQEs of room for 512 requests completed inside the submitting calls: the kernel
         // keeps the rest in its overflow list until the reaper flushes them.
         IoUringEngine e = new IoUringEngine(context(512, sink), probe, 8, 8);
@@ -152,7 +119,7 @@ class UringSpiTest {
                     int n = Math.min(100, 512 - from);
                     e.submit(ops.toArray(new Op[0]), from, n);
                 }
-                pump(e, sink, 512);
+                sink.pump(e, 512);
                 e.harvest();
                 assertEquals(512, sink.count(), "exactly one completion each");
                 assertTrue(e.overflowFlushes() > 0, "the completion ring overflowed and was flushed");
@@ -176,7 +143,7 @@ class UringSpiTest {
 
     @Test
     void submitAndWaitSubmitsAndReapsInOneCall() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         IoUringEngine e = new IoUringEngine(context(64, sink), probe);
         try {
             Op[] ops = new Op[32];
@@ -192,7 +159,7 @@ class UringSpiTest {
 
     @Test
     void cancelAnswersWhereTheRequestIs() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         IoUringEngine e = new IoUringEngine(context(8, sink), probe);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
@@ -207,7 +174,7 @@ class UringSpiTest {
             if (probe.syncCancel()) {
                 assertEquals(CancelResult.CANCELED, r);
             }
-            pump(e, sink, 1);
+            sink.pump(e, 1);
             assertEquals(-Errno.ECANCELED, op.result);
             assertEquals(CancelResult.ALREADY_DONE, e.cancel(op), "the engine no longer has it");
         } finally {
@@ -219,7 +186,7 @@ class UringSpiTest {
 
     @Test
     void aWakeupEndsAKernelWaitForMoreThanWillCome() throws Exception {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         IoUringEngine e = new IoUringEngine(context(64, sink), probe);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
@@ -239,7 +206,7 @@ class UringSpiTest {
             assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
             assertEquals(0, sink.count(), "wake-ups are not completions");
             e.cancelAll();
-            pump(e, sink, 8);
+            sink.pump(e, 8);
             for (Op op : ops) {
                 assertEquals(-Errno.ECANCELED, op.result);
             }
@@ -252,7 +219,7 @@ class UringSpiTest {
 
     @Test
     void transfersInsideRegisteredBuffersUseTheFixedPath() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         List<MemorySegment> bufs = List.of(jaio.IoBuffers.allocate(4 * BLOCK), jaio.IoBuffers.allocate(2 * BLOCK));
         EngineContext c = new EngineContext("fixed", 16, 4, sink, new Counters(), new EngineOptions(true, bufs, false, -1));
         IoUringEngine e = new IoUringEngine(c, probe);
@@ -269,7 +236,7 @@ class UringSpiTest {
                 read(f, plain, 5L * BLOCK, 3),
             };
             e.submit(ops, 0, ops.length);
-            pump(e, sink, 3);
+            sink.pump(e, 3);
             assertEquals(4 * BLOCK, ops[0].result);
             for (int b = 0; b < 4; b++) {
                 assertEquals(3 + b, bufs.get(0).get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
