@@ -45,7 +45,7 @@ public final class Main {
             return EnginesReport.print(out);
         }
         BenchCommand cmd = new BenchCommand();
-        CommandLine cl = new CommandLine(cmd);
+        CommandLine cl = BenchCommand.parser(cmd);
         JobSpec spec;
         try {
             cl.parseArgs(args);

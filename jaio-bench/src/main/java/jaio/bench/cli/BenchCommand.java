@@ -25,6 +25,13 @@ import picocli.CommandLine.Option;
 public final class BenchCommand {
     static final String DEFAULT_FILE = "jaio-bench.dat";
 
+    /** A parser for these options; like fio, an option given twice takes the later value. */
+    public static picocli.CommandLine parser(BenchCommand into) {
+        picocli.CommandLine cl = new picocli.CommandLine(into);
+        cl.setOverwrittenOptionsAllowed(true);
+        return cl;
+    }
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 

@@ -33,6 +33,7 @@ public final class BenchRunner {
     public static RunResult run(JobSpec spec, PrintStream log, PrintStream progress)
             throws IOException, UsageException, EngineUnavailableException {
         List<String> notes = new ArrayList<>();
+        checkEngine(spec);
         DataFile.ensure(spec.file(), spec.size(), log);
         if (spec.direct()) {
             checkDirect(spec);
@@ -66,6 +67,18 @@ public final class BenchRunner {
             for (Job j : jobs) {
                 j.close();
             }
+        }
+    }
+
+    /** Refuses an engine this machine does not allow before any file is laid out, with the probe's reason. */
+    private static void checkEngine(JobSpec spec) throws EngineUnavailableException {
+        jaio.Engine e = spec.engine().jaioEngine();
+        if (e == null || e == jaio.Engine.AUTO) {
+            return;
+        }
+        jaio.EngineInfo info = jaio.EngineInfo.probe(e);
+        if (!info.available()) {
+            throw new EngineUnavailableException("--engine: " + spec.engine().cliName() + " is not available here: " + info.reason());
         }
     }
 

@@ -67,7 +67,8 @@ final class JaioJob extends Job {
         try {
             ctx = IoContext.builder().engine(spec.engine().jaioEngine()).capacity(depth)
                     .name(spec.name() + "." + index).open();
-        } catch (UnsupportedOperationException e) {
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // IllegalArgumentException: a library without the engine built in says so this way.
             file.close();
             throw new EngineUnavailableException("--engine: " + spec.engine().cliName() + " is not available here: " + e.getMessage());
         }
@@ -128,6 +129,12 @@ final class JaioJob extends Job {
             int min = Math.min(spec.completeMin(), inFlight);
             int n = ctx.getEvents(min, spec.completeMax(), events, TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
             long now = System.nanoTime();
+            if (!stats.measuring && schedule.rampOver(now)) {
+                // Before recording: what completes from now on counts.
+                stats.startMeasuring();
+                beginMeasuring(now);
+                statsAtStart = ctx.stats();
+            }
             for (int i = 0; i < n; i++) {
                 complete(events[i], now);
             }
@@ -144,11 +151,6 @@ final class JaioJob extends Job {
                     stats.error("no completion for 60 s with " + inFlight + " requests in flight");
                     break;
                 }
-            }
-            if (!stats.measuring && schedule.rampOver(now)) {
-                stats.startMeasuring();
-                beginMeasuring(now);
-                statsAtStart = ctx.stats();
             }
             if (issuing && (schedule.over(now) || stats.errors() > 0)) {
                 issuing = false;
