@@ -4,7 +4,7 @@
 #   jaio uring / fio io_uring, jaio kaio / fio libaio, jaio threads / fio psync,
 #   and the JDK baselines (jdk-afc, jdk-fc) against fio psync;
 # buffered (warm page cache, --invalidate=0 on both sides) and O_DIRECT; several iodepths.
-# Buffered io_uring gets a second pair of rows with fio's best batching
+# Buffered io_uring and libaio get a second pair of rows with fio's best batching
 # (--iodepth_batch_submit=N --iodepth_batch_complete_min=N, N = iodepth), jaio run with the
 # same flags. Every run's JSON is kept in the output folder; one parser reads both tools'.
 #
@@ -96,7 +96,7 @@ fi
     echo "kernel: $(uname -r)"
     echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "java: $("$ROOT/jaio" bench --help >/dev/null 2>&1; ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)"
+    echo "jaio: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
     echo "settings: ROUNDS=$ROUNDS RUNTIME=$RUNTIME RAMP=$RAMP SIZE=$SIZE BS=$BS RW=$RW DEPTHS='$DEPTHS' MODES='$MODES' ENGINES='$ENGINES'"
     echo "jaio engines available: $(echo $AVAILABLE)"
 } > "$OUT/machine.txt"
@@ -151,7 +151,11 @@ for mode in $MODES; do
                     if [ "$mode" = buffered ] && [ "$d" -gt 1 ]; then
                         rows+=("$mode-d$d-uring-batch|$mode|$d|uring|io_uring|$(batch_flags "$d")")
                     fi ;;
-                kaio) rows+=("$mode-d$d-kaio|$mode|$d|kaio|libaio|") ;;
+                kaio)
+                    rows+=("$mode-d$d-kaio|$mode|$d|kaio|libaio|")
+                    if [ "$mode" = buffered ] && [ "$d" -gt 1 ]; then
+                        rows+=("$mode-d$d-kaio-batch|$mode|$d|kaio|libaio|$(batch_flags "$d")")
+                    fi ;;
                 threads) rows+=("$mode-d$d-threads|$mode|$d|threads|psync|") ;;
                 jdk-afc) rows+=("$mode-d$d-jdk-afc|$mode|$d|jdk-afc|psync|") ;;
                 jdk-fc) [ "$d" = "$(echo $DEPTHS | cut -d' ' -f1)" ] && rows+=("$mode-d1-jdk-fc|$mode|1|jdk-fc|psync|") ;;
@@ -188,48 +192,5 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 
-python3 - "$OUT" <<'PY' | tee "$OUT/table.md"
-import glob, json, os, statistics, sys
-
-out = sys.argv[1]
-runs = {}
-for path in glob.glob(os.path.join(out, "*.json")):
-    tool, key, _round = os.path.basename(path)[:-5].split("__")
-    try:
-        with open(path) as f:
-            job = json.load(f)["jobs"][0]
-    except (ValueError, KeyError, IndexError):
-        continue
-    # The same fields in both tools' JSON: jobs[0].read/write.iops, clat_ns.percentile, usr_cpu, sys_cpu, ctx.
-    iops = job["read"]["iops"] + job["write"]["iops"]
-    d = job["read"] if job["read"]["iops"] >= job["write"]["iops"] else job["write"]
-    p99 = d["clat_ns"].get("percentile", {}).get("99.000000", 0) / 1000.0
-    ios = job["read"]["total_ios"] + job["write"]["total_ios"]
-    runs.setdefault((tool, key), []).append((iops, p99, job["usr_cpu"] + job["sys_cpu"], job["ctx"] / max(ios, 1)))
-
-def med(tool, key, i):
-    v = [r[i] for r in runs.get((tool, key), [])]
-    return statistics.median(v) if v else None
-
-def k(v):
-    return "n/a" if v is None else ("%.1fk" % (v / 1000) if v < 1e6 else "%.2fM" % (v / 1e6))
-
-print("| mode | iodepth | jaio engine | fio engine | batching | jaio IOPS | fio IOPS | jaio / fio | jaio p99 us | fio p99 us | jaio cpu% | fio cpu% | jaio ctx/io | fio ctx/io | rounds |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-for line in open(os.path.join(out, "rows.txt")):
-    key, mode, depth, jeng, feng, extra = line.rstrip("\n").split("|")
-    fkey = "%s-d1-psync" % mode if feng == "psync" else "%s-d%s-%s%s" % (mode, depth, feng, "-batch" if extra else "")
-    ji, fi = med("jaio", key, 0), med("fio", fkey, 0)
-    ratio = "%.2f" % (ji / fi) if ji and fi else "n/a"
-    def f(v, fmt):
-        return "n/a" if v is None else fmt % v
-    print("| %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
-        mode, depth, jeng, feng, " (depth 1)" if feng == "psync" else "",
-        "submit=complete_min=%s" % depth if extra else "fio defaults",
-        k(ji), k(fi), ratio,
-        f(med("jaio", key, 1), "%.0f"), f(med("fio", fkey, 1), "%.0f"),
-        f(med("jaio", key, 2), "%.0f"), f(med("fio", fkey, 2), "%.0f"),
-        f(med("jaio", key, 3), "%.3f"), f(med("fio", fkey, 3), "%.3f"),
-        len(runs.get(("jaio", key), [])), len(runs.get(("fio", fkey), []))))
-PY
+python3 "$ROOT/bench/fio-table.py" "$OUT" | tee "$OUT/table.md"
 echo "compare-fio: JSON of every run, machine.txt and table.md are in $OUT" >&2
