@@ -135,9 +135,6 @@ final class AfcJob extends Job {
                     } else {
                         write = workload.nextIsWrite();
                         offset = workload.nextOffset(write);
-                        if (write && written != null) {
-                            written.set((int) (offset / spec.bs()));
-                        }
                     }
                 }
                 if (!sync) {
@@ -177,6 +174,11 @@ final class AfcJob extends Job {
                 return;
             }
             (write ? st.write : st.read).record(n, -1, now - t0);
+            if (write && written != null) {
+                synchronized (written) {
+                    written.set((int) (offset / spec.bs()));
+                }
+            }
             if (!write && spec.verify()) {
                 buf.clear();
                 String bad = w.stamp.check(buf, offset, -1);

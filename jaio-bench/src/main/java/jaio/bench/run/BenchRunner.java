@@ -51,6 +51,10 @@ public final class BenchRunner {
                 && (spec.batchSubmit() > 1 || spec.completeMin() != 1)) {
             notes.add(spec.engine().cliName() + " has no batches: the iodepth_batch options are ignored");
         }
+        if (spec.verify() && spec.rw() == jaio.bench.cli.Rw.RANDRW) {
+            notes.add("randrw with --verify: a read racing a write of the same block may see it half written and report it;"
+                    + " verify with a write run, then a read run");
+        }
         List<Job> jobs = new ArrayList<>();
         try {
             for (int i = 0; i < spec.numjobs(); i++) {

@@ -56,7 +56,6 @@ final class FcJob extends Job {
             buf.clear();
             if (write && written != null) {
                 stamp.stamp(buf, off, schedule.generation());
-                written.set((int) (off / spec.bs()));
             }
             long t0 = System.nanoTime();
             int n = transfer(write, off);
@@ -66,6 +65,9 @@ final class FcJob extends Job {
                 break;
             }
             (write ? stats.write : stats.read).record(n, -1, now - t0);
+            if (write && written != null) {
+                written.set((int) (off / spec.bs()));
+            }
             if (!write && spec.verify()) {
                 buf.clear();
                 String bad = stamp.check(buf, off, -1);

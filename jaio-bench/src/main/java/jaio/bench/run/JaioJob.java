@@ -194,7 +194,6 @@ final class JaioJob extends Job {
                 if (written != null) {
                     views[slot].clear();
                     stamp.stamp(views[slot], off, generation);
-                    written.set((int) (off / spec.bs()));
                 }
                 if (kind[slot] != WRITE) {
                     r.prepPwrite(file, buffers[slot], off);
@@ -258,6 +257,9 @@ final class JaioJob extends Job {
                     stats.error(describe("write", slot, res));
                 } else {
                     stats.write.record(res, slat, clat);
+                    if (written != null) {
+                        written.set((int) (offsets[slot] / spec.bs()));
+                    }
                 }
             }
             default -> {

@@ -22,7 +22,7 @@ public abstract class Job implements AutoCloseable {
     /** Live counters for the progress line (any thread reads them). */
     public final LongAdder progressIos = new LongAdder();
     public final LongAdder progressBytes = new LongAdder();
-    /** Blocks written with a verify header (when verifying), to read back after the run. */
+    /** Blocks whose write with a verify header completed (when verifying), to read back after the run. */
     protected final BitSet written;
 
     /** The measurements, complete once {@link #run} returned. */
