@@ -48,6 +48,7 @@ public final class IoContext implements AutoCloseable {
 
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final ThreadLocal<Op[]> SCRATCH = ThreadLocal.withInitial(() -> new Op[64]);
+    private static final ThreadLocal<Event[]> AWAIT_SLOT = ThreadLocal.withInitial(() -> new Event[1]);
     private static final ContextCore.ApiAccess ACCESS = (event, op) -> ((Event) event).set((Request) op.owner, op);
 
     private final ContextCore core;
@@ -378,10 +379,21 @@ public final class IoContext implements AutoCloseable {
     public boolean await(Request request, Event into, Duration timeout) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(into, "into");
-        Event[] one = {into};
-        boolean got = core.await(request.op, one, 0, nanos(timeout));
+        // A per-thread one-element array: a fresh one per call would be the only allocation
+        // on this path. A callback that awaits again reuses it only after this call read it.
+        Event[] one = AWAIT_SLOT.get();
+        one[0] = into;
+        boolean got;
+        try {
+            got = core.await(request.op, one, 0, nanos(timeout));
+        } finally {
+            one[0] = null;
+        }
         if (got) {
-            runCallbacks(one, 1);
+            CompletionCallback cb = into.callback();
+            if (cb != null) {
+                runCallback(cb, into);
+            }
         }
         return got;
     }
@@ -453,13 +465,17 @@ public final class IoContext implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             CompletionCallback cb = events[i].callback();
             if (cb != null) {
-                try {
-                    cb.onCompletion(events[i]);
-                } catch (Throwable t) {
-                    Thread th = Thread.currentThread();
-                    th.getUncaughtExceptionHandler().uncaughtException(th, t);
-                }
+                runCallback(cb, events[i]);
             }
+        }
+    }
+
+    private static void runCallback(CompletionCallback cb, Event e) {
+        try {
+            cb.onCompletion(e);
+        } catch (Throwable t) {
+            Thread th = Thread.currentThread();
+            th.getUncaughtExceptionHandler().uncaughtException(th, t);
         }
     }
 

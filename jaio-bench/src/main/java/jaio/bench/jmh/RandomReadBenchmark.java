@@ -94,7 +94,7 @@ public class RandomReadBenchmark {
     }
 
     /** Reads the file through once so that every read of the trial hits the page cache. */
-    private static void warm(Path p) throws IOException {
+    static void warm(Path p) throws IOException {
         ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             while (ch.read(b.clear()) > 0) {
