@@ -123,7 +123,10 @@ class ExactlyOnceProperties {
         long nextId = 0;
         IoContext ctx = IoContext.builder().engine(engine).capacity(16).open();
         String ctxName = ctx.name();
-        try (Arena shared = Arena.ofShared()) {
+        // The arena outlives the context: closing it first would race the requests still in
+        // flight (the thread-pool engine holds a shared arena open during each transfer).
+        Arena shared = Arena.ofShared();
+        try {
             for (Action a : actions) {
                 switch (a) {
                     case Write w -> {
@@ -214,7 +217,11 @@ class ExactlyOnceProperties {
                 }
             }
         } finally {
-            ctx.close();
+            try {
+                ctx.close();
+            } finally {
+                shared.close();
+            }
         }
         for (Pending p : inFlight.values()) {
             check(!p.request().isInFlight(), "close left a request in flight");
