@@ -456,7 +456,16 @@ public final class ContextCore implements CompletionSink {
             engine.cancelAll();
             // Done when no thread is inside the engine and nothing is in flight. Once the gate
             // is seen empty nobody can add to what is in flight (only gated callers submit).
+            boolean lateCancelled = false;
             while (engineUsers.get() != 0 || inFlight.get() != 0) {
+                if (!lateCancelled && engineUsers.get() == 0) {
+                    // Callers that were inside the gate when close began may have handed ops to
+                    // the engine after the cancelAll above (a POLL nobody answers would then
+                    // hold close for ever). Nobody can enter any more: cancel once again.
+                    lateCancelled = true;
+                    engine.cancelAll();
+                    continue;
+                }
                 if (pump && inFlight.get() > 0) {
                     queue.pumpForClose(CLOSE_SLICE_NANOS);
                 } else {
