@@ -40,9 +40,12 @@ import jaio.spi.EngineOptions;
  */
 public final class IoContext implements AutoCloseable {
     /**
-     * The bound on priority inversion in delivery (P2): among ready events, higher priorities
-     * are taken first, but an event passed over by this many takes since it was posted is
-     * taken next whatever its priority.
+     * The starvation bound of prioritized delivery (P2). Among ready events, higher priorities
+     * are taken first and equal ones in the order they completed. But once more than this many
+     * events were taken since an event was posted, it is taken before every event posted after
+     * it, whatever their priority (when several such wait, the oldest first). So at most
+     * {@code PRIORITY_STARVATION_BOUND + 1} events that completed after an event are reaped
+     * before it.
      */
     public static final int PRIORITY_STARVATION_BOUND = 64;
 
