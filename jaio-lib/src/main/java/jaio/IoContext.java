@@ -496,6 +496,11 @@ public final class IoContext implements AutoCloseable {
      * seen and still counts as running. await is not subject to the limit and does not make a
      * thread run. A poll (minNr 0) finds nothing while k threads run.
      *
+     * <p>So a thread that stops doing completion work without calling into jaio again (it
+     * ends, or turns to other work) goes on counting as running. Before it does, it can end
+     * its running explicitly with {@code getEvents(0, 0, new Event[0], 0, TimeUnit.NANOSECONDS)},
+     * which takes nothing.
+     *
      * @throws IllegalArgumentException when k is negative
      */
     public void setConcurrency(int k) {
