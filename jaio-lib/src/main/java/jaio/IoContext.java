@@ -180,6 +180,15 @@ public final class IoContext implements AutoCloseable {
          * the context can join an event loop that watches the descriptor. The eventfd stays
          * the caller's; keep it open while the context is.
          *
+         * <p>The signal comes after the event can be taken, so a loop that wakes on it and
+         * calls {@code getEvents(0, ...)} until it returns 0 never misses one. On native AIO,
+         * where the kernel signals (IOCB_FLAG_RESFD) for the requests it completes
+         * asynchronously, two rare cases are signalled once more than they complete, never
+         * less: an O_DIRECT transfer the kernel ends short before end of file (each kernel
+         * round trip signals), and a pipe or socket transfer that had to wait for readiness
+         * more than once (each wait signals, so that the loop comes and retries it). The loop
+         * then finds nothing to take for the extra signal.
+         *
          * @throws IllegalArgumentException when it is not an eventfd
          */
         public Builder notifyEventFd(IoFile eventFd) {

@@ -594,4 +594,69 @@ class KaioEngineTest {
         }
         assertEquals(before, aioRings(), "every context's ring was destroyed");
     }
+
+    /**
+     * The documented exception to "one signal per completion": a pipe read that has to wait
+     * for readiness twice (another reader took the data the first readiness announced) is
+     * signalled once per readiness wait, so twice for its one completion. Never fewer: the
+     * first signal is what makes an eventfd-only loop come and retry the read.
+     */
+    @Test
+    void aPipeReadThatWaitsForReadinessTwiceIsSignalledTwice() throws Exception {
+        IoFile[] pipe = IoFile.pipe();
+        try (IoFile efd = IoFile.eventFd();
+             IoContext ctx = IoContext.builder().engine(Engine.KAIO).capacity(8).notifyEventFd(efd).open();
+             IoContext aux = open(8);
+             IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            Request read = Request.pread(rd, IoBuffers.allocate(1), 0).userData(5);
+            ctx.submit(read);
+            assertEquals(0, efd.readCounter(), "waiting for readiness in the kernel, nothing signalled");
+            writeOne(aux, wr);
+            long signals = awaitSignal(efd);
+            assertEquals(1, signals, "the readiness poll's RESFD");
+            readOne(aux, rd); // another reader takes the byte before this context looks
+            Event[] ev = events(1);
+            assertEquals(0, ctx.getEvents(0, ev), "the retried read found the pipe empty and waits again");
+            writeOne(aux, wr);
+            signals += awaitSignal(efd);
+            assertEquals(1, ctx.getEvents(1, 1, ev, WAIT.toNanos(), TimeUnit.NANOSECONDS));
+            assertEquals(5, ev[0].userData());
+            assertEquals(1, ev[0].result());
+            Thread.sleep(20);
+            signals += efd.readCounter();
+            assertEquals(2, signals, "one signal per readiness wait: two for this one completion");
+            assertEquals(1, ctx.stats().completed());
+        }
+    }
+
+    private static long awaitSignal(IoFile efd) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long n = efd.readCounter();
+            if (n > 0) {
+                return n;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("no signal within " + WAIT);
+    }
+
+    /** The kernel cancels only POLL: a transfer or sync it is running says so, and completes. */
+    @Test
+    void aRequestTheKernelIsRunningIsNotCancelled() throws IOException {
+        Path p = patterned("running", 1024);
+        dropCache(p);
+        try (IoContext ctx = open(8); IoFile d = IoFile.open(p, IoFile.DIRECT, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Request big = Request.pread(d, IoBuffers.forDirectIo(d, 4 << 20), 0).userData(1);
+            Request sync = Request.fsync(d).userData(2);
+            assertEquals(2, ctx.submit(big, sync));
+            for (Request r : new Request[] {big, sync}) {
+                CancelResult c = ctx.cancel(r);
+                assertTrue(c == CancelResult.NOT_CANCELED || c == CancelResult.ALREADY_DONE, r + ": " + c);
+            }
+            assertEquals(4 << 20, ctx.await(big, WAIT).result(), "the read ran to its end");
+            assertEquals(0, ctx.await(sync, WAIT).result());
+            assertEquals(0, ctx.stats().canceled());
+        }
+    }
 }
