@@ -1073,4 +1073,27 @@ public abstract class EngineConformanceTest {
         }
         ctx.close();
     }
+
+    /**
+     * C2, O1: heap memory of any array type works (a segment of a long[] has no ByteBuffer
+     * view, so an engine that needs one must have it copied, not fail the request).
+     */
+    @Test
+    void heapSegmentsOfAnyArrayTypeWork() throws IOException {
+        Path p = TestFiles.patterned(dir, "wide.dat", 1 << 16);
+        try (IoContext ctx = open(8); IoFile f = rw(p)) {
+            long[] words = new long[512];
+            MemorySegment src = MemorySegment.ofArray(words);
+            TestFiles.fill(src, 8192, 21);
+            ctx.submit(Request.pwrite(f, src, 8192).userData(1));
+            assertEquals(4096, TestFiles.reapOne(ctx).result());
+            assertArrayEquals(TestFiles.bytes(src), TestFiles.model(p, 8192, 4096));
+            int[] ints = new int[1024];
+            MemorySegment dst = MemorySegment.ofArray(ints);
+            ctx.submit(Request.preadv(f, new MemorySegment[] {dst.asSlice(0, 100), dst.asSlice(100)}, 8192).userData(2));
+            EventCopy e = TestFiles.reapOne(ctx);
+            assertEquals(4096, e.result(), () -> Errno.describe(e.result()));
+            assertArrayEquals(TestFiles.model(p, 8192, 4096), TestFiles.bytes(dst));
+        }
+    }
 }
