@@ -237,7 +237,10 @@ public final class ThreadPoolEngine implements IoEngine {
                     return -Errno.EOPNOTSUPP;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Errors too: a read into a large heap buffer makes the JDK allocate a temporary
+            // direct buffer, which throws OutOfMemoryError when direct memory runs out. Let
+            // through, it would kill the worker and leave the request without its event.
             return IoErrors.negErrno(e);
         }
     }
