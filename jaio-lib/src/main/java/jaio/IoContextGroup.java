@@ -106,7 +106,12 @@ public final class IoContextGroup {
         int registered = 0;
         try {
             for (IoContext c : members) {
-                c.core().addWatcher(w);
+                try {
+                    c.core().addWatcher(w);
+                } catch (IllegalStateException e) {
+                    // Closed since the poll above: leave with what was taken, as poll would.
+                    return finish(events, n, e);
+                }
                 registered++;
             }
             while (true) {
