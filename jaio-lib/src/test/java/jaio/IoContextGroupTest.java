@@ -30,7 +30,8 @@ class IoContextGroupTest {
     void eventsTakenBeforeAClosedMemberIsReachedAreReturnedNotLost() throws Exception {
         ManualEngine.Provider pa = new ManualEngine.Provider();
         ManualEngine.Provider pb = new ManualEngine.Provider();
-        try (IoContext a = ManualEngine.open(pa, 8); IoContext b = ManualEngine.open(pb, 8)) {
+        IoContext b = ManualEngine.open(pb, 8);
+        try (IoContext a = ManualEngine.open(pa, 8)) {
             a.submit(Request.noop().userData(1));
             pa.last.completeOne();
             b.close();
@@ -44,6 +45,8 @@ class IoContextGroupTest {
             assertEquals(1, a.stats().reaped());
             // With nothing taken, a closed member is reported.
             assertThrows(IllegalStateException.class, () -> g.getEvents(1, events(2), Duration.ofSeconds(5)));
+        } finally {
+            b.close();
         }
     }
 
@@ -51,7 +54,8 @@ class IoContextGroupTest {
     void aMemberClosingWhileTheGroupWaitsAfterTakingSomeReturnsWhatWasTaken() throws Exception {
         ManualEngine.Provider pa = new ManualEngine.Provider();
         ManualEngine.Provider pb = new ManualEngine.Provider();
-        try (IoContext a = ManualEngine.open(pa, 8); IoContext b = ManualEngine.open(pb, 8)) {
+        IoContext b = ManualEngine.open(pb, 8);
+        try (IoContext a = ManualEngine.open(pa, 8)) {
             IoContextGroup g = IoContextGroup.of(a, b);
             a.submit(Request.noop().userData(1));
             pa.last.completeOne();
@@ -66,6 +70,8 @@ class IoContextGroupTest {
             b.close();
             assertEquals(1, f.get(10, TimeUnit.SECONDS), "it leaves with the event it holds");
             assertEquals(1, evs[0].userData());
+        } finally {
+            b.close();
         }
     }
 
@@ -98,7 +104,8 @@ class IoContextGroupTest {
         for (int round = 0; round < 2000; round++) {
             ManualEngine.Provider pa = new ManualEngine.Provider();
             ManualEngine.Provider pb = new ManualEngine.Provider();
-            try (IoContext a = ManualEngine.open(pa, 8); IoContext b = ManualEngine.open(pb, 8)) {
+            IoContext b = ManualEngine.open(pb, 8);
+            try (IoContext a = ManualEngine.open(pa, 8)) {
                 a.submit(Request.noop().userData(1));
                 pa.last.completeOne();
                 IoContextGroup g = IoContextGroup.of(a, b);
@@ -119,6 +126,8 @@ class IoContextGroupTest {
                 }
                 closer.join();
                 assertEquals(got, a.stats().reaped(), "round " + round + ": the group took an event it did not return");
+            } finally {
+                b.close();
             }
         }
     }

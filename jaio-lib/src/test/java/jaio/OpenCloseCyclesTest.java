@@ -64,7 +64,7 @@ class OpenCloseCyclesTest {
             int threads0 = threads();
             if (engine == Engine.KAIO) {
                 try (IoContext open = IoContext.open(8, engine)) {
-                    assertTrue(aioRings() > rings0, "an open native AIO context shows as an [aio] mapping");
+                    assertTrue(open.isOpen() && aioRings() > rings0, "an open native AIO context shows as an [aio] mapping");
                 }
             }
             List<WeakReference<IoContext>> closed = new ArrayList<>();
