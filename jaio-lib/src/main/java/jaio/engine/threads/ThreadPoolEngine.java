@@ -39,6 +39,7 @@ import jaio.spi.IoEngine;
 public final class ThreadPoolEngine implements IoEngine {
     private static final int QUEUED = 1;
     private static final int RUNNING = 2;
+    private static final ThreadLocal<Op[]> INLINE = ThreadLocal.withInitial(() -> new Op[16]);
 
     private final CompletionSink sink;
     private final EngineContext ctx;
@@ -91,7 +92,7 @@ public final class ThreadPoolEngine implements IoEngine {
                 Op op = ops[i];
                 if (op.opcode == Opcode.NOOP) {
                     if (inline == null) {
-                        inline = new Op[count];
+                        inline = inlineScratch(count);
                     }
                     inline[inlineCount++] = op;
                     continue;
@@ -109,8 +110,22 @@ public final class ThreadPoolEngine implements IoEngine {
             Retry.afterIteration(inline[i], 0);
         }
         if (inlineCount > 0) {
-            sink.completeBatch(inline, inlineCount);
+            try {
+                sink.completeBatch(inline, inlineCount);
+            } finally {
+                java.util.Arrays.fill(inline, 0, inlineCount, null);
+            }
         }
+    }
+
+    /** The submitting thread's array for NOOPs completed at once (reused: nothing allocated per batch). */
+    private static Op[] inlineScratch(int n) {
+        Op[] s = INLINE.get();
+        if (s.length < n) {
+            s = new Op[Math.max(n, 2 * s.length)];
+            INLINE.set(s);
+        }
+        return s;
     }
 
     /** Signals idle workers and starts new ones while requests outnumber them. Lock held. */
