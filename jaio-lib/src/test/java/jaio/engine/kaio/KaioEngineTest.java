@@ -659,4 +659,30 @@ class KaioEngineTest {
             assertEquals(0, ctx.stats().canceled());
         }
     }
+
+    /** O8: DSYNC and SYNC writes reach the kernel (RWF_DSYNC, RWF_SYNC), direct and buffered. */
+    @Test
+    void syncFlagsOnDirectAndBufferedWrites() throws IOException {
+        Path p = patterned("syncflags", 8);
+        try (IoContext ctx = open(8);
+             IoFile b = IoFile.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             IoFile d = IoFile.open(p, IoFile.DIRECT, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            int k = 0;
+            for (RequestFlag flag : new RequestFlag[] {RequestFlag.DSYNC, RequestFlag.SYNC}) {
+                for (IoFile f : new IoFile[] {b, d}) {
+                    MemorySegment src = IoBuffers.forDirectIo(d, BLOCK);
+                    src.fill((byte) (k + 1));
+                    Request w = Request.pwrite(f, src, (long) k * BLOCK).flag(flag).userData(k);
+                    assertEquals(1, ctx.submit(w));
+                    Event e = ctx.await(w, WAIT);
+                    assertEquals(BLOCK, e.result(), flag + " on " + f + ": " + e);
+                    k++;
+                }
+            }
+            byte[] disk = Files.readAllBytes(p);
+            for (int i = 0; i < k; i++) {
+                assertEquals((byte) (i + 1), disk[i * BLOCK], "block " + i);
+            }
+        }
+    }
 }
