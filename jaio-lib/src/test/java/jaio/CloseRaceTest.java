@@ -92,9 +92,28 @@ class CloseRaceTest {
             return CancelResult.CANCELED;
         }
 
+        /** Like a kernel running a request: cancelAll leaves held ops alone. */
+        volatile boolean uncancellable;
+
+        /** Completes every held op normally. */
+        void completeAll() {
+            List<Op> all;
+            synchronized (this) {
+                all = new ArrayList<>(held);
+                held.clear();
+            }
+            for (Op op : all) {
+                Retry.finish(op, 0);
+                sink.complete(op);
+            }
+        }
+
         @Override
         public void cancelAll() {
             cancelAlls.incrementAndGet();
+            if (uncancellable) {
+                return;
+            }
             List<Op> all;
             synchronized (this) {
                 all = new ArrayList<>(held);
@@ -266,6 +285,81 @@ class CloseRaceTest {
             }
         } finally {
             e.cancelAll();
+        }
+    }
+
+    /**
+     * "A concurrent second call returns when the first has finished", even when the second
+     * caller is interrupted: returning early would let IoContext.close let go of the
+     * notification eventfd while the first close still has requests in flight that signal it.
+     */
+    @Test
+    void anInterruptedSecondCloseStillWaitsForTheFirst() throws Exception {
+        Provider p = new Provider();
+        IoContext ctx = IoContext.open(8, p, 1);
+        HoldingEngine e = p.last;
+        e.uncancellable = true;
+        assertEquals(1, ctx.submit(Request.noop()));
+        Thread first = Thread.ofPlatform().daemon().start(ctx::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread second = Thread.ofPlatform().daemon().start(() -> {
+            Thread.currentThread().interrupt();
+            ctx.close();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        second.join(300);
+        try {
+            assertTrue(second.isAlive(), "the second close returned while the first still waits for a request");
+        } finally {
+            e.completeAll();
+        }
+        first.join(10_000);
+        second.join(10_000);
+        assertFalse(first.isAlive());
+        assertFalse(second.isAlive());
+        assertEquals(Boolean.TRUE, stillInterrupted.get(), "the interrupt is kept for the caller");
+    }
+
+    /** An interrupted closing thread still waits for requests in flight by parking, not spinning. */
+    @Test
+    void anInterruptedCloseWaitsWithoutSpinningAndKeepsTheInterrupt() throws Exception {
+        Provider p = new Provider();
+        IoContext ctx = IoContext.open(8, p, 1);
+        HoldingEngine e = p.last;
+        e.uncancellable = true;
+        assertEquals(1, ctx.submit(Request.noop()));
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread closer = Thread.ofPlatform().daemon().start(() -> {
+            Thread.currentThread().interrupt();
+            ctx.close();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (e.cancelAlls.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        long cpu0 = cpuNanos(closer);
+        Thread.sleep(500);
+        long cpu = cpuNanos(closer) - cpu0;
+        e.completeAll();
+        closer.join(10_000);
+        assertFalse(closer.isAlive());
+        assertTrue(cpu0 < 0 || cpu < 150_000_000L, "the closing thread burnt " + cpu / 1_000_000 + " ms of CPU in 500 ms");
+        assertEquals(Boolean.TRUE, stillInterrupted.get(), "the interrupt is kept for the caller");
+    }
+
+    /** A thread's CPU time (ThreadMXBean, by reflection: tests compile in module jaio), or -1. */
+    private static long cpuNanos(Thread t) {
+        try {
+            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("java.lang.management.ThreadMXBean").getMethod("getThreadCpuTime", long.class)
+                    .invoke(mx, t.threadId());
+        } catch (ReflectiveOperationException x) {
+            return -1;
         }
     }
 }

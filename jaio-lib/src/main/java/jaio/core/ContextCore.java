@@ -437,13 +437,18 @@ public final class ContextCore implements CompletionSink {
      */
     public void close() {
         synchronized (closeLock) {
+            // Uninterruptibly: a second caller must not return before the first has finished
+            // (IoContext.close then lets go of the notification eventfd).
+            boolean interrupted = false;
             while (state == CLOSING) {
                 try {
                     closeLock.wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (state == CLOSED) {
                 return;
@@ -451,6 +456,9 @@ public final class ContextCore implements CompletionSink {
             closingThread = Thread.currentThread();
             state = CLOSING;
         }
+        // The waits below park; with the interrupt status set a park returns at once and the
+        // loop would spin. Keep the interrupt for the caller, after the work.
+        boolean interrupted = Thread.interrupted();
         try {
             queue.close();
             engine.cancelAll();
@@ -471,6 +479,7 @@ public final class ContextCore implements CompletionSink {
                 } else {
                     LockSupport.parkNanos(this, 1_000_000);
                 }
+                interrupted |= Thread.interrupted();
             }
             queue.awaitQuiet();
         } finally {
@@ -481,6 +490,9 @@ public final class ContextCore implements CompletionSink {
                     state = CLOSED;
                     closingThread = null;
                     closeLock.notifyAll();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }
