@@ -311,7 +311,9 @@ public final class IoContext implements AutoCloseable {
      * minNr). {@code minNr == 0} or a zero timeout polls without waiting. A negative timeout
      * waits without limit. Several threads may wait at once: the most recent waiter whose
      * minNr is met is woken and handed its minNr events at once; one event never wakes two
-     * waiters. Callbacks of the reaped requests run on this thread before it returns.
+     * waiters. Callbacks of the reaped requests run on this thread before it returns. An
+     * interrupt does not end the wait (only events, the timeout or close do); the thread's
+     * interrupt status is left set.
      *
      * @return the number of events filled in, from events[0]
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does

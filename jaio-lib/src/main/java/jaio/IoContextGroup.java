@@ -114,18 +114,27 @@ public final class IoContextGroup {
                 }
                 registered++;
             }
-            while (true) {
-                w.consume();
-                n += poll(events, n, maxNr, closed);
-                if (n >= minNr || closed[0] != null) {
-                    break;
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    w.consume();
+                    n += poll(events, n, maxNr, closed);
+                    if (n >= minNr || closed[0] != null) {
+                        break;
+                    }
+                    long rem = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
+                    if (rem <= 0) {
+                        break;
+                    }
+                    // Parking with the interrupt status set would return at once: keep it aside.
+                    interrupted |= Thread.interrupted();
+                    if (!w.signaled()) {
+                        LockSupport.parkNanos(this, rem);
+                    }
                 }
-                long rem = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
-                if (rem <= 0) {
-                    break;
-                }
-                if (!w.signaled()) {
-                    LockSupport.parkNanos(this, rem);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         } finally {
