@@ -571,12 +571,18 @@ public final class IoContext implements AutoCloseable {
         return core.isOpen();
     }
 
-    /** A snapshot of the context's counters (J5). */
+    /**
+     * A snapshot of the context's counters (J5). {@code inFlight + unreaped} is the room in use
+     * at one moment (each of the two is read once; a completion moves one from the first to
+     * the second).
+     */
     public ContextStats stats() {
         Counters c = core.counters();
+        int used = core.used();
+        int inFlight = Math.min(core.inFlight(), used);
         return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
                 c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
-                c.wakeups.sum(), core.inFlight(), core.used() - core.inFlight());
+                c.wakeups.sum(), inFlight, used - inFlight);
     }
 
     /** Sets the process-wide cap on requests in flight across all contexts (C3). */

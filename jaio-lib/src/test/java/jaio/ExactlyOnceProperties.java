@@ -166,7 +166,8 @@ class ExactlyOnceProperties {
                         nextId++;
                     }
                     case Reap rp -> {
-                        int outstanding = ctx.stats().inFlight() + ctx.stats().unreaped();
+                        ContextStats st = ctx.stats();
+                        int outstanding = st.inFlight() + st.unreaped();
                         int min = Math.min(rp.min(), outstanding);
                         int max = Math.max(min, rp.max());
                         int got = ctx.getEvents(min, max, evs, 10, java.util.concurrent.TimeUnit.SECONDS);
@@ -259,8 +260,8 @@ class ExactlyOnceProperties {
             inFlight.put(p.id(), p);
             accepted.add(p.id());
         } else {
-            check(n == 0 && ctx.stats().inFlight() + ctx.stats().unreaped() == ctx.capacity(),
-                    "refused although there was room");
+            ContextStats st = ctx.stats();
+            check(n == 0 && st.inFlight() + st.unreaped() == ctx.capacity(), "refused although there was room: " + st);
         }
     }
 

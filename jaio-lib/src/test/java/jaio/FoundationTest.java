@@ -109,4 +109,34 @@ class FoundationTest {
             assertEquals(n, Errno.name(Errno.code(n)), "round trip of " + n);
         }
     }
+
+    /**
+     * A stats snapshot is consistent: while requests complete (and nothing is reaped) the
+     * room a context uses stays the same, so in flight + unreaped must always read as that.
+     */
+    @Test
+    void aStatsSnapshotNeverShowsMoreRoomUsedThanThereIs() throws Exception {
+        ManualEngine.Provider p = new ManualEngine.Provider();
+        int capacity = 64;
+        try (IoContext ctx = ManualEngine.open(p, capacity)) {
+            for (int round = 0; round < 200; round++) {
+                Request[] rs = new Request[capacity];
+                for (int i = 0; i < capacity; i++) {
+                    rs[i] = Request.noop();
+                }
+                assertEquals(capacity, ctx.submit(rs));
+                Thread completer = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < capacity; i++) {
+                        p.last.completeOne();
+                    }
+                });
+                while (completer.isAlive()) {
+                    ContextStats st = ctx.stats();
+                    assertEquals(capacity, st.inFlight() + st.unreaped(), "round " + round + ": " + st);
+                }
+                completer.join();
+                assertEquals(capacity, TestFiles.reap(ctx, capacity).size());
+            }
+        }
+    }
 }
