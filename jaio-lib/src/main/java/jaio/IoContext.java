@@ -40,9 +40,12 @@ import jaio.spi.EngineOptions;
  */
 public final class IoContext implements AutoCloseable {
     /**
-     * The bound on priority inversion in delivery (P2): among ready events, higher priorities
-     * are taken first, but an event passed over by this many takes since it was posted is
-     * taken next whatever its priority.
+     * The starvation bound of prioritized delivery (P2). Among ready events, higher priorities
+     * are taken first and equal ones in the order they completed. But once more than this many
+     * events were taken since an event was posted, it is taken before every event posted after
+     * it, whatever their priority (when several such wait, the oldest first). So at most
+     * {@code PRIORITY_STARVATION_BOUND + 1} events that completed after an event are reaped
+     * before it.
      */
     public static final int PRIORITY_STARVATION_BOUND = 64;
 
@@ -212,6 +215,15 @@ public final class IoContext implements AutoCloseable {
          * the context can join an event loop that watches the descriptor. The eventfd stays
          * the caller's; keep it open while the context is.
          *
+         * <p>The signal comes after the event can be taken, so a loop that wakes on it and
+         * calls {@code getEvents(0, ...)} until it returns 0 never misses one. On native AIO,
+         * where the kernel signals (IOCB_FLAG_RESFD) for the requests it completes
+         * asynchronously, two rare cases are signalled once more than they complete, never
+         * less: an O_DIRECT transfer the kernel ends short before end of file (each kernel
+         * round trip signals), and a pipe or socket transfer that had to wait for readiness
+         * more than once (each wait signals, so that the loop comes and retries it). The loop
+         * then finds nothing to take for the extra signal.
+         *
          * @throws IllegalArgumentException when it is not an eventfd
          */
         public Builder notifyEventFd(IoFile eventFd) {
@@ -338,7 +350,9 @@ public final class IoContext implements AutoCloseable {
      * minNr). {@code minNr == 0} or a zero timeout polls without waiting. A negative timeout
      * waits without limit. Several threads may wait at once: the most recent waiter whose
      * minNr is met is woken and handed its minNr events at once; one event never wakes two
-     * waiters. Callbacks of the reaped requests run on this thread before it returns.
+     * waiters. Callbacks of the reaped requests run on this thread before it returns. An
+     * interrupt does not end the wait (only events, the timeout or close do); the thread's
+     * interrupt status is left set.
      *
      * @return the number of events filled in, from events[0]
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
@@ -547,6 +561,11 @@ public final class IoContext implements AutoCloseable {
      * seen and still counts as running. await is not subject to the limit and does not make a
      * thread run. A poll (minNr 0) finds nothing while k threads run.
      *
+     * <p>So a thread that stops doing completion work without calling into jaio again (it
+     * ends, or turns to other work) goes on counting as running. Before it does, it can end
+     * its running explicitly with {@code getEvents(0, 0, new Event[0], 0, TimeUnit.NANOSECONDS)},
+     * which takes nothing.
+     *
      * @throws IllegalArgumentException when k is negative
      */
     public void setConcurrency(int k) {
@@ -615,12 +634,18 @@ public final class IoContext implements AutoCloseable {
         return core.isOpen();
     }
 
-    /** A snapshot of the context's counters (J5). */
+    /**
+     * A snapshot of the context's counters (J5). {@code inFlight + unreaped} is the room in use
+     * at one moment (each of the two is read once; a completion moves one from the first to
+     * the second).
+     */
     public ContextStats stats() {
         Counters c = core.counters();
+        int used = core.used();
+        int inFlight = Math.min(core.inFlight(), used);
         return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
                 c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
-                c.wakeups.sum(), core.inFlight(), core.used() - core.inFlight());
+                c.wakeups.sum(), inFlight, used - inFlight);
     }
 
     /** Sets the process-wide cap on requests in flight across all contexts (C3). */

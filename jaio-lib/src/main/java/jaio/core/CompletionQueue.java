@@ -384,38 +384,50 @@ final class CompletionQueue {
         }
     }
 
-    /** Parks or pumps until w is satisfied, the deadline passes, or the queue closes. Lock held. */
+    /**
+     * Parks or pumps until w is satisfied, the deadline passes, or the queue closes. Lock held.
+     * An interrupt does not end the wait: the status is set aside while parking (a park returns
+     * at once while it is set, so the loop would spin) and restored on the way out.
+     */
     private void waitFor(Waiter w, long timeoutNanos) {
         boolean timed = timeoutNanos > 0;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        while (!w.satisfied && !closed) {
-            long rem = -1;
-            if (timed) {
-                rem = deadline - System.nanoTime();
-                if (rem <= 0) {
-                    return;
+        boolean interrupted = false;
+        try {
+            while (!w.satisfied && !closed) {
+                interrupted |= Thread.interrupted();
+                long rem = -1;
+                if (timed) {
+                    rem = deadline - System.nanoTime();
+                    if (rem <= 0) {
+                        return;
+                    }
+                }
+                boolean lead = pump && leader == null && closer == null && !(gated() && ready.size() > 0);
+                if (lead && (w.pendingCount > 0 || ctx.enterEngine())) {
+                    pumpAsLeader(w, rem);
+                } else {
+                    if (w.pendingCount > 0) {
+                        submitUnlocked(w.pendingOps, w.pendingCount);
+                        w.pendingOps = null;
+                        w.pendingCount = 0;
+                        continue;
+                    }
+                    lock.unlock();
+                    try {
+                        if (timed) {
+                            LockSupport.parkNanos(this, rem);
+                        } else {
+                            LockSupport.park(this);
+                        }
+                    } finally {
+                        lock.lock();
+                    }
                 }
             }
-            boolean lead = pump && leader == null && closer == null && !(gated() && ready.size() > 0);
-            if (lead && (w.pendingCount > 0 || ctx.enterEngine())) {
-                pumpAsLeader(w, rem);
-            } else {
-                if (w.pendingCount > 0) {
-                    submitUnlocked(w.pendingOps, w.pendingCount);
-                    w.pendingOps = null;
-                    w.pendingCount = 0;
-                    continue;
-                }
-                lock.unlock();
-                try {
-                    if (timed) {
-                        LockSupport.parkNanos(this, rem);
-                    } else {
-                        LockSupport.park(this);
-                    }
-                } finally {
-                    lock.lock();
-                }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

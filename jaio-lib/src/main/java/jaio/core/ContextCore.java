@@ -444,13 +444,18 @@ public final class ContextCore implements CompletionSink {
      */
     public void close() {
         synchronized (closeLock) {
+            // Uninterruptibly: a second caller must not return before the first has finished
+            // (IoContext.close then lets go of the notification eventfd).
+            boolean interrupted = false;
             while (state == CLOSING) {
                 try {
                     closeLock.wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (state == CLOSED) {
                 return;
@@ -458,17 +463,30 @@ public final class ContextCore implements CompletionSink {
             closingThread = Thread.currentThread();
             state = CLOSING;
         }
+        // The waits below park; with the interrupt status set a park returns at once and the
+        // loop would spin. Keep the interrupt for the caller, after the work.
+        boolean interrupted = Thread.interrupted();
         try {
             queue.close();
             engine.cancelAll();
             // Done when no thread is inside the engine and nothing is in flight. Once the gate
             // is seen empty nobody can add to what is in flight (only gated callers submit).
+            boolean lateCancelled = false;
             while (engineUsers.get() != 0 || inFlight.get() != 0) {
+                if (!lateCancelled && engineUsers.get() == 0) {
+                    // Callers that were inside the gate when close began may have handed ops to
+                    // the engine after the cancelAll above (a POLL nobody answers would then
+                    // hold close for ever). Nobody can enter any more: cancel once again.
+                    lateCancelled = true;
+                    engine.cancelAll();
+                    continue;
+                }
                 if (pump && inFlight.get() > 0) {
                     queue.pumpForClose(CLOSE_SLICE_NANOS);
                 } else {
                     LockSupport.parkNanos(this, 1_000_000);
                 }
+                interrupted |= Thread.interrupted();
             }
             queue.awaitQuiet();
         } finally {
@@ -479,6 +497,9 @@ public final class ContextCore implements CompletionSink {
                     state = CLOSED;
                     closingThread = null;
                     closeLock.notifyAll();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

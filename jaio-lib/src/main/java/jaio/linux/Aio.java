@@ -17,6 +17,10 @@ import java.lang.invoke.MethodHandle;
  * kernel reads from the registers. No handle is {@link Linker.Option#critical critical}:
  * io_getevents waits, and io_submit runs buffered I/O synchronously.
  *
+ * <p>io_pgetevents is deliberately not bound: all it adds to io_getevents is a signal mask
+ * for the wait, which helps programs that interrupt waiters with signals. jaio wakes a waiter
+ * with events instead (see the native AIO engine), since the JVM owns signal handling.
+ *
  * <p>Link on first use only on Linux ({@link Native#LINUX}).
  */
 public final class Aio {

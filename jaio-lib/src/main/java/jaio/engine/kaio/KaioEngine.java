@@ -39,7 +39,9 @@ import jaio.spi.IoEngine;
  * <p><b>Reaping.</b> Whoever holds {@link #reapLock} may take events: {@link #harvest} from
  * the mapped ring without a system call, {@link #waitForCompletions} with io_getevents.
  * The lock makes sure the ring is never read while another thread sits in io_getevents on
- * this context (both consume events, which would deliver one twice).
+ * this context (both consume events, which would deliver one twice). A thread that finds the
+ * lock taken leaves its events to the holder, which harvests again before it leaves (see
+ * {@link #harvest}), so no completion stays in the ring unposted and unsignalled.
  *
  * <p><b>Waking the waiter.</b> io_getevents counts only the events it consumes itself toward
  * min_nr, and nothing else can interrupt it short of a signal. So a wakeup is made of events:
@@ -72,6 +74,9 @@ public final class KaioEngine implements IoEngine {
     static final long WAKE_DATA = -1L;
     /** Most wake-up events posted at once, and so the most a waiter asks io_getevents for. */
     static final int MAX_WAKE = 128;
+    /** Passes over the ring in one harvest round, and rounds in one harvest call. */
+    private static final int HARVEST_PASSES = 4;
+    private static final int MAX_HARVEST_ROUNDS = 64;
 
     private final EngineContext ectx;
     private final CompletionSink sink;
@@ -92,6 +97,8 @@ public final class KaioEngine implements IoEngine {
 
     private final ReentrantLock submitLock = new ReentrantLock();
     private final ReentrantLock reapLock = new ReentrantLock();
+    /** A harvest found reapLock taken: its holder harvests again before leaving (see harvest). */
+    private volatile boolean harvestWanted;
     /** Set under both locks. */
     private boolean closed;
     private boolean destroyed;
@@ -223,32 +230,57 @@ public final class KaioEngine implements IoEngine {
 
     // ------------------------------------------------------------------ reaping
 
+    /**
+     * Harvests. A caller that finds the reap lock taken leaves its events (say a buffered read
+     * that completed inside its io_submit) to the holder, so it first sets
+     * {@link #harvestWanted}; every holder looks at that flag after it let the lock go and
+     * harvests again when it is set. The flag is written before the lock is tried and read
+     * after it is released (volatile accesses both), so one of the two threads always sees the
+     * other: an event is never left in the ring with nobody coming for it.
+     */
     @Override
     public int harvest() {
-        if (!reapLock.tryLock()) {
-            return 0;
-        }
-        try {
-            if (closed) {
-                return 0;
+        int user = 0;
+        harvestWanted = true;
+        // Bounded, so that a thread does not harvest for others for ever under a steady
+        // stream; when the bound is hit the flag stays set for the next caller.
+        for (int round = 0; round < MAX_HARVEST_ROUNDS && harvestWanted; round++) {
+            if (!reapLock.tryLock()) {
+                return user;
             }
-            int user = 0;
-            // A few passes: processing may rerun transfers (continuations, a pipe that became
-            // ready) that complete inside io_submit, and their events are in the ring now.
-            for (int pass = 0; pass < 4; pass++) {
-                int n = ring.poll(evData, evRes);
-                if (n == 0) {
-                    break;
+            try {
+                harvestWanted = false;
+                if (closed) {
+                    return user;
                 }
-                user += process(n, false);
+                user += harvestLocked();
+            } finally {
+                reapLock.unlock();
             }
-            if (ringWanted > ringSize) {
-                replaceRingIfIdle();
-            }
-            return user;
-        } finally {
-            reapLock.unlock();
         }
+        return user;
+    }
+
+    /** A few passes over the ring. Under reapLock. */
+    private int harvestLocked() {
+        int user = 0;
+        // Processing may rerun transfers (continuations, a pipe that became ready) that
+        // complete inside io_submit, so their events are in the ring by the next pass.
+        for (int pass = 0; pass < HARVEST_PASSES; pass++) {
+            int n = ring.poll(evData, evRes);
+            if (n == 0) {
+                break;
+            }
+            user += process(n, false);
+            if (pass == HARVEST_PASSES - 1) {
+                // Still finding events: come back for them (see harvest).
+                harvestWanted = true;
+            }
+        }
+        if (ringWanted > ringSize) {
+            replaceRingIfIdle();
+        }
+        return user;
     }
 
     @Override
@@ -285,6 +317,10 @@ public final class KaioEngine implements IoEngine {
                 replaceRingIfIdle();
             }
             reapLock.unlock();
+        }
+        if (harvestWanted) {
+            // Somebody left events in the ring while this thread held the lock.
+            harvest();
         }
     }
 
@@ -406,6 +442,9 @@ public final class KaioEngine implements IoEngine {
                 replaceRingIfIdle();
             } finally {
                 reapLock.unlock();
+            }
+            if (harvestWanted) {
+                harvest();
             }
         }
     }
