@@ -10,10 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -28,15 +26,9 @@ class DeliveryStressTest {
     private static final int POSTERS = 2;
     private static final long LATE_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
 
-    /** Every engine available here: the kernel engines' wake-ups of a waiter in the kernel race too. */
-    static Stream<Engine> engines() {
-        return EngineInfo.probeAll().stream().filter(EngineInfo::available).map(EngineInfo::engine);
-    }
-
-    @ParameterizedTest
-    @MethodSource("engines")
+    @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void millionsOfEventsManyWaitersMixedNAndTimeouts(Engine engine) throws Exception {
+    void millionsOfEventsManyWaitersMixedNAndTimeouts() throws Exception {
         AtomicIntegerArray seen = new AtomicIntegerArray(EVENTS);
         AtomicLong nextId = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
@@ -45,7 +37,7 @@ class DeliveryStressTest {
         AtomicLong worstLateNanos = new AtomicLong();
         AtomicBoolean postersDone = new AtomicBoolean();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        try (IoContext ctx = IoContext.builder().engine(engine).capacity(512).open()) {
+        try (IoContext ctx = IoContext.builder().engine(Engine.THREADS).capacity(512).open()) {
             List<Thread> waiters = new ArrayList<>();
             for (int w = 0; w < WAITERS; w++) {
                 int seed = w;
@@ -119,8 +111,8 @@ class DeliveryStressTest {
                 throw new AssertionError("event " + i + " seen " + seen.get(i) + " times");
             }
         }
-        System.out.printf("delivery stress (%s): %d events, %d getEvents calls, worst lateness %.1f ms%n",
-                engine.shortName(), EVENTS, calls.get(), worstLateNanos.get() / 1e6);
+        System.out.printf("delivery stress: %d events, %d getEvents calls, worst lateness %.1f ms%n",
+                EVENTS, calls.get(), worstLateNanos.get() / 1e6);
     }
 
     private static void post(IoContext ctx, int seed, AtomicLong nextId, AtomicLong accepted,
