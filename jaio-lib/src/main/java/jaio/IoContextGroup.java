@@ -98,10 +98,25 @@ public final class IoContextGroup {
         boolean timed = timeout >= 0;
         long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
         IllegalStateException[] closed = new IllegalStateException[1];
-        int n = poll(events, 0, maxNr, closed);
+        Object before = jaio.core.ContextCore.runningOn();
+        IoContext[] last = new IoContext[1];
+        int n = poll(events, 0, maxNr, closed, last);
         if (n >= minNr || (timed && timeout == 0) || closed[0] != null) {
             return finish(events, n, closed[0]);
         }
+        try {
+            n = await(minNr, maxNr, events, n, timed, deadline, closed, last);
+        } finally {
+            // P3: while it parked the thread counted nowhere; it runs again on the member it
+            // last took events from, or where it ran before the call when it took none.
+            jaio.core.ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
+        }
+        return finish(events, n, closed[0]);
+    }
+
+    /** Waits, watching every member, until minNr were taken, the deadline or a closed member; returns the count. */
+    private int await(int minNr, int maxNr, Event[] events, int n, boolean timed, long deadline,
+                      IllegalStateException[] closed, IoContext[] last) {
         Watcher w = new Watcher(Thread.currentThread());
         int registered = 0;
         try {
@@ -110,7 +125,8 @@ public final class IoContextGroup {
                     c.core().addWatcher(w);
                 } catch (IllegalStateException e) {
                     // Closed since the poll above: leave with what was taken, as poll would.
-                    return finish(events, n, e);
+                    closed[0] = e;
+                    return n;
                 }
                 registered++;
             }
@@ -118,7 +134,7 @@ public final class IoContextGroup {
             try {
                 while (true) {
                     w.consume();
-                    n += poll(events, n, maxNr, closed);
+                    n += poll(events, n, maxNr, closed, last);
                     if (n >= minNr || closed[0] != null) {
                         break;
                     }
@@ -129,6 +145,8 @@ public final class IoContextGroup {
                     // Parking with the interrupt status set would return at once: keep it aside.
                     interrupted |= Thread.interrupted();
                     if (!w.signaled()) {
+                        // Blocked inside jaio: no longer running on any member (P3).
+                        jaio.core.ContextCore.pauseRunning();
                         LockSupport.parkNanos(this, rem);
                     }
                 }
@@ -142,7 +160,7 @@ public final class IoContextGroup {
                 members[i].core().removeWatcher(w);
             }
         }
-        return finish(events, n, closed[0]);
+        return n;
     }
 
     /** Returns what was taken (running its callbacks), or throws when a member closed and nothing was. */
@@ -156,16 +174,21 @@ public final class IoContextGroup {
 
     /**
      * Takes what the members hold, in priority order, into events[from..max). A closed member
-     * stops the walk and is recorded in {@code closed[0]}; what was taken stays taken.
+     * stops the walk and is recorded in {@code closed[0]}; what was taken stays taken. The
+     * member events were last taken from goes in {@code last[0]}.
      */
-    private int poll(Event[] events, int from, int max, IllegalStateException[] closed) {
+    private int poll(Event[] events, int from, int max, IllegalStateException[] closed, IoContext[] last) {
         int n = from;
         for (IoContext c : members) {
             if (n == max) {
                 break;
             }
             try {
-                n += c.core().reap(0, max - n, events, n, 0);
+                int k = c.core().reap(0, max - n, events, n, 0);
+                if (k > 0) {
+                    last[0] = c;
+                }
+                n += k;
             } catch (IllegalStateException e) {
                 closed[0] = e;
                 break;

@@ -100,4 +100,30 @@ class ConcurrencyTest {
         assertEquals(2L, w.get(10, TimeUnit.SECONDS), "the gated waiter was released");
         assertEquals(1, ctx.runningThreads(), "only the waiter runs");
     }
+
+    @Test
+    void aGroupWaitThatParksWithSomeEventsLetsAnotherThreadRun() throws Exception {
+        IoContextGroup g = IoContextGroup.of(ctx);
+        ctx.submit(Request.noop().userData(1), Request.noop().userData(2), Request.noop().userData(3));
+        // The group wants 3 and gets them one at a time; after taking the second it parks
+        // again, blocked inside jaio, and must not hold the context's only running place.
+        // On a thread of its own: the common pool may have a single worker, which the waiter needs.
+        java.util.concurrent.FutureTask<Integer> group = new java.util.concurrent.FutureTask<>(
+                () -> g.getEvents(3, 3, events(3), 3, TimeUnit.SECONDS));
+        Thread.ofPlatform().name("group-waiter").start(group);
+        for (int i = 0; i < 2; i++) {
+            provider.last.completeOne();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ctx.stats().unreaped() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(0, ctx.runningThreads(), "a parked group waiter runs nowhere");
+        CompletableFuture<Long> w = waiter();
+        provider.last.completeOne();
+        assertEquals(3L, w.get(10, TimeUnit.SECONDS), "released while the group waiter parked");
+        assertEquals(2, group.get(10, TimeUnit.SECONDS), "the group times out with the two events it took");
+        assertEquals(2, ctx.runningThreads(), "both run now: the waiter, and the group's thread on the member it took from");
+    }
 }

@@ -549,6 +549,38 @@ final class CompletionQueue {
         }
     }
 
+    /**
+     * For a group wait about to park (P3): the calling thread stops running wherever it runs,
+     * since it now blocks inside jaio. Returns the queue it ran on, or null.
+     */
+    static CompletionQueue pauseRunning() {
+        Running st = Running.current();
+        CompletionQueue q = st.on;
+        if (q != null) {
+            st.on = null;
+            q.leave();
+        }
+        return q;
+    }
+
+    /**
+     * For a group wait that returns (P3): when the calling thread runs nowhere now, it runs on
+     * {@code q} again (the member it took its last events from, or where it ran before the
+     * call when it took none). Nothing happens for a null {@code q}.
+     */
+    static void resumeRunning(CompletionQueue q) {
+        Running st = Running.current();
+        if (st.on == null && q != null) {
+            q.rejoin();
+            st.on = q;
+        }
+    }
+
+    /** The queue the calling thread runs on, or null. */
+    static CompletionQueue runningOn() {
+        return Running.current().on;
+    }
+
     /** The calling thread stops running here (it blocks elsewhere in jaio). Lock not held. */
     private void leave() {
         lock.lock();

@@ -582,6 +582,30 @@ public final class ContextCore implements CompletionSink {
         return queue.readyChannel();
     }
 
+    /**
+     * For group waits (P3): the calling thread stops running on whatever context it runs on,
+     * and the returned token says which; {@link #resumeRunning} puts it back. Null when it ran
+     * nowhere.
+     */
+    public static Object pauseRunning() {
+        return CompletionQueue.pauseRunning();
+    }
+
+    /** The context the calling thread runs on, as a token for {@link #resumeRunning}, or null. */
+    public static Object runningOn() {
+        return CompletionQueue.runningOn();
+    }
+
+    /** When the calling thread runs nowhere, makes it run on the token's context again. */
+    public static void resumeRunning(Object token) {
+        CompletionQueue.resumeRunning((CompletionQueue) token);
+    }
+
+    /** This context's running-state token (see {@link #pauseRunning}). */
+    public Object runningToken() {
+        return queue;
+    }
+
     /** Registers a group watcher (C12); starts the background pump if needed. */
     public void addWatcher(Watcher w) {
         checkOpen();
