@@ -86,7 +86,6 @@ public final class IoUring {
     public static final int IORING_UNREGISTER_FILES = 3;
     public static final int IORING_REGISTER_FILES_UPDATE = 6;
     public static final int IORING_REGISTER_PROBE = 8;
-    public static final int IORING_REGISTER_SYNC_CANCEL = 24;
 
     /** io_uring_probe_op->flags: the opcode is supported. */
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;

@@ -75,11 +75,6 @@ class IoUringLayoutTest {
         m.put("io_uring_getevents_arg", IoUringGeteventsArg.SIZE);
         m.put("io_uring_getevents_arg.sigmask_sz", IoUringGeteventsArg.SIGMASK_SZ);
         m.put("io_uring_getevents_arg.ts", IoUringGeteventsArg.TS);
-        m.put("io_uring_sync_cancel_reg", IoUringSyncCancelReg.SIZE);
-        m.put("io_uring_sync_cancel_reg.addr", IoUringSyncCancelReg.ADDR);
-        m.put("io_uring_sync_cancel_reg.fd", IoUringSyncCancelReg.FD);
-        m.put("io_uring_sync_cancel_reg.flags", IoUringSyncCancelReg.FLAGS);
-        m.put("io_uring_sync_cancel_reg.timeout", IoUringSyncCancelReg.TIMEOUT);
         m.put("io_uring_files_update", IoUringFilesUpdate.SIZE);
         m.put("io_uring_files_update.offset", IoUringFilesUpdate.OFFSET);
         m.put("io_uring_files_update.fds", IoUringFilesUpdate.FDS);
@@ -110,8 +105,6 @@ class IoUringLayoutTest {
         assertEquals(8, m.get("io_uring_probe_op"));
         assertEquals(24, m.get("io_uring_getevents_arg"));
         assertEquals(16, m.get("io_uring_getevents_arg.ts"));
-        assertEquals(64, m.get("io_uring_sync_cancel_reg"));
-        assertEquals(16, m.get("io_uring_sync_cancel_reg.timeout"));
         assertEquals(16, m.get("io_uring_files_update"));
         assertEquals(8, m.get("io_uring_files_update.fds"));
     }

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
@@ -13,7 +14,6 @@ import jaio.core.OpBatch;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringGeteventsArg;
 import jaio.linux.IoUringRings;
-import jaio.linux.IoUringSyncCancelReg;
 import jaio.linux.Timespec;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
@@ -48,10 +48,12 @@ import jaio.spi.IoEngine;
  * The protocol is the native AIO engine's: the waiter publishes its min before it looks at the
  * ring; a waker bumps {@link #postSeq} before it reads the waiter's min.
  *
- * <p><b>Cancel</b> (C7): IORING_REGISTER_SYNC_CANCEL answers at once: found and stopped
- * (CANCELED; the op's own CQE follows with -ECANCELED), running (NOT_CANCELED), or not in the
- * kernel (ALREADY_DONE; between iterations the op stops at the next one, since the context
- * has set its cancel flag).
+ * <p><b>Cancel</b> (C7): an IORING_OP_ASYNC_CANCEL whose own CQE carries the kernel's answer,
+ * which {@link #cancel} waits for: found and stopped (CANCELED; the op's CQE follows with
+ * -ECANCELED), running (NOT_CANCELED), or not in the kernel (ALREADY_DONE; between
+ * iterations the op stops at the next one, since the context has set its cancel flag).
+ * IORING_REGISTER_SYNC_CANCEL is not used: after a request it found running completes, it
+ * answers 0, the same as for one it stopped.
  *
  * <p>Threading: as {@link IoEngine}. Lock order: reapLock, then submitLock. The sink is
  * called with reapLock at most, never with submitLock.
@@ -94,10 +96,11 @@ public final class IoUringEngine implements IoEngine {
     private final OpBatch reaped = new OpBatch(64);
     /** Times the reaper had the kernel flush completions kept in overflow (for tests). */
     private long overflowFlushes;
-    // ---- under submitLock ----
-    private final MemorySegment cancelReg;
 
     private final ThreadLocal<OpBatch> local = ThreadLocal.withInitial(() -> new OpBatch(16));
+    /** Threads waiting for the answer to their cancel, by ticket; under submitLock. */
+    private final CancelTicket.Table tickets = new CancelTicket.Table();
+    private static final ThreadLocal<CancelTicket> ticket = ThreadLocal.withInitial(CancelTicket::new);
 
     IoUringEngine(EngineContext ectx, UringProbe probe) throws IOException {
         this(ectx, probe, 0, 0);
@@ -143,7 +146,6 @@ public final class IoUringEngine implements IoEngine {
         this.sub = new UringSubmitter(ring, slots, ectx.counters(), bufs, files);
         this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
         this.waitTs = arena.allocate(Timespec.LAYOUT);
-        this.cancelReg = arena.allocate(IoUringSyncCancelReg.LAYOUT);
         this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(files != null,
                 files == null ? 0 : files.size(), files == null ? null : files.refused,
                 ectx.options().buffers().size(), bufs.refused, ring.sqPoll(), pollRefused));
@@ -382,6 +384,8 @@ public final class IoUringEngine implements IoEngine {
                 if (data < 0) {
                     if (data == UringSubmitter.WAKE_DATA) {
                         wakes++;
+                    } else if ((data & UringSubmitter.KIND_MASK) == UringSubmitter.CANCEL_TAG) {
+                        answer((int) data, q.cqeRes(cqe));
                     }
                     continue;
                 }
@@ -477,27 +481,81 @@ public final class IoUringEngine implements IoEngine {
 
     // ------------------------------------------------------------------ cancel and close
 
+    /**
+     * Cancels with IORING_OP_ASYNC_CANCEL and returns the kernel's answer, taken from the
+     * cancel's own CQE: found and stopped (CANCELED; the op's CQE follows with -ECANCELED),
+     * running (-EALREADY: NOT_CANCELED), not found (ALREADY_DONE: its CQE is on its way, or it
+     * is between iterations and stops at the next one). The answer usually arrives inside the
+     * io_uring_enter that submits the cancel; this thread then reaps it itself, or, when the
+     * leader holds the ring, wakes the leader, which reaps it and unparks this thread.
+     */
     @Override
     public CancelResult cancel(Op op) {
+        CancelTicket t = ticket.get();
+        int idx;
         submitLock.lock();
         try {
             if (closed || op.slot < 0 || slots.op(op.slot) != op) {
                 return CancelResult.ALREADY_DONE;
             }
-            long data = slots.userData(op.slot);
-            if (!probe.syncCancel()) {
-                sub.asyncCancel(data, 0);
-                sub.flush();
-                return CancelResult.NOT_CANCELED;
-            }
-            IoUringSyncCancelReg.set(cancelReg, data, 0);
-            int r = IoUring.register(ring.fd, IoUring.IORING_REGISTER_SYNC_CANCEL, cancelReg.address(), 1);
-            if (r == 0) {
-                return CancelResult.CANCELED;
-            }
-            return r == -Errno.ENOENT ? CancelResult.ALREADY_DONE : CancelResult.NOT_CANCELED;
+            idx = tickets.add(t);
+            sub.asyncCancel(slots.userData(op.slot), 0, UringSubmitter.CANCEL_TAG | idx);
+            sub.flush();
         } finally {
             submitLock.unlock();
+        }
+        int res;
+        try {
+            res = awaitAnswer(t);
+        } finally {
+            submitLock.lock();
+            try {
+                tickets.remove(idx);
+            } finally {
+                submitLock.unlock();
+            }
+        }
+        if (res == 0) {
+            return CancelResult.CANCELED;
+        }
+        return res == -Errno.ENOENT ? CancelResult.ALREADY_DONE : CancelResult.NOT_CANCELED;
+    }
+
+    /** Reaps (or has the leader reap) until the cancel's answer is in. */
+    private int awaitAnswer(CancelTicket t) {
+        while (true) {
+            int r = t.res;
+            if (r != CancelTicket.PENDING) {
+                return r;
+            }
+            if (reapLock.tryLock()) {
+                try {
+                    if (pendingSqes() > 0) {
+                        flushLocked();
+                    }
+                    drain(false);
+                } finally {
+                    reapLock.unlock();
+                }
+                if (t.res == CancelTicket.PENDING) {
+                    // Not posted yet (the kernel answers through task work, say).
+                    LockSupport.parkNanos(this, 50_000L);
+                }
+            } else {
+                // The leader holds the ring, maybe waiting in the kernel for more than our one
+                // CQE: make it return; it reaps the answer and unparks us.
+                postWakeups(Math.max(1, leaderMin));
+                LockSupport.parkNanos(this, 1_000_000L);
+            }
+        }
+    }
+
+    /** The reaper found the answer of ticket {@code idx}. Under submitLock. */
+    private void answer(int idx, int res) {
+        CancelTicket t = tickets.get(idx);
+        if (t != null) {
+            t.res = res;
+            LockSupport.unpark(t.waiter);
         }
     }
 
@@ -508,18 +566,17 @@ public final class IoUringEngine implements IoEngine {
             if (closed || slots.used() == 0) {
                 return;
             }
-            int any = IoUring.IORING_ASYNC_CANCEL_ANY | IoUring.IORING_ASYNC_CANCEL_ALL;
-            if (probe.syncCancel()) {
-                IoUringSyncCancelReg.set(cancelReg, 0, any);
-                IoUring.register(ring.fd, IoUring.IORING_REGISTER_SYNC_CANCEL, cancelReg.address(), 1);
+            if (probe.cancelAny()) {
+                sub.asyncCancel(0, IoUring.IORING_ASYNC_CANCEL_ANY | IoUring.IORING_ASYNC_CANCEL_ALL,
+                        UringSubmitter.CANCEL_ALL_DATA);
             } else {
                 for (int s = 0; s < slots.size(); s++) {
                     if (slots.op(s) != null) {
-                        sub.asyncCancel(slots.userData(s), 0);
+                        sub.asyncCancel(slots.userData(s), 0, UringSubmitter.CANCEL_ALL_DATA);
                     }
                 }
-                sub.flush();
             }
+            sub.flush();
         } finally {
             submitLock.unlock();
         }

@@ -46,8 +46,9 @@ final class UringCapabilities {
         f.add("reaping: CQEs taken from the mapped ring without a system call; waits for at least N in the kernel"
                 + " (IORING_ENTER_GETEVENTS with EXT_ARG timeout); submit-and-wait in one io_uring_enter");
         f.add("short transfers continued from where they stopped (retry machinery)");
-        f.add(probe.syncCancel() ? "cancel: IORING_REGISTER_SYNC_CANCEL answers at once (not found, running, cancelled)"
-                : "cancel: IORING_OP_ASYNC_CANCEL (no synchronous cancel before Linux 6.0): reported as may-or-may-not stop");
+        f.add("cancel: IORING_OP_ASYNC_CANCEL, whose answer (stopped, running, not found) cancel() waits for;"
+                + (probe.cancelAny() ? " close cancels everything with one IORING_ASYNC_CANCEL_ANY"
+                        : " close cancels request by request (no IORING_ASYNC_CANCEL_ANY before Linux 5.19)"));
         f.add("completion ring overflow: kept by the kernel (IORING_FEAT_NODROP) and flushed when reaping");
         f.add("priority: SQE ioprio, best-effort class level 7 - priority");
         f.add("HIPRI: not offered (needs an IORING_SETUP_IOPOLL ring, which only polled O_DIRECT devices take)");

@@ -11,13 +11,12 @@ import jaio.linux.IoUring;
 import jaio.linux.IoUringProbe;
 import jaio.linux.IoUringRings;
 import jaio.linux.IoUringSqe;
-import jaio.linux.IoUringSyncCancelReg;
 import jaio.linux.Native;
 
 /**
  * What this machine allows for io_uring, found with a real round trip (SPEC E5): setup with
  * the best flags the kernel takes, the features it reports, the opcode probe
- * (IORING_REGISTER_PROBE), synchronous cancel (IORING_REGISTER_SYNC_CANCEL), and one NOP
+ * (IORING_REGISTER_PROBE), whether ASYNC_CANCEL takes IORING_ASYNC_CANCEL_ANY, and one NOP
  * submitted and reaped through the mapped rings.
  *
  * <p>jaio needs IORING_FEAT_NODROP (a full completion ring never loses an event) and
@@ -30,14 +29,15 @@ import jaio.linux.Native;
  * @param flagSet    the setup flags this kernel takes (one of {@link UringInstance#FLAG_SETS})
  * @param features   the IORING_FEAT_* bits
  * @param opcodes    which IORING_OP_* values the kernel supports (index by opcode)
- * @param syncCancel whether IORING_REGISTER_SYNC_CANCEL works (Linux 6.0)
+ * @param cancelAny  whether one ASYNC_CANCEL can cancel every request (IORING_ASYNC_CANCEL_ANY,
+ *                   Linux 5.19), which close uses
  */
 record UringProbe(boolean available, String reason, int flagSet, int features, boolean[] opcodes,
-                  boolean syncCancel) {
+                  boolean cancelAny) {
 
     /** Opcodes without which the engine does not run. */
     static final int[] REQUIRED = {IoUring.IORING_OP_NOP, IoUring.IORING_OP_READ, IoUring.IORING_OP_WRITE,
-        IoUring.IORING_OP_READV, IoUring.IORING_OP_WRITEV, IoUring.IORING_OP_FSYNC};
+        IoUring.IORING_OP_READV, IoUring.IORING_OP_WRITEV, IoUring.IORING_OP_FSYNC, IoUring.IORING_OP_ASYNC_CANCEL};
 
     private static final long NOP_DATA = 0x6a61696fL;
 
@@ -97,22 +97,29 @@ record UringProbe(boolean available, String reason, int flagSet, int features, b
         if (!missing.isEmpty()) {
             return no("the kernel's opcode probe lacks " + missing);
         }
-        String trip = nopRoundTrip(ring);
+        int[] res = new int[1];
+        String trip = roundTrip(ring, IoUring.IORING_OP_NOP, 0, 0, res);
+        if (trip == null && res[0] != 0) {
+            trip = "a NOP completed with " + Errno.describe(res[0]);
+        }
         if (trip != null) {
             return no(trip);
         }
-        MemorySegment reg = a.allocate(IoUringSyncCancelReg.LAYOUT);
-        IoUringSyncCancelReg.set(reg, NOP_DATA + 1, 0);
-        int c = IoUring.register(ring.fd, IoUring.IORING_REGISTER_SYNC_CANCEL, reg.address(), 1);
-        boolean sync = c == -Errno.ENOENT;
-        return new UringProbe(true, "io_uring_setup and a NOP round trip ok", flagSet, ring.features, ops, sync);
+        // Nothing to cancel: -ENOENT where the kernel knows CANCEL_ANY, -EINVAL where it does not.
+        String cancel = roundTrip(ring, IoUring.IORING_OP_ASYNC_CANCEL, 0,
+                IoUring.IORING_ASYNC_CANCEL_ANY | IoUring.IORING_ASYNC_CANCEL_ALL, res);
+        boolean any = cancel == null && (res[0] == -Errno.ENOENT || res[0] == 0);
+        return new UringProbe(true, "io_uring_setup and a NOP round trip ok", flagSet, ring.features, ops, any);
     }
 
-    /** Submits one NOP and reaps it; null when it came back as it should, else what went wrong. */
-    private static String nopRoundTrip(UringInstance ring) {
+    /**
+     * Submits one SQE and reaps its CQE into {@code res[0]}; null when that worked, else what
+     * went wrong.
+     */
+    private static String roundTrip(UringInstance ring, int opcode, long addr, int opFlags, int[] res) {
         IoUringRings q = ring.rings;
         long sqe = q.nextSqe();
-        IoUringSqe.set(q.sqes, sqe, IoUring.IORING_OP_NOP, 0, 0, -1, 0, 0, 0, 0, NOP_DATA, 0);
+        IoUringSqe.set(q.sqes, sqe, opcode, 0, 0, -1, 0, addr, 0, opFlags, NOP_DATA, 0);
         q.advanceSq();
         q.publishSq();
         int r = IoUring.enter(ring.fd, 1, 1, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
@@ -120,14 +127,14 @@ record UringProbe(boolean available, String reason, int flagSet, int features, b
             return "io_uring_enter: " + Errno.describe(r) + hint(r);
         }
         if (q.cqReady() != 1) {
-            return "a NOP submitted through io_uring_enter posted " + q.cqReady() + " completions instead of 1";
+            return "one SQE submitted through io_uring_enter posted " + q.cqReady() + " completions instead of 1";
         }
         long cqe = q.cqe(0);
         long data = q.cqeUserData(cqe);
-        int res = q.cqeRes(cqe);
+        res[0] = q.cqeRes(cqe);
         q.consumeCq(1);
-        if (data != NOP_DATA || res != 0) {
-            return "a NOP came back with user_data " + data + " and result " + res + " (expected " + NOP_DATA + ", 0)";
+        if (data != NOP_DATA) {
+            return "a completion came back with user_data " + data + " (expected " + NOP_DATA + ")";
         }
         return null;
     }

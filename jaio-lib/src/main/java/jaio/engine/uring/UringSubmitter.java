@@ -33,8 +33,12 @@ final class UringSubmitter {
     static final long WAKE_DATA = INTERNAL | 1;
     /** Internal: a TIMEOUT_REMOVE for a TIMEOUT whose completion count was reached. */
     static final long REMOVE_DATA = INTERNAL | 2;
-    /** Internal: an ASYNC_CANCEL (kernels without synchronous cancel). */
-    static final long CANCEL_DATA = INTERNAL | 3;
+    /** Internal: an ASYNC_CANCEL whose answer nobody waits for (close). */
+    static final long CANCEL_ALL_DATA = INTERNAL | 3;
+    /** Internal: an ASYNC_CANCEL whose answer a thread waits for; the low 32 bits are its ticket. */
+    static final long CANCEL_TAG = INTERNAL | (1L << 32);
+    /** The bits that tell internal kinds apart. */
+    static final long KIND_MASK = 0xFFFFFFFF00000000L;
 
     /** {@link Op#engineState} bit: a transfer on a pipe, socket or eventfd waits for readiness (POLL_ADD). */
     static final int ARMED = 1;
@@ -194,9 +198,13 @@ final class UringSubmitter {
         }
     }
 
-    /** Writes an ASYNC_CANCEL of the request with user_data {@code target} (or with {@code flags}). */
-    void asyncCancel(long target, int flags) {
-        IoUringSqe.set(q.sqes, sqe(), IoUring.IORING_OP_ASYNC_CANCEL, 0, 0, -1, 0, target, 0, flags, CANCEL_DATA, 0);
+    /**
+     * Writes an ASYNC_CANCEL of the request whose user_data is {@code target} (or of whatever
+     * {@code flags} select), whose own CQE carries {@code data} and the kernel's answer: 0
+     * found and stopped, -EALREADY running, -ENOENT not found.
+     */
+    void asyncCancel(long target, int flags, long data) {
+        IoUringSqe.set(q.sqes, sqe(), IoUring.IORING_OP_ASYNC_CANCEL, 0, 0, -1, 0, target, 0, flags, data, 0);
     }
 
     /** SQEs written and not yet consumed by the kernel. */
