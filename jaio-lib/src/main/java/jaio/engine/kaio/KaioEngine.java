@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.core.Counters;
+import jaio.core.KernelWake;
 import jaio.core.Op;
 import jaio.core.Retry;
 import jaio.linux.Aio;
@@ -103,15 +102,8 @@ public final class KaioEngine implements IoEngine {
     private boolean closed;
     private boolean destroyed;
 
-    // ---- wake-ups ----
-    /** Wake-up events submitted and not yet reaped. */
-    private final AtomicInteger wakeOutstanding = new AtomicInteger();
-    /** Counts posts made by anyone but the waiter in io_getevents (see kick). */
-    private final AtomicLong postSeq = new AtomicLong();
-    /** The min_nr of the waiter in (or entering) io_getevents; 0 when there is none. */
-    private volatile int leaderMin;
-    /** postSeq as of the last waiter's return. Under reapLock. */
-    private long seenSeq;
+    private final KernelWake wake = new KernelWake();
+    private final KernelWake.Poster wakePolls = this::postPolls;
 
     // ---- under reapLock ----
     private long[] evData;
@@ -293,11 +285,7 @@ public final class KaioEngine implements IoEngine {
             // Ask the kernel only for what it can deliver (ops with the workers finish
             // outside it and kick), and never for more than one wake-up batch covers.
             int need = Math.max(1, Math.min(Math.min(minComplete, submitter.inKernel()), wakeMax));
-            // Publish the wait before reading postSeq; kick() increments postSeq before it
-            // reads leaderMin. So a completion posted outside this wait is either seen here
-            // (return at once) or sees the wait (and submits wake-ups).
-            leaderMin = need;
-            boolean early = postSeq.get() != seenSeq;
+            boolean early = wake.beginWait(need);
             int n = ring.poll(evData, evRes);
             if (n > 0) {
                 process(n, true);
@@ -311,8 +299,7 @@ public final class KaioEngine implements IoEngine {
                 process(n, true);
             }
         } finally {
-            leaderMin = 0;
-            seenSeq = postSeq.get();
+            wake.endWait();
             if (ringWanted > ringSize) {
                 replaceRingIfIdle();
             }
@@ -330,27 +317,24 @@ public final class KaioEngine implements IoEngine {
     }
 
     /**
-     * Makes sure {@code k} wake-up events are pending: enough for any io_getevents whose
-     * min_nr is at most k, in progress or about to start. (A reaper that swallows them first
-     * bumps postSeq, which makes the next waiter return at once.)
+     * Makes sure {@code k} wake-up events are pending (see {@link KernelWake#ensure}): enough
+     * for any io_getevents whose min_nr is at most k, in progress or about to start.
      */
     private void postWakeups(int k) {
         submitLock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            int want = k - wakeOutstanding.get();
-            if (want <= 0) {
-                return;
-            }
-            long r = Aio.ioSubmit(ring.ctxId, want, wakePointers, 0);
-            if (r > 0) {
-                wakeOutstanding.addAndGet((int) r);
+            if (!closed) {
+                wake.ensure(k, wakePolls);
             }
         } finally {
             submitLock.unlock();
         }
+    }
+
+    /** Submits {@code n} wake-up POLLs on the readable internal eventfd. Under submitLock. */
+    private int postPolls(int n) {
+        long r = Aio.ioSubmit(ring.ctxId, n, wakePointers, 0);
+        return r > 0 ? (int) r : 0;
     }
 
     /**
@@ -358,11 +342,7 @@ public final class KaioEngine implements IoEngine {
      * every post that did not come from that waiter's own reaping.
      */
     private void kick() {
-        postSeq.incrementAndGet();
-        int m = leaderMin;
-        if (m > 0) {
-            postWakeups(m);
-        }
+        wake.kick(this::postWakeups);
     }
 
     /** Handles {@code n} reaped events in evData/evRes, then posts. Under reapLock. */
@@ -372,9 +352,6 @@ public final class KaioEngine implements IoEngine {
             if (evData[i] == WAKE_DATA) {
                 wakes++;
             }
-        }
-        if (wakes > 0) {
-            wakeOutstanding.addAndGet(-wakes);
         }
         if (wakes < n) {
             // The submit lock also orders this after the io_submit that published each op.
@@ -387,11 +364,7 @@ public final class KaioEngine implements IoEngine {
         }
         boolean posted = reaped.count > 0;
         post(reaped, leader);
-        if (!leader && wakes > 0 && !posted) {
-            // Swallowed wake-ups meant for a waiter that has not entered io_getevents yet:
-            // make it return at once instead (see waitForCompletions).
-            postSeq.incrementAndGet();
-        }
+        wake.swallowed(wakes, leader, posted);
         return n - wakes;
     }
 
@@ -462,10 +435,10 @@ public final class KaioEngine implements IoEngine {
                 return;
             }
             int n;
-            while (wakeOutstanding.get() > 0 && (n = ring.poll(evData, evRes)) > 0) {
-                wakeOutstanding.addAndGet(-n);
+            while (wake.outstanding() > 0 && (n = ring.poll(evData, evRes)) > 0) {
+                wake.swallowed(n, true, false);
             }
-            if (wakeOutstanding.get() > 0) {
+            if (wake.outstanding() > 0) {
                 return;
             }
             KaioRing next;

@@ -3,12 +3,11 @@ package jaio.engine.uring;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
+import jaio.core.KernelWake;
 import jaio.core.Op;
 import jaio.core.OpBatch;
 import jaio.linux.IoUring;
@@ -45,8 +44,7 @@ import jaio.spi.IoEngine;
  * saw on entry. To make it return early, {@link #wakeup} submits as many internal NOPs as the
  * waiter asked for; they complete at once, and their CQEs are swallowed by whoever reaps them.
  * The same happens after a completion posted outside the waiter's own reaping ({@link #kick}).
- * The protocol is the native AIO engine's: the waiter publishes its min before it looks at the
- * ring; a waker bumps {@link #postSeq} before it reads the waiter's min.
+ * The handshake that loses no wake-up is {@link KernelWake}'s, shared with native AIO.
  *
  * <p><b>Cancel</b> (C7): an IORING_OP_ASYNC_CANCEL whose own CQE carries the kernel's answer,
  * which {@link #cancel} waits for: found and stopped (CANCELED; the op's CQE follows with
@@ -83,12 +81,8 @@ public final class IoUringEngine implements IoEngine {
     private boolean closed;
     private boolean destroyed;
 
-    // ---- wake-ups ----
-    private final AtomicInteger wakeOutstanding = new AtomicInteger();
-    private final AtomicLong postSeq = new AtomicLong();
-    private volatile int leaderMin;
-    /** Under reapLock. */
-    private long seenSeq;
+    private final KernelWake wake = new KernelWake();
+    private final KernelWake.Poster wakeNops = this::postNops;
 
     // ---- under reapLock ----
     private final MemorySegment waitArg;
@@ -284,10 +278,7 @@ public final class IoUringEngine implements IoEngine {
     private void waitLocked(int minComplete, long timeoutNanos, boolean submitting) {
         try {
             int need = Math.max(1, Math.min(Math.min(minComplete, slots.used()), wakeMax));
-            // Publish the wait before reading postSeq; kick() bumps postSeq before it reads
-            // leaderMin. A completion posted outside this wait is seen here, or sees the wait.
-            leaderMin = need;
-            boolean early = postSeq.get() != seenSeq;
+            boolean early = wake.beginWait(need);
             boolean ready = q.cqReady() > 0 || overflowed();
             if (early || ready || timeoutNanos == 0) {
                 if (submitting) {
@@ -311,8 +302,7 @@ public final class IoUringEngine implements IoEngine {
                     waitArg.address(), IoUringGeteventsArg.SIZE);
             drain(true);
         } finally {
-            leaderMin = 0;
-            seenSeq = postSeq.get();
+            wake.endWait();
         }
     }
 
@@ -404,16 +394,9 @@ public final class IoUringEngine implements IoEngine {
         } finally {
             submitLock.unlock();
         }
-        if (wakes > 0) {
-            wakeOutstanding.addAndGet(-wakes);
-        }
         boolean posted = reaped.count() > 0;
         post(reaped, leader);
-        if (!leader && wakes > 0 && !posted) {
-            // Swallowed wake-ups meant for a waiter that has not entered the kernel yet:
-            // make it return at once instead (see waitLocked).
-            postSeq.incrementAndGet();
-        }
+        wake.swallowed(wakes, leader, posted);
         return user;
     }
 
@@ -434,35 +417,28 @@ public final class IoUringEngine implements IoEngine {
         postWakeups(Math.max(1, Math.min(target, wakeMax)));
     }
 
-    /**
-     * Makes sure {@code k} wake-up CQEs are on their way: enough for any kernel wait whose
-     * min_complete is at most k, in progress or about to start.
-     */
+    /** Makes sure {@code k} wake-up NOPs are on their way (see {@link KernelWake#ensure}). */
     private void postWakeups(int k) {
         submitLock.lock();
         try {
-            if (closed) {
-                return;
+            if (!closed) {
+                wake.ensure(k, wakeNops);
             }
-            int want = k - wakeOutstanding.get();
-            if (want <= 0) {
-                return;
-            }
-            sub.nops(want, UringSubmitter.WAKE_DATA);
-            wakeOutstanding.addAndGet(want);
-            sub.flush();
         } finally {
             submitLock.unlock();
         }
     }
 
+    /** Submits {@code n} wake-up NOPs, which complete at once. Under submitLock. */
+    private int postNops(int n) {
+        sub.nops(n, UringSubmitter.WAKE_DATA);
+        sub.flush();
+        return n;
+    }
+
     /** Tells a waiter in the kernel that completions were posted without it. */
     private void kick() {
-        postSeq.incrementAndGet();
-        int m = leaderMin;
-        if (m > 0) {
-            postWakeups(m);
-        }
+        wake.kick(this::postWakeups);
     }
 
     @Override
@@ -544,7 +520,7 @@ public final class IoUringEngine implements IoEngine {
             } else {
                 // The leader holds the ring, maybe waiting in the kernel for more than our one
                 // CQE: make it return; it reaps the answer and unparks us.
-                postWakeups(Math.max(1, leaderMin));
+                postWakeups(Math.max(1, wake.waiterMin()));
                 LockSupport.parkNanos(this, 1_000_000L);
             }
         }
