@@ -3,7 +3,6 @@ package jaio.core;
 import java.nio.channels.Pipe;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import jaio.spi.IoEngine;
 
 /**
@@ -41,7 +40,7 @@ import jaio.spi.IoEngine;
 final class CompletionQueue {
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
 
-    final ReentrantLock lock = new ReentrantLock();
+    final WakingLock lock = new WakingLock();
     private final ContextCore ctx;
     private final Counters counters;
     private IoEngine engine;
@@ -474,7 +473,7 @@ final class CompletionQueue {
     private void handOverPumping() {
         Waiter n = waiters.newest();
         if (pump && leader == null && n != null && !closed) {
-            LockSupport.unpark(n.thread);
+            lock.unparkOnRelease(n.thread);
         }
     }
 
@@ -500,9 +499,10 @@ final class CompletionQueue {
         ctx.eventsGone(1);
     }
 
+    /** Wakes a waiter once the lock is released (so it does not run into the lock still held). Lock held. */
     private void wake(Waiter w) {
         counters.wakeups.increment();
-        LockSupport.unpark(w.thread);
+        lock.unparkOnRelease(w.thread);
     }
 
     /**
