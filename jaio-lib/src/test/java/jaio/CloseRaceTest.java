@@ -208,10 +208,7 @@ class CloseRaceTest {
     @Test
     void closeRacingSubmittersOfRequestsThatNeverCompleteReturns() throws Exception {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
-        for (EngineInfo info : EngineInfo.probeAll()) {
-            if (!info.available()) {
-                continue;
-            }
+        for (EngineInfo info : TestEngines.availableInfos()) {
             boolean poll = info.operations().containsKey(Opcode.POLL) && jaio.linux.Native.LINUX;
             for (int round = 0; round < 15; round++) {
                 IoFile[] pipe = poll ? IoFile.pipe() : null;

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +36,8 @@ class EngineDeliveryStressTest {
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void manyWaitersMixedNAndTimeoutsNoneLostNoneTwice(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "d.dat", 1 << 20);
@@ -195,7 +184,7 @@ class EngineDeliveryStressTest {
      * kernel on kernel engines) must always get the event, whichever comes first.
      */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aWaiterAndASubmissionMeetingNeverLoseTheWakeup(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "w.dat", 1 << 16);

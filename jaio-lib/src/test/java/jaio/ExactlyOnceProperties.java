@@ -68,13 +68,7 @@ class ExactlyOnceProperties {
 
     @Provide
     Arbitrary<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return Arbitraries.of(l);
+        return Arbitraries.of(TestEngines.available().toList());
     }
 
     @Provide

@@ -49,12 +49,9 @@ class InterruptTest {
 
     @Test
     void getEventsAwaitAndGroupWaitsPark() throws Exception {
-        for (EngineInfo info : EngineInfo.probeAll()) {
-            if (!info.available()) {
-                continue;
-            }
-            try (IoContext ctx = IoContext.open(8, info.engine()); IoContext other = IoContext.open(8, info.engine())) {
-                waitsParkedWhileInterrupted(info.engine() + " getEvents", d -> ctx.getEvents(1, new Event[] {new Event()}, d));
+        for (Engine engine : TestEngines.available().toList()) {
+            try (IoContext ctx = IoContext.open(8, engine); IoContext other = IoContext.open(8, engine)) {
+                waitsParkedWhileInterrupted(engine + " getEvents", d -> ctx.getEvents(1, new Event[] {new Event()}, d));
                 ManualEngine.Provider p = new ManualEngine.Provider();
                 try (IoContext held = ManualEngine.open(p, 4)) {
                     Request r = Request.noop();
@@ -64,7 +61,7 @@ class InterruptTest {
                     held.getEvents(1, new Event[] {new Event()}, Duration.ofSeconds(5));
                 }
                 IoContextGroup g = IoContextGroup.of(ctx, other);
-                waitsParkedWhileInterrupted(info.engine() + " group", d -> g.getEvents(1, new Event[] {new Event()}, d));
+                waitsParkedWhileInterrupted(engine + " group", d -> g.getEvents(1, new Event[] {new Event()}, d));
             }
         }
     }

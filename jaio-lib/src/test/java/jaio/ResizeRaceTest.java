@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +31,8 @@ class ResizeRaceTest {
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void growingWhileBusyLosesNothing(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 20);

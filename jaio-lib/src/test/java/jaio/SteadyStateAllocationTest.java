@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,19 +26,9 @@ class SteadyStateAllocationTest {
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     /** NOOPs complete on the submitting thread: nothing contends, nothing enters the kernel. */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfNoopsAllocatesNothing(Engine engine) throws Exception {
         measure(engine, false, 1.0);
@@ -49,7 +36,7 @@ class SteadyStateAllocationTest {
 
     /** With reads, locks are contended and system calls made: only their small costs remain. */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfReadsAllocatesNothingPerRequest(Engine engine) throws Exception {
         measure(engine, true, 8.0);
