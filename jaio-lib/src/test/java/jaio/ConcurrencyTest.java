@@ -1,5 +1,6 @@
 package jaio;
 
+import static jaio.TestFiles.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -32,14 +33,6 @@ class ConcurrencyTest {
     @AfterEach
     void close() {
         ctx.close();
-    }
-
-    private static Event[] events(int n) {
-        Event[] e = new Event[n];
-        for (int i = 0; i < n; i++) {
-            e[i] = new Event();
-        }
-        return e;
     }
 
     private CompletableFuture<Long> waiter() throws InterruptedException {

@@ -44,10 +44,7 @@ class DeliveryStressTest {
                 waiters.add(Thread.ofPlatform().name("waiter-" + w).start(() -> {
                     try {
                         SplittableRandom rnd = new SplittableRandom(seed);
-                        Event[] evs = new Event[16];
-                        for (int i = 0; i < evs.length; i++) {
-                            evs[i] = new Event();
-                        }
+                        Event[] evs = TestFiles.events(16);
                         while (failures.isEmpty()) {
                             int min = 1 + rnd.nextInt(8);
                             int max = min + rnd.nextInt(evs.length - min + 1);

@@ -110,10 +110,7 @@ class ExactlyOnceProperties {
         Map<Long, Integer> events = new HashMap<>();
         Set<Long> accepted = new HashSet<>();
         boolean[][] unknown = new boolean[FILES][FILE_SIZE];
-        Event[] evs = new Event[8];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(8);
         long nextId = 0;
         IoContext ctx = IoContext.builder().engine(engine).capacity(16).open();
         String ctxName = ctx.name();

@@ -1,5 +1,6 @@
 package jaio;
 
+import static jaio.TestFiles.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,14 +18,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IoContextGroupTest {
-
-    private static Event[] events(int n) {
-        Event[] evs = new Event[n];
-        for (int i = 0; i < n; i++) {
-            evs[i] = new Event();
-        }
-        return evs;
-    }
 
     @Test
     void eventsTakenBeforeAClosedMemberIsReachedAreReturnedNotLost() throws Exception {

@@ -133,10 +133,7 @@ class LockFreeRaceTest {
                 List<Thread> ts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     ts.add(Thread.ofPlatform().start(() -> {
-                        Request[] rs = new Request[5];
-                        for (int i = 0; i < rs.length; i++) {
-                            rs[i] = Request.noop();
-                        }
+                        Request[] rs = TestFiles.noops(5);
                         await(start);
                         accepted.addAndGet(ctx.submit(rs));
                     }));
@@ -147,10 +144,7 @@ class LockFreeRaceTest {
                 assertEquals(capacity, accepted.get(), "exactly the room, no more, no less");
                 assertEquals(capacity, p.last.held());
                 p.last.completeBatch(capacity);
-                Event[] evs = new Event[capacity];
-                for (int i = 0; i < capacity; i++) {
-                    evs[i] = new Event();
-                }
+                Event[] evs = TestFiles.events(capacity);
                 assertEquals(capacity, ctx.getEvents(capacity, evs, java.time.Duration.ofSeconds(10)));
             }
         }
@@ -178,10 +172,7 @@ class LockFreeRaceTest {
                 for (int t = 0; t < contexts; t++) {
                     IoContext c = cs[t];
                     ts.add(Thread.ofPlatform().start(() -> {
-                        Request[] rs = new Request[5];
-                        for (int i = 0; i < rs.length; i++) {
-                            rs[i] = Request.noop();
-                        }
+                        Request[] rs = TestFiles.noops(5);
                         await(start);
                         accepted.addAndGet(c.submit(rs));
                     }));
@@ -307,10 +298,7 @@ class LockFreeRaceTest {
     }
 
     private static void useUntilClosed(IoContext ctx, SplittableRandom rnd, Map<Request, AtomicInteger> events) {
-        Event[] evs = new Event[4];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(4);
         List<Request> mine = new ArrayList<>();
         try {
             while (true) {

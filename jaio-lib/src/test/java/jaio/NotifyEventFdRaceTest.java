@@ -58,10 +58,7 @@ class NotifyEventFdRaceTest {
                     }
                 }));
             }
-            Event[] evs = new Event[64];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(64);
             int fd = efd.handle.fd();
             long reaped = 0;
             long signals = 0;

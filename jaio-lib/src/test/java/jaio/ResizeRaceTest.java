@@ -68,10 +68,7 @@ class ResizeRaceTest {
                 }
             });
             Thread reaper = Thread.ofPlatform().start(() -> {
-                Event[] evs = new Event[64];
-                for (int i = 0; i < evs.length; i++) {
-                    evs[i] = new Event();
-                }
+                Event[] evs = TestFiles.events(64);
                 try {
                     long idleSince = -1;
                     while (failures.isEmpty()) {
@@ -117,10 +114,7 @@ class ResizeRaceTest {
             assertEquals(finalCapacity, ctx.capacity());
             assertEquals(TOTAL, reaped.get());
             // The grown room is usable: fill it entirely.
-            Request[] full = new Request[finalCapacity];
-            for (int i = 0; i < full.length; i++) {
-                full[i] = Request.noop();
-            }
+            Request[] full = TestFiles.noops(finalCapacity);
             assertEquals(finalCapacity, ctx.submit(full));
             assertEquals(finalCapacity, TestFiles.reap(ctx, finalCapacity).size());
         }

@@ -52,10 +52,7 @@ class SteadyStateAllocationTest {
             for (int i = 0; i < rs.length; i++) {
                 rs[i] = i % 2 == 0 || !reads ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), i * 4096L);
             }
-            Event[] evs = new Event[rs.length];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(rs.length);
             loop(ctx, rs, evs, 3_000); // warm up: JIT, lazily built views, pools
             double perRequest = Double.MAX_VALUE;
             int rounds = 2_000;

@@ -163,10 +163,7 @@ class StressTest {
                                  AtomicLong reaped, AtomicLong accepted, AtomicBoolean submittersDone,
                                  ConcurrentLinkedQueue<Throwable> failures) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        Event[] evs = new Event[32];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(32);
         long idleSince = -1;
         while (failures.isEmpty()) {
             int min = rnd.nextInt(4);

@@ -1,5 +1,7 @@
 package jaio.engine.kaio;
 
+import static jaio.TestFiles.events;
+import static jaio.TestFiles.takeOne;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,20 +83,6 @@ class KaioEngineTest {
         }
     }
 
-    static Event one(IoContext ctx) {
-        Event[] ev = {new Event()};
-        assertEquals(1, ctx.getEvents(1, 1, ev, WAIT.toNanos(), TimeUnit.NANOSECONDS));
-        return ev[0];
-    }
-
-    static Event[] events(int n) {
-        Event[] e = new Event[n];
-        for (int i = 0; i < n; i++) {
-            e[i] = new Event();
-        }
-        return e;
-    }
-
     @Test
     void capabilityReport() throws IOException {
         try (IoContext ctx = open(8)) {
@@ -121,12 +109,12 @@ class KaioEngineTest {
             }
             Request w = Request.pwrite(f, src, 0).flag(RequestFlag.DSYNC).priority(3).userData(1);
             assertEquals(1, ctx.submit(w));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(3 * BLOCK, e.result(), e.toString());
             MemorySegment[] dst = {IoBuffers.allocate(100), IoBuffers.allocate(BLOCK), IoBuffers.allocate(3 * BLOCK)};
             Request r = Request.preadv(f, dst, 0).priority(7);
             assertEquals(1, ctx.submit(r));
-            e = one(ctx);
+            e = takeOne(ctx, WAIT);
             assertEquals(3 * BLOCK, e.result(), "short at EOF");
             int k = 0;
             for (MemorySegment d : dst) {
@@ -144,7 +132,7 @@ class KaioEngineTest {
             MemorySegment buf = IoBuffers.forDirectIo(f, 4 * BLOCK);
             Request r = Request.pread(f, buf, 0).priority(5);
             ctx.submit(r);
-            assertEquals(3 * BLOCK, one(ctx).result());
+            assertEquals(3 * BLOCK, takeOne(ctx, WAIT).result());
             assertEquals(2L, buf.get(ValueLayout.JAVA_LONG, 2L * BLOCK));
             assertEquals(0, ctx.stats().retries(), "EOF detected without a second iteration");
             assertEquals(0, ctx.stats().punted());
@@ -193,7 +181,7 @@ class KaioEngineTest {
         try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
             MemorySegment buf = IoBuffers.allocate(8 * BLOCK);
             ctx.submit(Request.pread(f, buf, 0));
-            assertEquals(8 * BLOCK, one(ctx).result());
+            assertEquals(8 * BLOCK, takeOne(ctx, WAIT).result());
             for (int b = 0; b < 8; b++) {
                 assertEquals(b, buf.get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
             }
@@ -219,7 +207,7 @@ class KaioEngineTest {
             assertEquals(3, ctx.submit(batch));
             long[] res = new long[3];
             for (int i = 0; i < 3; i++) {
-                Event e = one(ctx);
+                Event e = takeOne(ctx, WAIT);
                 res[(int) e.userData()] = e.result();
             }
             assertEquals(BLOCK, res[0]);
@@ -241,7 +229,7 @@ class KaioEngineTest {
         dropCache(p);
         try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
             ctx.submit(Request.pread(f, IoBuffers.allocate(BLOCK), BLOCK).flag(RequestFlag.NOWAIT));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(-Errno.EAGAIN, e.result(), e.toString());
             assertEquals(0, ctx.stats().punted());
         }
@@ -389,7 +377,7 @@ class KaioEngineTest {
                     got += ctx.getEvents(1, ev.length, ev, WAIT.toNanos(), TimeUnit.NANOSECONDS);
                 }
                 ctx.submit(drain);
-                one(ctx);
+                takeOne(ctx, WAIT);
             }
             assertEquals(0, ctx.stats().inFlight());
             assertEquals(expected, ctx.stats().completed());
@@ -589,7 +577,7 @@ class KaioEngineTest {
             try (IoContext ctx = open(16)) {
                 assertTrue(aioRings() > before, "an open context has its ring mapped");
                 ctx.submit(Request.noop());
-                one(ctx);
+                takeOne(ctx, WAIT);
             }
         }
         assertEquals(before, aioRings(), "every context's ring was destroyed");

@@ -1,5 +1,7 @@
 package jaio.engine.uring;
 
+import static jaio.TestFiles.events;
+import static jaio.TestFiles.takeOne;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -53,12 +55,6 @@ class IoUringEngineTest {
         return IoContext.builder().engine(Engine.IO_URING).capacity(capacity).open();
     }
 
-    static Event one(IoContext ctx) {
-        Event[] ev = {new Event()};
-        assertEquals(1, ctx.getEvents(1, ev, WAIT), "one event within " + WAIT);
-        return ev[0];
-    }
-
     @Test
     void automaticSelectionPicksIoUringHere() throws IOException {
         try (IoContext ctx = IoContext.open(8)) {
@@ -78,8 +74,8 @@ class IoUringEngineTest {
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "nothing to read yet");
             Request w = Request.pwrite(wr, ByteBuffer.allocateDirect(1).put(0, (byte) 9), 0);
             assertEquals(1, ctx.submit(w));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             Event p = a.userData() == 3 ? a : b;
             assertEquals(3, p.userData());
             assertTrue((p.result() & Poll.IN) != 0, () -> "mask " + p.result());
@@ -97,8 +93,8 @@ class IoUringEngineTest {
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(50)));
             assertEquals(CancelResult.CANCELED, ctx.cancel(poll));
             assertEquals(CancelResult.CANCELED, ctx.cancel(read));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             assertEquals(-Errno.ECANCELED, a.result());
             assertEquals(-Errno.ECANCELED, b.result());
             assertEquals("ECANCELED", a.errnoName());
@@ -119,8 +115,8 @@ class IoUringEngineTest {
             MemorySegment one = IoBuffers.allocate(8);
             one.set(ValueLayout.JAVA_LONG, 0, 5);
             assertEquals(1, ctx.submit(Request.pwrite(efd, one, 0)));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             Event r = a.request() == read ? a : b;
             assertEquals(8, r.result(), () -> Errno.describe(r.result()));
             assertEquals(5, buf.get(ValueLayout.JAVA_LONG, 0));
@@ -133,7 +129,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
             Request read = Request.pread(rd, ByteBuffer.allocateDirect(8), 0).flags(RequestFlag.NOWAIT);
             assertEquals(1, ctx.submit(read));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(-Errno.EAGAIN, e.result());
         }
     }
@@ -143,7 +139,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8)) {
             long t0 = System.nanoTime();
             assertEquals(1, ctx.submit(Request.timeout(Duration.ofMillis(50), 0)));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(-Errno.ETIME, e.result());
             assertTrue(System.nanoTime() - t0 >= 45_000_000L, "not before its delay");
         }
@@ -155,10 +151,7 @@ class IoUringEngineTest {
             Request t = Request.timeout(Duration.ofSeconds(30), 3).userData(99);
             assertEquals(1, ctx.submit(t));
             assertEquals(2, ctx.submit(Request.noop(), Request.noop()));
-            Event[] ev = new Event[8];
-            for (int i = 0; i < ev.length; i++) {
-                ev[i] = new Event();
-            }
+            Event[] ev = events(8);
             assertEquals(2, ctx.getEvents(2, ev, WAIT));
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "two of three: still waiting");
             assertEquals(1, ctx.submit(Request.noop()));
@@ -176,7 +169,7 @@ class IoUringEngineTest {
             Request t = Request.timeout(Duration.ofSeconds(30), 0);
             assertEquals(1, ctx.submit(t));
             assertEquals(CancelResult.CANCELED, ctx.cancel(t));
-            assertEquals(-Errno.ECANCELED, one(ctx).result());
+            assertEquals(-Errno.ECANCELED, takeOne(ctx, WAIT).result());
         }
     }
 
@@ -229,10 +222,7 @@ class IoUringEngineTest {
             assertEquals(0, ctx.submit(Request.noop()), "full");
             ctx.resize(8);
             assertEquals(4, ctx.submit(Request.noop(), Request.noop(), Request.noop(), Request.noop()));
-            Event[] ev = new Event[8];
-            for (int i = 0; i < ev.length; i++) {
-                ev[i] = new Event();
-            }
+            Event[] ev = events(8);
             assertEquals(4, ctx.getEvents(4, ev, WAIT));
             ByteBuffer four = ByteBuffer.allocateDirect(4);
             assertEquals(1, ctx.submit(Request.pwrite(wr, four, 0)));
@@ -256,10 +246,7 @@ class IoUringEngineTest {
             CountDownLatch started = new CountDownLatch(1);
             AtomicReference<Integer> many = new AtomicReference<>();
             Thread leader = Thread.ofPlatform().start(() -> {
-                Event[] ev = new Event[8];
-                for (int i = 0; i < ev.length; i++) {
-                    ev[i] = new Event();
-                }
+                Event[] ev = events(8);
                 started.countDown();
                 many.set(ctx.getEvents(8, ev, Duration.ofSeconds(20)));
             });
@@ -309,8 +296,8 @@ class IoUringEngineTest {
             assertEquals(1, ctx.submit(read));
             a.close();
             assertEquals(1, ctx.submit(Request.pwrite(wr, IoBuffers.allocate(64), 0)));
-            Event x = one(ctx);
-            Event y = one(ctx);
+            Event x = takeOne(ctx, WAIT);
+            Event y = takeOne(ctx, WAIT);
             Event r = x.request() == read ? x : y;
             assertEquals(-Errno.EFAULT, r.result(), () -> "read into a closed arena: " + Errno.describe(r.result()));
         }
@@ -323,7 +310,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8); IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
             for (int prio = 0; prio <= 7; prio++) {
                 assertEquals(1, ctx.submit(Request.pread(f, IoBuffers.allocate(4096), prio * 4096L).priority(prio)));
-                Event e = one(ctx);
+                Event e = takeOne(ctx, WAIT);
                 assertEquals(4096, e.result(), () -> "priority read: " + Errno.describe(e.result()));
             }
         }
