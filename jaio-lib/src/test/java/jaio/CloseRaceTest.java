@@ -1,5 +1,7 @@
 package jaio;
 
+import static jaio.TestProcess.cpuNanos;
+import static jaio.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,10 +180,7 @@ class CloseRaceTest {
         });
         assertTrue(e.entered.await(10, TimeUnit.SECONDS), "the submitter is inside the engine");
         Thread closer = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         assertEquals(1, e.cancelAlls.get(), "close asked the engine to cancel what it had (nothing yet)");
         // Now the request reaches the engine, after that cancelAll.
         e.gate.countDown();
@@ -266,10 +265,7 @@ class CloseRaceTest {
         });
         assertTrue(e.entered.await(10, TimeUnit.SECONDS));
         Thread closer = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         e.gate.countDown();
         waiter.join(10_000);
         closer.join(10_000);
@@ -298,10 +294,7 @@ class CloseRaceTest {
         e.uncancellable = true;
         assertEquals(1, ctx.submit(Request.noop()));
         Thread first = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         Thread second = Thread.ofPlatform().daemon().start(() -> {
             Thread.currentThread().interrupt();
@@ -335,10 +328,7 @@ class CloseRaceTest {
             ctx.close();
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() >= 2, Duration.ofSeconds(10));
         long cpu0 = cpuNanos(closer);
         Thread.sleep(500);
         long cpu = cpuNanos(closer) - cpu0;
@@ -347,16 +337,5 @@ class CloseRaceTest {
         assertFalse(closer.isAlive());
         assertTrue(cpu0 < 0 || cpu < 150_000_000L, "the closing thread burnt " + cpu / 1_000_000 + " ms of CPU in 500 ms");
         assertEquals(Boolean.TRUE, stillInterrupted.get(), "the interrupt is kept for the caller");
-    }
-
-    /** A thread's CPU time (ThreadMXBean, by reflection: tests compile in module jaio), or -1. */
-    private static long cpuNanos(Thread t) {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("java.lang.management.ThreadMXBean").getMethod("getThreadCpuTime", long.class)
-                    .invoke(mx, t.threadId());
-        } catch (ReflectiveOperationException x) {
-            return -1;
-        }
     }
 }

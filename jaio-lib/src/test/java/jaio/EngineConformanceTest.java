@@ -1,6 +1,7 @@
 package jaio;
 
 import static jaio.TestFiles.LONG;
+import static jaio.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -895,16 +896,6 @@ public abstract class EngineConformanceTest {
         after.removeAll(before);
         after.removeIf(n -> !n.startsWith("ctx-"));
         assertEquals(Set.of(), after, "threads left behind by closed contexts");
-    }
-
-    static Set<String> threadNames() {
-        Set<String> s = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                s.add(t.getName());
-            }
-        }
-        return s;
     }
 
     @Test

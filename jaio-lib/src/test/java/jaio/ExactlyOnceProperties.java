@@ -234,7 +234,7 @@ class ExactlyOnceProperties {
                 }
             }
         }
-        for (String name : EngineConformanceTest.threadNames()) {
+        for (String name : TestProcess.threadNames()) {
             check(!name.startsWith(ctxName + "-"), "thread left behind: " + name);
         }
     }

@@ -1,5 +1,6 @@
 package jaio;
 
+import static jaio.TestProcess.allocatedBytes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,23 +66,6 @@ class SteadyStateAllocationTest {
             System.out.printf("steady state on %s%s: %.3f bytes allocated per request%n", engine,
                     reads ? " with reads" : "", perRequest);
             assertTrue(perRequest < threshold, engine + ": " + perRequest + " bytes allocated per request");
-        }
-    }
-
-    /**
-     * Bytes this thread allocated so far, or -1 when unknown (com.sun.management.ThreadMXBean,
-     * by reflection: the tests compile inside module jaio, which does not read java.management).
-     */
-    static long allocatedBytes() {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            Class<?> ext = Class.forName("com.sun.management.ThreadMXBean");
-            if (!ext.isInstance(mx)) {
-                return -1;
-            }
-            return (long) ext.getMethod("getCurrentThreadAllocatedBytes").invoke(mx);
-        } catch (ReflectiveOperationException e) {
-            return -1;
         }
     }
 

@@ -2,6 +2,7 @@ package jaio.engine.kaio;
 
 import static jaio.TestFiles.events;
 import static jaio.TestFiles.takeOne;
+import static jaio.TestProcess.aioRings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -561,11 +562,6 @@ class KaioEngineTest {
             assertThrows(IllegalStateException.class, () -> ctx.getEvents(0, events(1)));
             assertThrows(IllegalStateException.class, () -> ctx.cancel(poll));
         }
-    }
-
-    /** Kernel AIO contexts of this process: each maps its ring as "[aio]". */
-    static long aioRings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("[aio]")).count();
     }
 
     @Test

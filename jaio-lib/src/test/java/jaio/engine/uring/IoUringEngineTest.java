@@ -2,6 +2,7 @@ package jaio.engine.uring;
 
 import static jaio.TestFiles.events;
 import static jaio.TestFiles.takeOne;
+import static jaio.TestProcess.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -329,11 +330,5 @@ class IoUringEngineTest {
         }
         assertTrue(openFds() <= fds + 2, "descriptors before " + fds + ", after " + openFds());
         assertTrue(Thread.activeCount() <= threads + 2, "threads before " + threads + ", after " + Thread.activeCount());
-    }
-
-    static long openFds() throws IOException {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
     }
 }
