@@ -41,6 +41,23 @@ public final class TestFiles {
         return p;
     }
 
+    /**
+     * Writes a file of {@code blocks} 4 KiB blocks, each filled with its own block number (as
+     * longs in native order), so that a read shows which block it read; returns {@code p}.
+     */
+    public static Path blockNumbered(Path p, int blocks) throws IOException {
+        int block = 4096;
+        byte[] data = new byte[blocks * block];
+        MemorySegment s = MemorySegment.ofArray(data);
+        for (int b = 0; b < blocks; b++) {
+            for (int i = 0; i < block; i += 8) {
+                s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * block + i, b);
+            }
+        }
+        Files.write(p, data);
+        return p;
+    }
+
     static byte[] readAll(Path p) throws IOException {
         return Files.readAllBytes(p);
     }

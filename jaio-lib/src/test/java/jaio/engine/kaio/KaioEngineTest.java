@@ -32,6 +32,7 @@ import jaio.Opcode;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
+import jaio.TestFiles;
 import jaio.linux.Fadvise;
 import jaio.linux.LibC;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,16 +61,7 @@ class KaioEngineTest {
 
     /** A file of {@code blocks} 4 KiB blocks, each filled with its block number (a long). */
     Path patterned(String name, int blocks) throws IOException {
-        Path p = dir.resolve(name);
-        byte[] data = new byte[blocks * BLOCK];
-        MemorySegment s = MemorySegment.ofArray(data);
-        for (int b = 0; b < blocks; b++) {
-            for (int i = 0; i < BLOCK; i += 8) {
-                s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * BLOCK + i, b);
-            }
-        }
-        Files.write(p, data);
-        return p;
+        return TestFiles.blockNumbered(dir.resolve(name), blocks);
     }
 
     /** Writes the file's pages back and drops them from the page cache. */
