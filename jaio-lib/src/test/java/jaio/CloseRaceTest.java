@@ -17,13 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.core.Op;
-import jaio.core.Retry;
-import jaio.spi.Availability;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
-import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.EngineProvider;
 import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
@@ -41,8 +37,7 @@ class CloseRaceTest {
 
     /** Holds ops until cancelled; {@link #gate} keeps submitters inside submit. */
     static final class HoldingEngine implements IoEngine {
-        final CompletionSink sink;
-        final List<Op> held = new ArrayList<>();
+        final HeldOps held;
         volatile CountDownLatch gate;
         final CountDownLatch entered = new CountDownLatch(1);
         final AtomicInteger cancelAlls = new AtomicInteger();
@@ -50,7 +45,7 @@ class CloseRaceTest {
         final AtomicInteger callsAfterClose = new AtomicInteger();
 
         HoldingEngine(EngineContext c) {
-            this.sink = c.sink();
+            this.held = new HeldOps(c.sink());
         }
 
         @Override
@@ -75,23 +70,12 @@ class CloseRaceTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            synchronized (this) {
-                for (int i = from; i < from + count; i++) {
-                    held.add(ops[i]);
-                }
-            }
+            held.add(ops, from, count);
         }
 
         @Override
         public CancelResult cancel(Op op) {
-            synchronized (this) {
-                if (!held.remove(op)) {
-                    return CancelResult.ALREADY_DONE;
-                }
-            }
-            Retry.finish(op, -Errno.ECANCELED);
-            sink.complete(op);
-            return CancelResult.CANCELED;
+            return held.cancel(op);
         }
 
         /** Like a kernel running a request: cancelAll leaves held ops alone. */
@@ -99,15 +83,7 @@ class CloseRaceTest {
 
         /** Completes every held op normally. */
         void completeAll() {
-            List<Op> all;
-            synchronized (this) {
-                all = new ArrayList<>(held);
-                held.clear();
-            }
-            for (Op op : all) {
-                Retry.finish(op, 0);
-                sink.complete(op);
-            }
+            held.completeAll(0);
         }
 
         @Override
@@ -116,15 +92,7 @@ class CloseRaceTest {
             if (uncancellable) {
                 return;
             }
-            List<Op> all;
-            synchronized (this) {
-                all = new ArrayList<>(held);
-                held.clear();
-            }
-            for (Op op : all) {
-                Retry.finish(op, -Errno.ECANCELED);
-                sink.complete(op);
-            }
+            held.completeAll(-Errno.ECANCELED);
         }
 
         @Override
@@ -138,28 +106,9 @@ class CloseRaceTest {
         }
     }
 
-    static final class Provider implements EngineProvider {
-        volatile HoldingEngine last;
-
-        @Override
-        public Engine kind() {
-            return Engine.THREADS;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes("holding");
-        }
-
-        @Override
-        public Capabilities describe() {
-            return null;
-        }
-
-        @Override
-        public IoEngine open(EngineContext c) {
-            last = new HoldingEngine(c);
-            return last;
+    static final class Provider extends TestProvider<HoldingEngine> {
+        Provider() {
+            super("holding", null, HoldingEngine::new);
         }
     }
 

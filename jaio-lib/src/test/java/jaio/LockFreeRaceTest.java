@@ -22,12 +22,10 @@ import jaio.core.FileHandle;
 import jaio.core.GlobalLimit;
 import jaio.core.Op;
 import jaio.core.Retry;
-import jaio.spi.Availability;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.EngineProvider;
 import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
@@ -519,33 +517,9 @@ class LockFreeRaceTest {
         }
     }
 
-    static final class CheckedProvider implements EngineProvider {
-        final boolean pumping;
-        CheckedEngine last;
-
+    static final class CheckedProvider extends TestProvider<CheckedEngine> {
         CheckedProvider(boolean pumping) {
-            this.pumping = pumping;
-        }
-
-        @Override
-        public Engine kind() {
-            return Engine.THREADS;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes("checked");
-        }
-
-        @Override
-        public Capabilities describe() {
-            return null;
-        }
-
-        @Override
-        public IoEngine open(EngineContext c) {
-            last = new CheckedEngine(c, pumping);
-            return last;
+            super("checked", null, c -> new CheckedEngine(c, pumping));
         }
     }
 
