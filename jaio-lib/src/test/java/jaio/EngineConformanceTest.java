@@ -64,8 +64,7 @@ public abstract class EngineConformanceTest {
 
     @BeforeEach
     void engineAvailable() {
-        EngineInfo info = EngineInfo.probe(engine());
-        assumeTrue(info.available(), () -> engine().shortName() + " is not available here: " + info.reason());
+        TestEngines.assumeAvailable(engine());
     }
 
     private EngineInfo info() {

@@ -36,8 +36,7 @@ class OpenCloseCyclesTest {
 
     private void cycles(Engine engine, int n) throws Exception {
         assumeTrue(jaio.linux.Native.LINUX && Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self");
-        EngineInfo info = EngineInfo.probe(engine);
-        assumeTrue(info.available(), info.reason());
+        TestEngines.assumeAvailable(engine);
         Path p = TestFiles.patterned(dir, "c.dat", 1 << 16);
         try (IoFile f = IoFile.open(p, StandardOpenOption.READ); IoFile efd = IoFile.eventFd()) {
             // Warm up: class loading, lazily opened channels, the JIT's own threads.

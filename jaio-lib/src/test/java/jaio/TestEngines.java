@@ -1,5 +1,7 @@
 package jaio;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,6 +23,15 @@ public final class TestEngines {
             }
         }
         return l;
+    }
+
+    /**
+     * Skips the calling test (or class, from a {@code @BeforeAll}) when {@code engine} cannot
+     * run here, with the probe's reason.
+     */
+    public static void assumeAvailable(Engine engine) {
+        EngineInfo info = EngineInfo.probe(engine);
+        assumeTrue(info.available(), () -> engine.shortName() + " is not available here: " + info.reason());
     }
 
     /** Every engine available here, in the probe's order; a JUnit method source. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +31,7 @@ import jaio.Opcode;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
+import jaio.TestEngines;
 import jaio.TestFiles;
 import jaio.linux.Fadvise;
 import jaio.linux.LibC;
@@ -51,8 +51,7 @@ class KaioEngineTest {
 
     @BeforeAll
     static void available() {
-        EngineInfo info = EngineInfo.probe(Engine.KAIO);
-        assumeTrue(info.available(), "native AIO unavailable: " + info.reason());
+        TestEngines.assumeAvailable(Engine.KAIO);
     }
 
     static IoContext open(int capacity) throws IOException {

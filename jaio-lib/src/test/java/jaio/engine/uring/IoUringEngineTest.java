@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -24,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.CancelResult;
 import jaio.Engine;
-import jaio.EngineInfo;
 import jaio.Errno;
 import jaio.Event;
 import jaio.IoBuffers;
@@ -33,6 +31,7 @@ import jaio.IoFile;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
+import jaio.TestEngines;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,8 +47,7 @@ class IoUringEngineTest {
 
     @BeforeAll
     static void available() {
-        EngineInfo info = EngineInfo.probe(Engine.IO_URING);
-        assumeTrue(info.available(), "io_uring unavailable: " + info.reason());
+        TestEngines.assumeAvailable(Engine.IO_URING);
     }
 
     static IoContext open(int capacity) throws IOException {
