@@ -8,19 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.core.Op;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,10 +45,7 @@ class CloseRaceTest {
 
         @Override
         public Capabilities capabilities() {
-            Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-            ops.put(Opcode.NOOP, Execution.INLINE);
-            return new Capabilities("holding", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                    false, false, List.of());
+            return TestProvider.capabilities("holding");
         }
 
         @Override

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,11 +20,9 @@ import jaio.core.FileHandle;
 import jaio.core.GlobalLimit;
 import jaio.core.Op;
 import jaio.core.Retry;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -381,10 +377,7 @@ class LockFreeRaceTest {
 
         @Override
         public Capabilities capabilities() {
-            Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-            ops.put(Opcode.NOOP, Execution.INLINE);
-            return new Capabilities("checked", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                    false, false, List.of());
+            return TestProvider.capabilities("checked");
         }
 
         @Override

@@ -1,14 +1,8 @@
 package jaio;
 
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import jaio.core.Op;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 
 /**
@@ -38,11 +32,7 @@ final class ManualEngine implements IoEngine {
     }
 
     private static Capabilities caps() {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        ops.put(Opcode.NOOP, Execution.INLINE);
-        ops.put(Opcode.PREAD, Execution.WORKER);
-        return new Capabilities("manual", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                false, false, List.of());
+        return TestProvider.capabilities("manual", Opcode.PREAD);
     }
 
     @Override

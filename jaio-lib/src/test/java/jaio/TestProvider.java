@@ -1,10 +1,16 @@
 package jaio;
 
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import jaio.spi.Availability;
+import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineProvider;
+import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 
 /**
@@ -24,6 +30,20 @@ class TestProvider<E extends IoEngine> implements EngineProvider {
         this.name = name;
         this.description = description;
         this.factory = factory;
+    }
+
+    /**
+     * What a test engine reports: NOOPs run inline, each of {@code workerOps} on a worker, no
+     * request flags, buffers any thread may touch.
+     */
+    static Capabilities capabilities(String name, Opcode... workerOps) {
+        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
+        ops.put(Opcode.NOOP, Execution.INLINE);
+        for (Opcode o : workerOps) {
+            ops.put(o, Execution.WORKER);
+        }
+        return new Capabilities(name, ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE, false,
+                false, List.of());
     }
 
     @Override
