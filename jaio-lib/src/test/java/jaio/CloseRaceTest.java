@@ -237,11 +237,7 @@ class CloseRaceTest {
         Thread first = Thread.ofPlatform().daemon().start(ctx::close);
         waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread second = Thread.ofPlatform().daemon().start(() -> {
-            Thread.currentThread().interrupt();
-            ctx.close();
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
+        Thread second = closeInterrupted(ctx, stillInterrupted);
         second.join(300);
         try {
             assertTrue(second.isAlive(), "the second close returned while the first still waits for a request");
@@ -264,11 +260,7 @@ class CloseRaceTest {
         e.uncancellable = true;
         assertEquals(1, ctx.submit(Request.noop()));
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread closer = Thread.ofPlatform().daemon().start(() -> {
-            Thread.currentThread().interrupt();
-            ctx.close();
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
+        Thread closer = closeInterrupted(ctx, stillInterrupted);
         waitUntil(() -> e.cancelAlls.get() >= 2, Duration.ofSeconds(10));
         long cpu0 = cpuNanos(closer);
         Thread.sleep(500);
@@ -278,5 +270,17 @@ class CloseRaceTest {
         assertFalse(closer.isAlive());
         assertTrue(cpu0 < 0 || cpu < 150_000_000L, "the closing thread burnt " + cpu / 1_000_000 + " ms of CPU in 500 ms");
         assertEquals(Boolean.TRUE, stillInterrupted.get(), "the interrupt is kept for the caller");
+    }
+
+    /**
+     * Starts a thread that closes {@code ctx} with its own interrupt status set, and records
+     * whether the status is still set when close returns.
+     */
+    private static Thread closeInterrupted(IoContext ctx, AtomicReference<Boolean> stillInterrupted) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            Thread.currentThread().interrupt();
+            ctx.close();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
     }
 }
