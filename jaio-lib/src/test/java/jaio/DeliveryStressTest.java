@@ -27,9 +27,10 @@ class DeliveryStressTest {
         try (IoContext ctx = IoContext.builder().engine(Engine.THREADS).capacity(512).open()) {
             MixedWaiters w = new MixedWaiters(ctx, ledger);
             List<Thread> waiters = ledger.start("waiter", WAITERS, w::waiter);
-            List<Thread> posters = ledger.start("poster", POSTERS, p ->
-                    new PoolSubmitter(ctx, ledger, 100 + p, 256, (i, rnd) -> Request.noop().priority(rnd.nextInt(8)))
-                            .batchSize(32).run());
+            List<Thread> posters = ledger.start("poster", POSTERS, p -> new PoolSubmitter(ctx, ledger, 100 + p, 256,
+                    (i, rnd) -> Request.noop().priority(rnd.nextInt(8)))
+                    .batchSize(32)
+                    .run());
             ledger.joinSubmitters(posters);
             StressLedger.joinAll(waiters);
             ledger.throwIfFailed();

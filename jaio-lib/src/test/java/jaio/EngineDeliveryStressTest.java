@@ -43,14 +43,16 @@ class EngineDeliveryStressTest {
             MixedWaiters w = new MixedWaiters(ctx, ledger);
             List<Thread> waiters = ledger.start("dwaiter", WAITERS, w::waiter);
             List<Thread> posters = ledger.start("dposter", POSTERS, q -> new PoolSubmitter(ctx, ledger, 100 + q, 128,
-                    (i, rnd) -> (i % 2 == 0 ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), 0)).priority(rnd.nextInt(8)))
-                    .batchSize(16).run());
+                    (i, rnd) -> (i % 2 == 0 ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), 0))
+                            .priority(rnd.nextInt(8)))
+                    .batchSize(16)
+                    .run());
             ledger.joinSubmitters(posters);
             for (Thread t : waiters) {
                 t.join(60_000);
                 if (t.isAlive()) {
-                    ledger.failures.add(new AssertionError(t.getName() + " never finished: reaped " + ledger.reaped.get()
-                            + " of " + ledger.accepted.get() + "; " + ctx.stats()));
+                    ledger.failures.add(new AssertionError(t.getName() + " never finished: reaped "
+                            + ledger.reaped.get() + " of " + ledger.accepted.get() + "; " + ctx.stats()));
                 }
             }
             ledger.throwIfFailed();

@@ -45,7 +45,10 @@ class NotifyEventFdRaceTest {
             // Full batches of page-cache reads, each of a random block.
             List<Thread> submitters = ledger.start("efd-submit", SUBMITTERS, _ -> new PoolSubmitter(ctx, ledger,
                     ledger.nextId.get() + Thread.currentThread().threadId(), 64,
-                    (i, rnd) -> Request.pread(f, IoBuffers.allocate(4096), 0)).batchSize(8).fullBatches().run());
+                    (i, rnd) -> Request.pread(f, IoBuffers.allocate(4096), 0))
+                    .batchSize(8)
+                    .fullBatches()
+                    .run());
             Event[] evs = TestFiles.events(64);
             int fd = efd.handle.fd();
             long reaped = 0;

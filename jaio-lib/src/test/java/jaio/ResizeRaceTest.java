@@ -37,7 +37,8 @@ class ResizeRaceTest {
              IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
             List<Thread> submitters = ledger.start("resize-submit", 2, seed -> new PoolSubmitter(ctx, ledger, seed, 384,
                     (i, rnd) -> i % 2 == 0 ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), 0))
-                    .batchSize(32).run());
+                    .batchSize(32)
+                    .run());
             List<Thread> resizer = ledger.start("resizer", 1, _ -> {
                 for (int c = 16; c <= finalCapacity && !ledger.failed(); c += 8) {
                     ctx.resize(c);

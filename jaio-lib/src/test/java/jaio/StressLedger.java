@@ -123,7 +123,8 @@ final class StressLedger {
                 if (idleSince < 0) {
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince > IDLE_LIMIT.toNanos()) {
-                    throw new AssertionError("events missing: reaped " + r + " of " + accepted.get() + "; " + ctx.stats());
+                    throw new AssertionError("events missing: reaped " + r + " of " + accepted.get() + "; "
+                            + ctx.stats());
                 }
             } else {
                 idleSince = -1;

@@ -35,9 +35,10 @@ class StressTest {
         AtomicIntegerArray cancelled = new AtomicIntegerArray(TOTAL);
         try (IoContext ctx = IoContext.builder().engine(engine).capacity(256).open();
              IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-            List<Thread> submitters = ledger.start("stress-submit", SUBMITTERS, seed -> new PoolSubmitter(ctx, ledger, seed, 96,
-                    (i, rnd) -> i % 3 == 0 ? Request.pread(f, IoBuffers.allocate(4096), 0) : Request.noop())
-                    .batchSize(16).randomPicks()
+            List<Thread> submitters = ledger.start("stress-submit", SUBMITTERS, seed -> new PoolSubmitter(ctx, ledger,
+                    seed, 96, (i, rnd) -> i % 3 == 0 ? Request.pread(f, IoBuffers.allocate(4096), 0) : Request.noop())
+                    .batchSize(16)
+                    .randomPicks()
                     .afterEachBatch((batch, n, rnd) -> {
                         // Now and then cancel one of the batch; it may have completed already.
                         if (rnd.nextInt(4) == 0) {
