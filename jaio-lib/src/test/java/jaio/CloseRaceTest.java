@@ -1,28 +1,21 @@
 package jaio;
 
+import static jaio.TestProcess.cpuNanos;
+import static jaio.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.core.Op;
-import jaio.core.Retry;
-import jaio.spi.Availability;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
-import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.EngineProvider;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,8 +32,7 @@ class CloseRaceTest {
 
     /** Holds ops until cancelled; {@link #gate} keeps submitters inside submit. */
     static final class HoldingEngine implements IoEngine {
-        final CompletionSink sink;
-        final List<Op> held = new ArrayList<>();
+        final HeldOps held;
         volatile CountDownLatch gate;
         final CountDownLatch entered = new CountDownLatch(1);
         final AtomicInteger cancelAlls = new AtomicInteger();
@@ -48,15 +40,12 @@ class CloseRaceTest {
         final AtomicInteger callsAfterClose = new AtomicInteger();
 
         HoldingEngine(EngineContext c) {
-            this.sink = c.sink();
+            this.held = new HeldOps(c.sink());
         }
 
         @Override
         public Capabilities capabilities() {
-            Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-            ops.put(Opcode.NOOP, Execution.INLINE);
-            return new Capabilities("holding", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                    false, false, List.of());
+            return TestProvider.capabilities("holding");
         }
 
         @Override
@@ -73,23 +62,12 @@ class CloseRaceTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            synchronized (this) {
-                for (int i = from; i < from + count; i++) {
-                    held.add(ops[i]);
-                }
-            }
+            held.add(ops, from, count);
         }
 
         @Override
         public CancelResult cancel(Op op) {
-            synchronized (this) {
-                if (!held.remove(op)) {
-                    return CancelResult.ALREADY_DONE;
-                }
-            }
-            Retry.finish(op, -Errno.ECANCELED);
-            sink.complete(op);
-            return CancelResult.CANCELED;
+            return held.cancel(op);
         }
 
         /** Like a kernel running a request: cancelAll leaves held ops alone. */
@@ -97,15 +75,7 @@ class CloseRaceTest {
 
         /** Completes every held op normally. */
         void completeAll() {
-            List<Op> all;
-            synchronized (this) {
-                all = new ArrayList<>(held);
-                held.clear();
-            }
-            for (Op op : all) {
-                Retry.finish(op, 0);
-                sink.complete(op);
-            }
+            held.completeAll(0);
         }
 
         @Override
@@ -114,15 +84,7 @@ class CloseRaceTest {
             if (uncancellable) {
                 return;
             }
-            List<Op> all;
-            synchronized (this) {
-                all = new ArrayList<>(held);
-                held.clear();
-            }
-            for (Op op : all) {
-                Retry.finish(op, -Errno.ECANCELED);
-                sink.complete(op);
-            }
+            held.completeAll(-Errno.ECANCELED);
         }
 
         @Override
@@ -136,28 +98,9 @@ class CloseRaceTest {
         }
     }
 
-    static final class Provider implements EngineProvider {
-        volatile HoldingEngine last;
-
-        @Override
-        public Engine kind() {
-            return Engine.THREADS;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes("holding");
-        }
-
-        @Override
-        public Capabilities describe() {
-            return null;
-        }
-
-        @Override
-        public IoEngine open(EngineContext c) {
-            last = new HoldingEngine(c);
-            return last;
+    static final class Provider extends TestProvider<HoldingEngine> {
+        Provider() {
+            super("holding", null, HoldingEngine::new);
         }
     }
 
@@ -178,10 +121,7 @@ class CloseRaceTest {
         });
         assertTrue(e.entered.await(10, TimeUnit.SECONDS), "the submitter is inside the engine");
         Thread closer = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         assertEquals(1, e.cancelAlls.get(), "close asked the engine to cancel what it had (nothing yet)");
         // Now the request reaches the engine, after that cancelAll.
         e.gate.countDown();
@@ -208,10 +148,7 @@ class CloseRaceTest {
     @Test
     void closeRacingSubmittersOfRequestsThatNeverCompleteReturns() throws Exception {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
-        for (EngineInfo info : EngineInfo.probeAll()) {
-            if (!info.available()) {
-                continue;
-            }
+        for (EngineInfo info : TestEngines.availableInfos()) {
             boolean poll = info.operations().containsKey(Opcode.POLL) && jaio.linux.Native.LINUX;
             for (int round = 0; round < 15; round++) {
                 IoFile[] pipe = poll ? IoFile.pipe() : null;
@@ -269,10 +206,7 @@ class CloseRaceTest {
         });
         assertTrue(e.entered.await(10, TimeUnit.SECONDS));
         Thread closer = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         e.gate.countDown();
         waiter.join(10_000);
         closer.join(10_000);
@@ -301,16 +235,9 @@ class CloseRaceTest {
         e.uncancellable = true;
         assertEquals(1, ctx.submit(Request.noop()));
         Thread first = Thread.ofPlatform().daemon().start(ctx::close);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> e.cancelAlls.get() != 0, Duration.ofSeconds(10));
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread second = Thread.ofPlatform().daemon().start(() -> {
-            Thread.currentThread().interrupt();
-            ctx.close();
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
+        Thread second = closeInterrupted(ctx, stillInterrupted);
         second.join(300);
         try {
             assertTrue(second.isAlive(), "the second close returned while the first still waits for a request");
@@ -333,15 +260,8 @@ class CloseRaceTest {
         e.uncancellable = true;
         assertEquals(1, ctx.submit(Request.noop()));
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread closer = Thread.ofPlatform().daemon().start(() -> {
-            Thread.currentThread().interrupt();
-            ctx.close();
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (e.cancelAlls.get() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Thread closer = closeInterrupted(ctx, stillInterrupted);
+        waitUntil(() -> e.cancelAlls.get() >= 2, Duration.ofSeconds(10));
         long cpu0 = cpuNanos(closer);
         Thread.sleep(500);
         long cpu = cpuNanos(closer) - cpu0;
@@ -352,14 +272,15 @@ class CloseRaceTest {
         assertEquals(Boolean.TRUE, stillInterrupted.get(), "the interrupt is kept for the caller");
     }
 
-    /** A thread's CPU time (ThreadMXBean, by reflection: tests compile in module jaio), or -1. */
-    private static long cpuNanos(Thread t) {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("java.lang.management.ThreadMXBean").getMethod("getThreadCpuTime", long.class)
-                    .invoke(mx, t.threadId());
-        } catch (ReflectiveOperationException x) {
-            return -1;
-        }
+    /**
+     * Starts a thread that closes {@code ctx} with its own interrupt status set, and records
+     * whether the status is still set when close returns.
+     */
+    private static Thread closeInterrupted(IoContext ctx, AtomicReference<Boolean> stillInterrupted) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            Thread.currentThread().interrupt();
+            ctx.close();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
     }
 }

@@ -1,5 +1,7 @@
 package jaio;
 
+import static jaio.TestFiles.events;
+import static jaio.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -34,14 +36,6 @@ class ConcurrencyTest {
         ctx.close();
     }
 
-    private static Event[] events(int n) {
-        Event[] e = new Event[n];
-        for (int i = 0; i < n; i++) {
-            e[i] = new Event();
-        }
-        return e;
-    }
-
     private CompletableFuture<Long> waiter() throws InterruptedException {
         int before = ctx.waitingThreads();
         CompletableFuture<Long> f = CompletableFuture.supplyAsync(() -> {
@@ -49,10 +43,7 @@ class ConcurrencyTest {
             int n = ctx.getEvents(1, 1, evs, 30, TimeUnit.SECONDS);
             return n == 1 ? evs[0].userData() : -1L;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ctx.waitingThreads() != before + 1 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        waitUntil(() -> ctx.waitingThreads() == before + 1, Duration.ofSeconds(10));
         assertEquals(before + 1, ctx.waitingThreads());
         return f;
     }
@@ -113,10 +104,7 @@ class ConcurrencyTest {
         Thread.ofPlatform().name("group-waiter").start(group);
         for (int i = 0; i < 2; i++) {
             provider.last.completeOne();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (ctx.stats().unreaped() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            waitUntil(() -> ctx.stats().unreaped() == 0, Duration.ofSeconds(10));
             Thread.sleep(50);
         }
         assertEquals(0, ctx.runningThreads(), "a parked group waiter runs nowhere");

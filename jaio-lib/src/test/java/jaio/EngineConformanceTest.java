@@ -1,6 +1,7 @@
 package jaio;
 
 import static jaio.TestFiles.LONG;
+import static jaio.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,8 +64,7 @@ public abstract class EngineConformanceTest {
 
     @BeforeEach
     void engineAvailable() {
-        EngineInfo info = EngineInfo.probe(engine());
-        assumeTrue(info.available(), () -> engine().shortName() + " is not available here: " + info.reason());
+        TestEngines.assumeAvailable(engine());
     }
 
     private EngineInfo info() {
@@ -463,10 +463,7 @@ public abstract class EngineConformanceTest {
     void getEventsHonoursMinMaxAndTimeout() throws IOException {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 16);
         try (IoContext ctx = open(32); IoFile f = rw(p)) {
-            Event[] evs = new Event[10];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(10);
             long t0 = System.nanoTime();
             assertEquals(0, ctx.getEvents(1, evs, Duration.ofMillis(50)), "nothing in flight: the timeout passes");
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(45), "it did wait");
@@ -497,10 +494,7 @@ public abstract class EngineConformanceTest {
             for (int i = 0; i < rs.length; i++) {
                 rs[i] = Request.pread(f, ByteBuffer.allocateDirect(1024), i * 1024L).userData(i);
             }
-            Event[] evs = new Event[4];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(4);
             int n = ctx.submitAndWait(rs, 0, 4, 4, evs, LONG);
             assertEquals(4, n);
             Set<Long> ids = new HashSet<>();
@@ -510,10 +504,7 @@ public abstract class EngineConformanceTest {
             }
             assertEquals(Set.of(0L, 1L, 2L, 3L), ids);
             // All or nothing: no room for 9 → nothing is submitted.
-            Request[] nine = new Request[9];
-            for (int i = 0; i < nine.length; i++) {
-                nine[i] = Request.noop();
-            }
+            Request[] nine = TestFiles.noops(9);
             assertEquals(-Errno.EAGAIN, ctx.submitAndWait(nine, 0, 9, 1, evs, LONG));
             for (Request r : nine) {
                 assertFalse(r.isInFlight());
@@ -904,16 +895,6 @@ public abstract class EngineConformanceTest {
         after.removeAll(before);
         after.removeIf(n -> !n.startsWith("ctx-"));
         assertEquals(Set.of(), after, "threads left behind by closed contexts");
-    }
-
-    static Set<String> threadNames() {
-        Set<String> s = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                s.add(t.getName());
-            }
-        }
-        return s;
     }
 
     @Test

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,161 +27,41 @@ class EngineDeliveryStressTest {
     private static final int EVENTS = 300_000;
     private static final int WAITERS = 4;
     private static final int POSTERS = 2;
-    private static final long LATE_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
 
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void manyWaitersMixedNAndTimeoutsNoneLostNoneTwice(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "d.dat", 1 << 20);
         TestFiles.readAll(p);
-        AtomicIntegerArray seen = new AtomicIntegerArray(EVENTS);
-        AtomicLong nextId = new AtomicLong();
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong reaped = new AtomicLong();
-        AtomicLong worstLate = new AtomicLong();
-        AtomicBoolean postersDone = new AtomicBoolean();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        StressLedger ledger = new StressLedger(EVENTS);
         try (IoContext ctx = IoContext.builder().engine(engine).capacity(256).open();
              IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-            List<Thread> waiters = new ArrayList<>();
-            for (int w = 0; w < WAITERS; w++) {
-                int seed = w;
-                waiters.add(Thread.ofPlatform().name("dwaiter-" + w).start(() -> {
-                    try {
-                        SplittableRandom rnd = new SplittableRandom(seed);
-                        Event[] evs = new Event[16];
-                        for (int i = 0; i < evs.length; i++) {
-                            evs[i] = new Event();
-                        }
-                        while (failures.isEmpty()) {
-                            int min = 1 + rnd.nextInt(8);
-                            int max = min + rnd.nextInt(evs.length - min + 1);
-                            long timeout = TimeUnit.MILLISECONDS.toNanos(1 + rnd.nextInt(20));
-                            long t0 = System.nanoTime();
-                            int n = ctx.getEvents(min, max, evs, timeout, TimeUnit.NANOSECONDS);
-                            long late = System.nanoTime() - t0 - timeout;
-                            worstLate.accumulateAndGet(late, Math::max);
-                            if (n > max) {
-                                throw new AssertionError("got " + n + " > max " + max);
-                            }
-                            if (late > LATE_ALLOWANCE_NANOS) {
-                                throw new AssertionError("returned " + late / 1_000_000 + " ms after its timeout");
-                            }
-                            for (int i = 0; i < n; i++) {
-                                int id = (int) evs[i].userData();
-                                if (seen.incrementAndGet(id) != 1) {
-                                    throw new AssertionError("event " + id + " delivered twice");
-                                }
-                                if (evs[i].result() < 0) {
-                                    throw new AssertionError("unexpected error " + evs[i]);
-                                }
-                            }
-                            long r = reaped.addAndGet(n);
-                            if (postersDone.get() && r == accepted.get()) {
-                                return;
-                            }
-                        }
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }));
-            }
-            List<Thread> posters = new ArrayList<>();
-            for (int q = 0; q < POSTERS; q++) {
-                int seed = 100 + q;
-                posters.add(Thread.ofPlatform().name("dposter-" + q).start(() -> {
-                    try {
-                        post(ctx, f, seed, nextId, accepted, failures);
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }));
-            }
-            for (Thread t : posters) {
-                t.join();
-            }
-            postersDone.set(true);
+            MixedWaiters w = new MixedWaiters(ctx, ledger);
+            List<Thread> waiters = ledger.start("dwaiter", WAITERS, w::waiter);
+            List<Thread> posters = ledger.start("dposter", POSTERS, q -> new PoolSubmitter(ctx, ledger, 100 + q, 128,
+                    (i, rnd) -> (i % 2 == 0 ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), 0))
+                            .priority(rnd.nextInt(8)))
+                    .batchSize(16)
+                    .run());
+            ledger.joinSubmitters(posters);
             for (Thread t : waiters) {
                 t.join(60_000);
                 if (t.isAlive()) {
-                    failures.add(new AssertionError(t.getName() + " never finished: reaped " + reaped.get() + " of "
-                            + accepted.get() + "; " + ctx.stats()));
+                    ledger.failures.add(new AssertionError(t.getName() + " never finished: reaped "
+                            + ledger.reaped.get() + " of " + ledger.accepted.get() + "; " + ctx.stats()));
                 }
             }
-            if (!failures.isEmpty()) {
-                AssertionError e = new AssertionError("failed: " + failures.peek(), failures.peek());
-                failures.forEach(e::addSuppressed);
-                throw e;
-            }
-            assertEquals(EVENTS, accepted.get());
-            assertEquals(EVENTS, reaped.get());
+            ledger.throwIfFailed();
+            assertEquals(EVENTS, ledger.accepted.get());
+            assertEquals(EVENTS, ledger.reaped.get());
             assertEquals(0, ctx.stats().unreaped());
-        }
-        for (int i = 0; i < EVENTS; i++) {
-            if (seen.get(i) != 1) {
-                throw new AssertionError("event " + i + " seen " + seen.get(i) + " times");
-            }
-        }
-        System.out.printf("delivery stress on %s: %d events, worst lateness %.1f ms%n", engine, EVENTS, worstLate.get() / 1e6);
-    }
-
-    private static void post(IoContext ctx, IoFile f, int seed, AtomicLong nextId, AtomicLong accepted,
-                             ConcurrentLinkedQueue<Throwable> failures) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Request[] pool = new Request[128];
-        for (int i = 0; i < pool.length; i++) {
-            pool[i] = (i % 2 == 0 ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), 0)).priority(rnd.nextInt(8));
-        }
-        Request[] batch = new Request[16];
-        int cursor = 0;
-        while (failures.isEmpty()) {
-            int n = 0;
-            int want = 1 + rnd.nextInt(batch.length);
-            for (int scanned = 0; scanned < pool.length && n < want; scanned++) {
-                Request r = pool[cursor];
-                cursor = (cursor + 1) % pool.length;
-                if (!r.isInFlight()) {
-                    batch[n++] = r;
-                }
-            }
-            if (n == 0) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long first = nextId.getAndAdd(n);
-            if (first >= EVENTS) {
-                return;
-            }
-            n = (int) Math.min(n, EVENTS - first);
-            for (int i = 0; i < n; i++) {
-                if (batch[i].opcode() == Opcode.PREAD) {
-                    batch[i].offset(rnd.nextInt(256) * 4096L);
-                }
-                batch[i].userData(first + i);
-            }
-            int off = 0;
-            while (off < n && failures.isEmpty()) {
-                int k = ctx.submit(batch, off, n - off);
-                accepted.addAndGet(k);
-                off += k;
-                if (k == 0) {
-                    Thread.onSpinWait();
-                }
-            }
+            ledger.assertOneEventEach();
+            System.out.printf("delivery stress on %s: %d events, worst lateness %.1f ms%n", engine, EVENTS,
+                    w.worstLateNanos.get() / 1e6);
         }
     }
 
@@ -195,7 +70,7 @@ class EngineDeliveryStressTest {
      * kernel on kernel engines) must always get the event, whichever comes first.
      */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aWaiterAndASubmissionMeetingNeverLoseTheWakeup(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "w.dat", 1 << 16);

@@ -68,13 +68,7 @@ class ExactlyOnceProperties {
 
     @Provide
     Arbitrary<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return Arbitraries.of(l);
+        return Arbitraries.of(TestEngines.available().toList());
     }
 
     @Provide
@@ -116,10 +110,7 @@ class ExactlyOnceProperties {
         Map<Long, Integer> events = new HashMap<>();
         Set<Long> accepted = new HashSet<>();
         boolean[][] unknown = new boolean[FILES][FILE_SIZE];
-        Event[] evs = new Event[8];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(8);
         long nextId = 0;
         IoContext ctx = IoContext.builder().engine(engine).capacity(16).open();
         String ctxName = ctx.name();
@@ -243,7 +234,7 @@ class ExactlyOnceProperties {
                 }
             }
         }
-        for (String name : EngineConformanceTest.threadNames()) {
+        for (String name : TestProcess.threadNames()) {
             check(!name.startsWith(ctxName + "-"), "thread left behind: " + name);
         }
     }

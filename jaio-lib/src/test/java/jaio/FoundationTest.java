@@ -68,14 +68,8 @@ class FoundationTest {
         ManualEngine.Provider pb = new ManualEngine.Provider();
         try (IoContext a = ManualEngine.open(pa, 16); IoContext b = ManualEngine.open(pb, 16)) {
             IoContext.setGlobalInFlightLimit(GlobalLimit.inFlight() + 5);
-            Request[] ra = new Request[3];
-            Request[] rb = new Request[4];
-            for (int i = 0; i < ra.length; i++) {
-                ra[i] = Request.noop();
-            }
-            for (int i = 0; i < rb.length; i++) {
-                rb[i] = Request.noop();
-            }
+            Request[] ra = TestFiles.noops(3);
+            Request[] rb = TestFiles.noops(4);
             assertEquals(3, a.submit(ra));
             assertEquals(2, b.submit(rb), "only the process-wide room left by the other context");
             assertEquals(0, b.submit(rb, 2, 2), "none left: EAGAIN at once, never a block");
@@ -120,10 +114,7 @@ class FoundationTest {
         int capacity = 64;
         try (IoContext ctx = ManualEngine.open(p, capacity)) {
             for (int round = 0; round < 200; round++) {
-                Request[] rs = new Request[capacity];
-                for (int i = 0; i < capacity; i++) {
-                    rs[i] = Request.noop();
-                }
+                Request[] rs = TestFiles.noops(capacity);
                 assertEquals(capacity, ctx.submit(rs));
                 Thread completer = Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < capacity; i++) {

@@ -1,5 +1,7 @@
 package jaio;
 
+import static jaio.TestProcess.cpuNanos;
+import static jaio.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,17 +20,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InterruptTest {
-
-    /** CPU time of a thread in nanoseconds, or -1 (ThreadMXBean by reflection: tests compile in module jaio). */
-    static long cpuNanos(Thread t) {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("java.lang.management.ThreadMXBean").getMethod("getThreadCpuTime", long.class)
-                    .invoke(mx, t.threadId());
-        } catch (ReflectiveOperationException x) {
-            return -1;
-        }
-    }
 
     private static void waitsParkedWhileInterrupted(String what, ToIntFunction<Duration> call) throws Exception {
         AtomicLong cpu = new AtomicLong();
@@ -49,12 +40,9 @@ class InterruptTest {
 
     @Test
     void getEventsAwaitAndGroupWaitsPark() throws Exception {
-        for (EngineInfo info : EngineInfo.probeAll()) {
-            if (!info.available()) {
-                continue;
-            }
-            try (IoContext ctx = IoContext.open(8, info.engine()); IoContext other = IoContext.open(8, info.engine())) {
-                waitsParkedWhileInterrupted(info.engine() + " getEvents", d -> ctx.getEvents(1, new Event[] {new Event()}, d));
+        for (Engine engine : TestEngines.available().toList()) {
+            try (IoContext ctx = IoContext.open(8, engine); IoContext other = IoContext.open(8, engine)) {
+                waitsParkedWhileInterrupted(engine + " getEvents", d -> ctx.getEvents(1, new Event[] {new Event()}, d));
                 ManualEngine.Provider p = new ManualEngine.Provider();
                 try (IoContext held = ManualEngine.open(p, 4)) {
                     Request r = Request.noop();
@@ -64,7 +52,7 @@ class InterruptTest {
                     held.getEvents(1, new Event[] {new Event()}, Duration.ofSeconds(5));
                 }
                 IoContextGroup g = IoContextGroup.of(ctx, other);
-                waitsParkedWhileInterrupted(info.engine() + " group", d -> g.getEvents(1, new Event[] {new Event()}, d));
+                waitsParkedWhileInterrupted(engine + " group", d -> g.getEvents(1, new Event[] {new Event()}, d));
             }
         }
     }
@@ -82,10 +70,7 @@ class InterruptTest {
                 got[0] = ctx.getEvents(1, ev, Duration.ofSeconds(20));
                 id[0] = ev[0].userData();
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (ctx.waitingThreads() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            waitUntil(() -> ctx.waitingThreads() != 0, Duration.ofSeconds(10));
             p.last.completeOne();
             t.join(10_000);
             assertEquals(1, got[0]);

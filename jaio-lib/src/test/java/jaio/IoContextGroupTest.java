@@ -1,5 +1,7 @@
 package jaio;
 
+import static jaio.TestFiles.events;
+import static jaio.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,14 +19,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IoContextGroupTest {
-
-    private static Event[] events(int n) {
-        Event[] evs = new Event[n];
-        for (int i = 0; i < n; i++) {
-            evs[i] = new Event();
-        }
-        return evs;
-    }
 
     @Test
     void eventsTakenBeforeAClosedMemberIsReachedAreReturnedNotLost() throws Exception {
@@ -62,10 +56,7 @@ class IoContextGroupTest {
             Event[] evs = events(3);
             // N = 3: the group takes a's one event and waits for two more.
             CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> g.getEvents(3, evs, Duration.ofSeconds(30)));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (a.stats().reaped() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            waitUntil(() -> a.stats().reaped() != 0, Duration.ofSeconds(10));
             assertEquals(1, a.stats().reaped(), "the group took a's event");
             b.close();
             assertEquals(1, f.get(10, TimeUnit.SECONDS), "it leaves with the event it holds");

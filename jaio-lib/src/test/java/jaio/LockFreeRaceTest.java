@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,13 +20,9 @@ import jaio.core.FileHandle;
 import jaio.core.GlobalLimit;
 import jaio.core.Op;
 import jaio.core.Retry;
-import jaio.spi.Availability;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.EngineProvider;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -133,10 +127,7 @@ class LockFreeRaceTest {
                 List<Thread> ts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     ts.add(Thread.ofPlatform().start(() -> {
-                        Request[] rs = new Request[5];
-                        for (int i = 0; i < rs.length; i++) {
-                            rs[i] = Request.noop();
-                        }
+                        Request[] rs = TestFiles.noops(5);
                         await(start);
                         accepted.addAndGet(ctx.submit(rs));
                     }));
@@ -147,10 +138,7 @@ class LockFreeRaceTest {
                 assertEquals(capacity, accepted.get(), "exactly the room, no more, no less");
                 assertEquals(capacity, p.last.held());
                 p.last.completeBatch(capacity);
-                Event[] evs = new Event[capacity];
-                for (int i = 0; i < capacity; i++) {
-                    evs[i] = new Event();
-                }
+                Event[] evs = TestFiles.events(capacity);
                 assertEquals(capacity, ctx.getEvents(capacity, evs, java.time.Duration.ofSeconds(10)));
             }
         }
@@ -178,10 +166,7 @@ class LockFreeRaceTest {
                 for (int t = 0; t < contexts; t++) {
                     IoContext c = cs[t];
                     ts.add(Thread.ofPlatform().start(() -> {
-                        Request[] rs = new Request[5];
-                        for (int i = 0; i < rs.length; i++) {
-                            rs[i] = Request.noop();
-                        }
+                        Request[] rs = TestFiles.noops(5);
                         await(start);
                         accepted.addAndGet(c.submit(rs));
                     }));
@@ -307,10 +292,7 @@ class LockFreeRaceTest {
     }
 
     private static void useUntilClosed(IoContext ctx, SplittableRandom rnd, Map<Request, AtomicInteger> events) {
-        Event[] evs = new Event[4];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(4);
         List<Request> mine = new ArrayList<>();
         try {
             while (true) {
@@ -395,10 +377,7 @@ class LockFreeRaceTest {
 
         @Override
         public Capabilities capabilities() {
-            Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-            ops.put(Opcode.NOOP, Execution.INLINE);
-            return new Capabilities("checked", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                    false, false, List.of());
+            return TestProvider.capabilities("checked");
         }
 
         @Override
@@ -531,33 +510,9 @@ class LockFreeRaceTest {
         }
     }
 
-    static final class CheckedProvider implements EngineProvider {
-        final boolean pumping;
-        CheckedEngine last;
-
+    static final class CheckedProvider extends TestProvider<CheckedEngine> {
         CheckedProvider(boolean pumping) {
-            this.pumping = pumping;
-        }
-
-        @Override
-        public Engine kind() {
-            return Engine.THREADS;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes("checked");
-        }
-
-        @Override
-        public Capabilities describe() {
-            return null;
-        }
-
-        @Override
-        public IoEngine open(EngineContext c) {
-            last = new CheckedEngine(c, pumping);
-            return last;
+            super("checked", null, c -> new CheckedEngine(c, pumping));
         }
     }
 

@@ -3,15 +3,10 @@ package jaio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import jaio.linux.LibC;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -36,59 +31,41 @@ class NotifyEventFdRaceTest {
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void anEventfdOnlyLoopSeesEveryCompletion(Engine engine) throws Exception {
         assumeTrue(jaio.linux.Native.LINUX, "eventfd is Linux only");
         Path p = TestFiles.patterned(dir, "warm.dat", 1 << 20);
         TestFiles.readAll(p); // into the page cache
-        AtomicLong nextId = new AtomicLong();
-        AtomicLong accepted = new AtomicLong();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        StressLedger ledger = new StressLedger(TOTAL);
         try (IoFile efd = IoFile.eventFd();
              IoContext ctx = IoContext.builder().engine(engine).capacity(128).notifyEventFd(efd).open();
              IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-            List<Thread> submitters = new ArrayList<>();
-            for (int s = 0; s < SUBMITTERS; s++) {
-                submitters.add(Thread.ofPlatform().daemon().name("efd-submit-" + s).start(() -> {
-                    try {
-                        submitLoop(ctx, f, nextId, accepted, failures);
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }));
-            }
-            Event[] evs = new Event[64];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            // Full batches of page-cache reads, each of a random block.
+            List<Thread> submitters = ledger.start("efd-submit", SUBMITTERS, _ -> new PoolSubmitter(ctx, ledger,
+                    ledger.nextId.get() + Thread.currentThread().threadId(), 64,
+                    (i, rnd) -> Request.pread(f, IoBuffers.allocate(4096), 0))
+                    .batchSize(8)
+                    .fullBatches()
+                    .run());
+            Event[] evs = TestFiles.events(64);
             int fd = efd.handle.fd();
             long reaped = 0;
             long signals = 0;
-            while (reaped < TOTAL && failures.isEmpty()) {
+            while (reaped < TOTAL && !ledger.failed()) {
                 int r = LibC.poll1(fd, LibC.POLLIN, STALL_MILLIS);
                 if (r == 0) {
                     throw new AssertionError(engine + ": no signal for " + STALL_MILLIS + " ms with "
-                            + (accepted.get() - reaped) + " requests outstanding (reaped " + reaped + " of "
-                            + accepted.get() + "): a completion was never signalled; " + ctx.stats());
+                            + (ledger.accepted.get() - reaped) + " requests outstanding (reaped " + reaped + " of "
+                            + ledger.accepted.get() + "): a completion was never signalled; " + ctx.stats());
                 }
                 signals += efd.readCounter();
                 int n;
                 while ((n = ctx.getEvents(0, evs.length, evs, 0, TimeUnit.NANOSECONDS)) > 0) {
                     for (int i = 0; i < n; i++) {
                         if (evs[i].result() != 4096) {
-                            failures.add(new AssertionError("read result " + evs[i]));
+                            ledger.failures.add(new AssertionError("read result " + evs[i]));
                         }
                     }
                     reaped += n;
@@ -97,58 +74,12 @@ class NotifyEventFdRaceTest {
             for (Thread t : submitters) {
                 t.join(10_000);
             }
-            if (!failures.isEmpty()) {
-                AssertionError e = new AssertionError("failed: " + failures.peek(), failures.peek());
-                failures.forEach(e::addSuppressed);
-                throw e;
-            }
+            ledger.throwIfFailed();
             assertEquals(TOTAL, reaped);
             assertEquals(TOTAL, ctx.stats().completed());
             // Page-cache reads of whole blocks: one signal per completion, no more, no fewer.
             signals += efd.readCounter();
             assertEquals(TOTAL, signals, "eventfd count");
-        }
-    }
-
-    private static void submitLoop(IoContext ctx, IoFile f, AtomicLong nextId, AtomicLong accepted,
-                                   ConcurrentLinkedQueue<Throwable> failures) throws IOException {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(nextId.get() + Thread.currentThread().threadId());
-        Request[] pool = new Request[64];
-        for (int i = 0; i < pool.length; i++) {
-            pool[i] = Request.pread(f, IoBuffers.allocate(4096), 0);
-        }
-        Request[] batch = new Request[8];
-        int cursor = 0;
-        while (failures.isEmpty()) {
-            int n = 0;
-            for (int scanned = 0; scanned < pool.length && n < batch.length; scanned++) {
-                Request r = pool[cursor];
-                cursor = (cursor + 1) % pool.length;
-                if (!r.isInFlight()) {
-                    batch[n++] = r;
-                }
-            }
-            if (n == 0) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long first = nextId.getAndAdd(n);
-            if (first >= TOTAL) {
-                return;
-            }
-            n = (int) Math.min(n, TOTAL - first);
-            for (int i = 0; i < n; i++) {
-                batch[i].offset(rnd.nextInt(256) * 4096L).userData(first + i);
-            }
-            int off = 0;
-            while (off < n && failures.isEmpty()) {
-                int k = ctx.submit(batch, off, n - off);
-                accepted.addAndGet(k);
-                off += k;
-                if (k == 0) {
-                    Thread.onSpinWait();
-                }
-            }
         }
     }
 }

@@ -1,17 +1,18 @@
 package jaio;
 
+import static jaio.TestProcess.aioRings;
+import static jaio.TestProcess.liveThreads;
+import static jaio.TestProcess.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,24 +34,9 @@ class OpenCloseCyclesTest {
     @TempDir
     Path dir;
 
-    static long fds() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
-    static long aioRings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("[aio]")).count();
-    }
-
-    static int threads() {
-        return Thread.getAllStackTraces().size();
-    }
-
     private void cycles(Engine engine, int n) throws Exception {
         assumeTrue(jaio.linux.Native.LINUX && Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self");
-        EngineInfo info = EngineInfo.probe(engine);
-        assumeTrue(info.available(), info.reason());
+        TestEngines.assumeAvailable(engine);
         Path p = TestFiles.patterned(dir, "c.dat", 1 << 16);
         try (IoFile f = IoFile.open(p, StandardOpenOption.READ); IoFile efd = IoFile.eventFd()) {
             // Warm up: class loading, lazily opened channels, the JIT's own threads.
@@ -59,9 +45,9 @@ class OpenCloseCyclesTest {
             }
             System.gc();
             Thread.sleep(100);
-            long fds0 = fds();
+            long fds0 = openFds();
             long rings0 = aioRings();
-            int threads0 = threads();
+            int threads0 = liveThreads();
             if (engine == Engine.KAIO) {
                 try (IoContext open = IoContext.open(8, engine)) {
                     assertTrue(open.isOpen() && aioRings() > rings0, "an open native AIO context shows as an [aio] mapping");
@@ -75,9 +61,9 @@ class OpenCloseCyclesTest {
                 }
             }
             Thread.sleep(100);
-            assertTrue(fds() <= fds0 + 2, engine + ": descriptors grew from " + fds0 + " to " + fds() + " over " + n + " cycles");
+            assertTrue(openFds() <= fds0 + 2, engine + ": descriptors grew from " + fds0 + " to " + openFds() + " over " + n + " cycles");
             assertEquals(rings0, aioRings(), engine + ": kernel AIO rings left mapped");
-            assertTrue(threads() <= threads0 + 2, engine + ": threads grew from " + threads0 + " to " + threads());
+            assertTrue(liveThreads() <= threads0 + 2, engine + ": threads grew from " + threads0 + " to " + liveThreads());
             long deadline = System.nanoTime() + 10_000_000_000L;
             long alive;
             do {

@@ -1,14 +1,12 @@
 package jaio;
 
+import static jaio.TestProcess.allocatedBytes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,19 +27,9 @@ class SteadyStateAllocationTest {
     @TempDir
     Path dir;
 
-    static Stream<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return l.stream();
-    }
-
     /** NOOPs complete on the submitting thread: nothing contends, nothing enters the kernel. */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfNoopsAllocatesNothing(Engine engine) throws Exception {
         measure(engine, false, 1.0);
@@ -49,7 +37,7 @@ class SteadyStateAllocationTest {
 
     /** With reads, locks are contended and system calls made: only their small costs remain. */
     @ParameterizedTest
-    @MethodSource("engines")
+    @MethodSource("jaio.TestEngines#available")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfReadsAllocatesNothingPerRequest(Engine engine) throws Exception {
         measure(engine, true, 8.0);
@@ -65,10 +53,7 @@ class SteadyStateAllocationTest {
             for (int i = 0; i < rs.length; i++) {
                 rs[i] = i % 2 == 0 || !reads ? Request.noop() : Request.pread(f, IoBuffers.allocate(4096), i * 4096L);
             }
-            Event[] evs = new Event[rs.length];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(rs.length);
             loop(ctx, rs, evs, 3_000); // warm up: JIT, lazily built views, pools
             double perRequest = Double.MAX_VALUE;
             int rounds = 2_000;
@@ -81,23 +66,6 @@ class SteadyStateAllocationTest {
             System.out.printf("steady state on %s%s: %.3f bytes allocated per request%n", engine,
                     reads ? " with reads" : "", perRequest);
             assertTrue(perRequest < threshold, engine + ": " + perRequest + " bytes allocated per request");
-        }
-    }
-
-    /**
-     * Bytes this thread allocated so far, or -1 when unknown (com.sun.management.ThreadMXBean,
-     * by reflection: the tests compile inside module jaio, which does not read java.management).
-     */
-    static long allocatedBytes() {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            Class<?> ext = Class.forName("com.sun.management.ThreadMXBean");
-            if (!ext.isInstance(mx)) {
-                return -1;
-            }
-            return (long) ext.getMethod("getCurrentThreadAllocatedBytes").invoke(mx);
-        } catch (ReflectiveOperationException e) {
-            return -1;
         }
     }
 

@@ -1,5 +1,7 @@
 package jaio.engine.kaio;
 
+import static jaio.TestProcess.allocatedBytes;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -24,21 +26,6 @@ import jaio.Request;
  */
 public final class KaioBench {
     private KaioBench() {}
-
-    /**
-     * Bytes this thread allocated so far (com.sun.management.ThreadMXBean, reached by
-     * reflection: the tests compile inside module jaio, which does not read java.management,
-     * but run on the class path).
-     */
-    static long allocatedBytes() {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
-                    .invoke(mx);
-        } catch (ReflectiveOperationException e) {
-            return -1;
-        }
-    }
 
     public static void main(String[] args) throws IOException {
         Path path = Path.of(args[0]);

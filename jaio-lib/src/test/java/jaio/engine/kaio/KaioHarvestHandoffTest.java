@@ -1,5 +1,9 @@
 package jaio.engine.kaio;
 
+import static jaio.spi.TestOps.context;
+import static jaio.spi.TestOps.eventFd;
+import static jaio.spi.TestOps.openFile;
+import static jaio.spi.TestOps.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,14 +17,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import jaio.Opcode;
-import jaio.core.Counters;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.linux.LibC;
 import jaio.spi.CompletionSink;
-import jaio.spi.EngineContext;
-import jaio.spi.EngineOptions;
+import jaio.spi.TestOps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,22 +88,14 @@ class KaioHarvestHandoffTest {
         Files.write(p, new byte[64 * 4096]);
         Files.readAllBytes(p);
         BlockingSink sink = new BlockingSink();
-        KaioEngine e = new KaioEngine(new EngineContext("handoff", 64, 2, sink, new Counters(), EngineOptions.DEFAULT),
+        KaioEngine e = new KaioEngine(context("handoff", 64, 2, sink),
                 probe, true);
-        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
-        int efd = LibC.eventfd(1, LibC.EFD_NONBLOCK);
-        FileHandle f = new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, false, false, false, fd, 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
-        FileHandle ev = new FileHandle("efd", FileHandle.Kind.EVENTFD, true, true, false, false, false, efd, 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
+        FileHandle f = openFile(p, false);
+        FileHandle ev = eventFd(LibC.eventfd(1, LibC.EFD_NONBLOCK));
         try {
             // A POLL of a readable eventfd completes inside io_submit, and submit does not
             // harvest for it: it waits in the ring for the harvester below.
-            Op poll = new Op(null);
-            poll.opcode = Opcode.POLL;
-            poll.file = ev;
-            poll.pollEvents = LibC.POLLIN;
-            poll.userData = 100;
+            Op poll = poll(ev, LibC.POLLIN, 100);
             e.submit(new Op[] {poll}, 0, 1);
 
             CountDownLatch harvested = new CountDownLatch(1);
@@ -148,15 +141,9 @@ class KaioHarvestHandoffTest {
         }
     }
 
+    /** A read of block {@code i} into memory of its own. */
     private static Op read(FileHandle f, int i) {
-        Op op = new Op(null);
-        op.opcode = Opcode.PREAD;
-        op.file = f;
-        op.setSingle(Arena.ofAuto().allocate(4096, 4096), null);
-        op.ioSegs = op.segs;
-        op.offset = i * 4096L;
-        op.userData = i;
-        return op;
+        return TestOps.read(f, Arena.ofAuto().allocate(4096, 4096), i * 4096L, i);
     }
 
     @Test
@@ -166,11 +153,9 @@ class KaioHarvestHandoffTest {
         Files.write(p, new byte[4096]);
         Files.readAllBytes(p);
         BlockingSink sink = new BlockingSink();
-        KaioEngine e = new KaioEngine(new EngineContext("self", 8, 1, sink, new Counters(), EngineOptions.DEFAULT),
+        KaioEngine e = new KaioEngine(context("self", 8, 1, sink),
                 probe, true);
-        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
-        FileHandle f = new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, false, false, false, fd, 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
+        FileHandle f = openFile(p, false);
         try {
             e.submit(new Op[] {read(f, 0)}, 0, 1);
             assertEquals(1, sink.count());

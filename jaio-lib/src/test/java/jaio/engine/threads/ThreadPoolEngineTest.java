@@ -15,14 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jaio.Errno;
-import jaio.Opcode;
-import jaio.core.Counters;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.spi.CompletionSink;
-import jaio.spi.EngineContext;
-import jaio.spi.EngineOptions;
 import jaio.spi.IoEngine;
+import jaio.spi.TestOps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -160,20 +157,13 @@ class ThreadPoolEngineTest {
     }
 
     private static Op read(FileHandle f, long userData) {
-        Op op = new Op(null);
-        op.opcode = Opcode.PREAD;
-        op.file = f;
-        op.setSingle(Arena.ofAuto().allocate(4096), null);
-        op.ioSegs = op.segs;
-        op.userData = userData;
-        return op;
+        return TestOps.read(f, Arena.ofAuto().allocate(4096), 0, userData);
     }
 
     @Test
     void anErrorThrownByTheChannelCompletesTheRequestAndTheEngineGoesOn() throws Exception {
         Sink sink = new Sink();
-        IoEngine e = ThreadPoolProvider.INSTANCE.open(new EngineContext("oom", 8, 1, sink, new Counters(),
-                EngineOptions.DEFAULT));
+        IoEngine e = ThreadPoolProvider.INSTANCE.open(TestOps.context("oom", 8, 1, sink));
         OutOfDirectMemory ch = new OutOfDirectMemory();
         FileHandle f = new FileHandle("oom", FileHandle.Kind.FILE, true, false, false, false, false, -1, 1, 1, 1,
                 null, ch, (fd, c) -> { });

@@ -1,11 +1,13 @@
 package jaio.engine.uring;
 
+import static jaio.TestFiles.events;
+import static jaio.TestFiles.takeOne;
+import static jaio.TestProcess.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.CancelResult;
 import jaio.Engine;
-import jaio.EngineInfo;
 import jaio.Errno;
 import jaio.Event;
 import jaio.IoBuffers;
@@ -30,6 +31,7 @@ import jaio.IoFile;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
+import jaio.TestEngines;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,18 +47,11 @@ class IoUringEngineTest {
 
     @BeforeAll
     static void available() {
-        EngineInfo info = EngineInfo.probe(Engine.IO_URING);
-        assumeTrue(info.available(), "io_uring unavailable: " + info.reason());
+        TestEngines.assumeAvailable(Engine.IO_URING);
     }
 
     static IoContext open(int capacity) throws IOException {
         return IoContext.builder().engine(Engine.IO_URING).capacity(capacity).open();
-    }
-
-    static Event one(IoContext ctx) {
-        Event[] ev = {new Event()};
-        assertEquals(1, ctx.getEvents(1, ev, WAIT), "one event within " + WAIT);
-        return ev[0];
     }
 
     @Test
@@ -78,8 +73,8 @@ class IoUringEngineTest {
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "nothing to read yet");
             Request w = Request.pwrite(wr, ByteBuffer.allocateDirect(1).put(0, (byte) 9), 0);
             assertEquals(1, ctx.submit(w));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             Event p = a.userData() == 3 ? a : b;
             assertEquals(3, p.userData());
             assertTrue((p.result() & Poll.IN) != 0, () -> "mask " + p.result());
@@ -97,8 +92,8 @@ class IoUringEngineTest {
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(50)));
             assertEquals(CancelResult.CANCELED, ctx.cancel(poll));
             assertEquals(CancelResult.CANCELED, ctx.cancel(read));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             assertEquals(-Errno.ECANCELED, a.result());
             assertEquals(-Errno.ECANCELED, b.result());
             assertEquals("ECANCELED", a.errnoName());
@@ -119,8 +114,8 @@ class IoUringEngineTest {
             MemorySegment one = IoBuffers.allocate(8);
             one.set(ValueLayout.JAVA_LONG, 0, 5);
             assertEquals(1, ctx.submit(Request.pwrite(efd, one, 0)));
-            Event a = one(ctx);
-            Event b = one(ctx);
+            Event a = takeOne(ctx, WAIT);
+            Event b = takeOne(ctx, WAIT);
             Event r = a.request() == read ? a : b;
             assertEquals(8, r.result(), () -> Errno.describe(r.result()));
             assertEquals(5, buf.get(ValueLayout.JAVA_LONG, 0));
@@ -133,7 +128,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
             Request read = Request.pread(rd, ByteBuffer.allocateDirect(8), 0).flags(RequestFlag.NOWAIT);
             assertEquals(1, ctx.submit(read));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(-Errno.EAGAIN, e.result());
         }
     }
@@ -143,7 +138,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8)) {
             long t0 = System.nanoTime();
             assertEquals(1, ctx.submit(Request.timeout(Duration.ofMillis(50), 0)));
-            Event e = one(ctx);
+            Event e = takeOne(ctx, WAIT);
             assertEquals(-Errno.ETIME, e.result());
             assertTrue(System.nanoTime() - t0 >= 45_000_000L, "not before its delay");
         }
@@ -155,10 +150,7 @@ class IoUringEngineTest {
             Request t = Request.timeout(Duration.ofSeconds(30), 3).userData(99);
             assertEquals(1, ctx.submit(t));
             assertEquals(2, ctx.submit(Request.noop(), Request.noop()));
-            Event[] ev = new Event[8];
-            for (int i = 0; i < ev.length; i++) {
-                ev[i] = new Event();
-            }
+            Event[] ev = events(8);
             assertEquals(2, ctx.getEvents(2, ev, WAIT));
             assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "two of three: still waiting");
             assertEquals(1, ctx.submit(Request.noop()));
@@ -176,7 +168,7 @@ class IoUringEngineTest {
             Request t = Request.timeout(Duration.ofSeconds(30), 0);
             assertEquals(1, ctx.submit(t));
             assertEquals(CancelResult.CANCELED, ctx.cancel(t));
-            assertEquals(-Errno.ECANCELED, one(ctx).result());
+            assertEquals(-Errno.ECANCELED, takeOne(ctx, WAIT).result());
         }
     }
 
@@ -229,10 +221,7 @@ class IoUringEngineTest {
             assertEquals(0, ctx.submit(Request.noop()), "full");
             ctx.resize(8);
             assertEquals(4, ctx.submit(Request.noop(), Request.noop(), Request.noop(), Request.noop()));
-            Event[] ev = new Event[8];
-            for (int i = 0; i < ev.length; i++) {
-                ev[i] = new Event();
-            }
+            Event[] ev = events(8);
             assertEquals(4, ctx.getEvents(4, ev, WAIT));
             ByteBuffer four = ByteBuffer.allocateDirect(4);
             assertEquals(1, ctx.submit(Request.pwrite(wr, four, 0)));
@@ -256,10 +245,7 @@ class IoUringEngineTest {
             CountDownLatch started = new CountDownLatch(1);
             AtomicReference<Integer> many = new AtomicReference<>();
             Thread leader = Thread.ofPlatform().start(() -> {
-                Event[] ev = new Event[8];
-                for (int i = 0; i < ev.length; i++) {
-                    ev[i] = new Event();
-                }
+                Event[] ev = events(8);
                 started.countDown();
                 many.set(ctx.getEvents(8, ev, Duration.ofSeconds(20)));
             });
@@ -309,8 +295,8 @@ class IoUringEngineTest {
             assertEquals(1, ctx.submit(read));
             a.close();
             assertEquals(1, ctx.submit(Request.pwrite(wr, IoBuffers.allocate(64), 0)));
-            Event x = one(ctx);
-            Event y = one(ctx);
+            Event x = takeOne(ctx, WAIT);
+            Event y = takeOne(ctx, WAIT);
             Event r = x.request() == read ? x : y;
             assertEquals(-Errno.EFAULT, r.result(), () -> "read into a closed arena: " + Errno.describe(r.result()));
         }
@@ -323,7 +309,7 @@ class IoUringEngineTest {
         try (IoContext ctx = open(8); IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
             for (int prio = 0; prio <= 7; prio++) {
                 assertEquals(1, ctx.submit(Request.pread(f, IoBuffers.allocate(4096), prio * 4096L).priority(prio)));
-                Event e = one(ctx);
+                Event e = takeOne(ctx, WAIT);
                 assertEquals(4096, e.result(), () -> "priority read: " + Errno.describe(e.result()));
             }
         }
@@ -342,11 +328,5 @@ class IoUringEngineTest {
         }
         assertTrue(openFds() <= fds + 2, "descriptors before " + fds + ", after " + openFds());
         assertTrue(Thread.activeCount() <= threads + 2, "threads before " + threads + ", after " + Thread.activeCount());
-    }
-
-    static long openFds() throws IOException {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
     }
 }

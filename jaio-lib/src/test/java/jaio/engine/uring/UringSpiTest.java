@@ -1,5 +1,10 @@
 package jaio.engine.uring;
 
+import static jaio.spi.TestOps.context;
+import static jaio.spi.TestOps.noop;
+import static jaio.spi.TestOps.openFile;
+import static jaio.spi.TestOps.pipeEnd;
+import static jaio.spi.TestOps.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,7 +13,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
+import jaio.TestFiles;
 import jaio.core.Counters;
 import jaio.core.FileHandle;
 import jaio.core.Op;
@@ -48,52 +53,9 @@ class UringSpiTest {
         assumeTrue(probe.available(), "io_uring unavailable: " + probe.reason());
     }
 
-    static EngineContext context(int capacity, CollectingSink sink) {
-        return new EngineContext("spi", capacity, 4, sink, new Counters(), EngineOptions.DEFAULT);
-    }
-
-    static Op noop(long userData) {
-        Op op = new Op(null);
-        op.opcode = Opcode.NOOP;
-        op.userData = userData;
-        return op;
-    }
-
-    static Op read(FileHandle f, MemorySegment buf, long offset, long userData) {
-        Op op = new Op(null);
-        op.opcode = Opcode.PREAD;
-        op.file = f;
-        op.setSingle(buf, null);
-        op.ioSegs = op.segs;
-        op.offset = offset;
-        op.userData = userData;
-        return op;
-    }
-
-    static FileHandle file(Path p) {
-        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
-        assertTrue(fd >= 0, "open " + p + ": " + fd);
-        return new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, false, false, false, fd, 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
-    }
-
-    static FileHandle pipeEnd(int fd, boolean read) {
-        return new FileHandle("pipe[" + fd + "]", FileHandle.Kind.PIPE, read, !read, false, false, false, fd, 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
-    }
-
     /** A file of blocks, each filled with its block number. */
     Path blocks(int n) throws IOException {
-        byte[] data = new byte[n * BLOCK];
-        MemorySegment s = MemorySegment.ofArray(data);
-        for (int b = 0; b < n; b++) {
-            for (int i = 0; i < BLOCK; i += 8) {
-                s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * BLOCK + i, b);
-            }
-        }
-        Path p = dir.resolve("blocks.dat");
-        Files.write(p, data);
-        return p;
+        return TestFiles.blockNumbered(dir.resolve("blocks.dat"), n);
     }
 
     @Test
@@ -101,10 +63,10 @@ class UringSpiTest {
         CollectingSink sink = new CollectingSink();
         // 8 CQEs of room for 512 requests completed inside the submitting calls: the kernel
         // keeps the rest in its overflow list until the reaper flushes them.
-        IoUringEngine e = new IoUringEngine(context(512, sink), probe, 8, 8);
+        IoUringEngine e = new IoUringEngine(context("spi", 512, 4, sink), probe, 8, 8);
         assertEquals(8, e.cqEntries());
         Path p = blocks(64);
-        FileHandle f = file(p);
+        FileHandle f = openFile(p, false);
         try {
             List<Op> ops = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
@@ -144,7 +106,7 @@ class UringSpiTest {
     @Test
     void submitAndWaitSubmitsAndReapsInOneCall() throws IOException {
         CollectingSink sink = new CollectingSink();
-        IoUringEngine e = new IoUringEngine(context(64, sink), probe);
+        IoUringEngine e = new IoUringEngine(context("spi", 64, 4, sink), probe);
         try {
             Op[] ops = new Op[32];
             for (int i = 0; i < ops.length; i++) {
@@ -160,7 +122,7 @@ class UringSpiTest {
     @Test
     void cancelAnswersWhereTheRequestIs() throws IOException {
         CollectingSink sink = new CollectingSink();
-        IoUringEngine e = new IoUringEngine(context(8, sink), probe);
+        IoUringEngine e = new IoUringEngine(context("spi", 8, 4, sink), probe);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
         FileHandle rd = pipeEnd(fds[0], true);
@@ -185,7 +147,7 @@ class UringSpiTest {
     @Test
     void aWakeupEndsAKernelWaitForMoreThanWillCome() throws Exception {
         CollectingSink sink = new CollectingSink();
-        IoUringEngine e = new IoUringEngine(context(64, sink), probe);
+        IoUringEngine e = new IoUringEngine(context("spi", 64, 4, sink), probe);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
         FileHandle rd = pipeEnd(fds[0], true);
@@ -222,7 +184,7 @@ class UringSpiTest {
         EngineContext c = new EngineContext("fixed", 16, 4, sink, new Counters(), new EngineOptions(true, bufs, false, -1));
         IoUringEngine e = new IoUringEngine(c, probe);
         Path p = blocks(16);
-        FileHandle f = file(p);
+        FileHandle f = openFile(p, false);
         try {
             assertTrue(e.capabilities().features().stream().anyMatch(x -> x.startsWith("registered buffers: 2 (")),
                     () -> "features: " + e.capabilities().features());
@@ -257,9 +219,9 @@ class UringSpiTest {
         UringInstance ring = UringInstance.open(4, 8, new int[] {probe.flagSet()}, false, a);
         try {
             UringFiles files = UringFiles.open(ring.fd, 2, a);
-            FileHandle x = file(blocks(1));
-            FileHandle y = file(dir.resolve("blocks.dat"));
-            FileHandle z = file(dir.resolve("blocks.dat"));
+            FileHandle x = openFile(blocks(1), false);
+            FileHandle y = openFile(dir.resolve("blocks.dat"), false);
+            FileHandle z = openFile(dir.resolve("blocks.dat"), false);
             assertEquals(0, files.slot(x));
             assertEquals(0, files.slot(x), "once per file");
             assertEquals(1, files.slot(y));
