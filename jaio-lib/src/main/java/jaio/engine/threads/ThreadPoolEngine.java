@@ -8,7 +8,8 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
@@ -16,7 +17,6 @@ import jaio.RequestFlag;
 import jaio.core.IoErrors;
 import jaio.core.Op;
 import jaio.core.Retry;
-import jaio.core.WakingLock;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
@@ -44,26 +44,19 @@ public final class ThreadPoolEngine implements IoEngine {
     private final CompletionSink sink;
     private final EngineContext ctx;
     private final int maxWorkers;
-    private final WakingLock lock = new WakingLock();
+    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Idle workers wait here. A Condition allocates a small node per wait, which at iodepth 1
+     * is an allocation per request; a hand-made idle stack that avoided it woke workers that
+     * a running one would have served anyway, doubling context switches and halving IOPS at
+     * iodepth 32 (docs/PERFORMANCE.md), so the Condition stays.
+     */
+    private final Condition work = lock.newCondition();
     private final List<Thread> workers = new ArrayList<>();
     private Op head;
     private Op tail;
-    /**
-     * Idle workers, the most recently idle first (its caches are warmest). Each parks on its
-     * own flag instead of a Condition, whose every wait allocates a queue node: this way the
-     * per-request path allocates nothing.
-     */
-    private Idle idleTop;
     private int idle;
     private boolean closed;
-
-    /** A worker's place on the idle stack, made once per worker. */
-    private static final class Idle {
-        final Thread thread = Thread.currentThread();
-        Idle next;
-        /** Set (under the lock) by whoever takes this worker off the stack, then it is unparked. */
-        volatile boolean woken;
-    }
 
     ThreadPoolEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -145,7 +138,7 @@ public final class ThreadPoolEngine implements IoEngine {
     private void wakeWorkers(int n) {
         int signal = Math.min(n, idle);
         for (int i = 0; i < signal; i++) {
-            wakeOne();
+            work.signal();
         }
         int deficit = n - signal;
         while (deficit > 0 && workers.size() < maxWorkers && !closed) {
@@ -153,36 +146,6 @@ public final class ThreadPoolEngine implements IoEngine {
             workers.add(t);
             t.start();
             deficit--;
-        }
-    }
-
-    /** Takes the most recently idle worker off the stack and unparks it. Lock held. */
-    private void wakeOne() {
-        Idle w = idleTop;
-        if (w != null) {
-            idleTop = w.next;
-            w.next = null;
-            idle--;
-            w.woken = true;
-            lock.unparkOnRelease(w.thread);
-        }
-    }
-
-    /** Parks the calling worker until it is taken off the idle stack. Lock held on entry and exit. */
-    private void awaitWork(Idle me) {
-        me.woken = false;
-        me.next = idleTop;
-        idleTop = me;
-        idle++;
-        lock.unlock();
-        try {
-            while (!me.woken) {
-                LockSupport.park(this);
-                // Nobody but jaio knows its workers; a stray interrupt must not make this spin.
-                Thread.interrupted();
-            }
-        } finally {
-            lock.lock();
         }
     }
 
@@ -215,13 +178,17 @@ public final class ThreadPoolEngine implements IoEngine {
     }
 
     private void workerLoop() {
-        Idle me = new Idle();
         while (true) {
             Op op;
             lock.lock();
             try {
                 while (head == null && !closed) {
-                    awaitWork(me);
+                    idle++;
+                    try {
+                        work.awaitUninterruptibly();
+                    } finally {
+                        idle--;
+                    }
                 }
                 if (head == null) {
                     return;
@@ -239,7 +206,7 @@ public final class ThreadPoolEngine implements IoEngine {
                 try {
                     enqueue(op);
                     if (idle > 0) {
-                        wakeOne();
+                        work.signal();
                     }
                 } finally {
                     lock.unlock();
@@ -358,9 +325,7 @@ public final class ThreadPoolEngine implements IoEngine {
         lock.lock();
         try {
             closed = true;
-            while (idleTop != null) {
-                wakeOne();
-            }
+            work.signalAll();
             ts = new ArrayList<>(workers);
         } finally {
             lock.unlock();
