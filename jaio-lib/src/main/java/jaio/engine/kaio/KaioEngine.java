@@ -104,6 +104,8 @@ public final class KaioEngine implements IoEngine {
 
     private final KernelWake wake = new KernelWake();
     private final KernelWake.Poster wakePolls = this::postPolls;
+    /** Made once: a method reference created per kick would be an allocation per harvest. */
+    private final java.util.function.IntConsumer wakeUp = this::postWakeups;
 
     // ---- under reapLock ----
     private long[] evData;
@@ -342,7 +344,7 @@ public final class KaioEngine implements IoEngine {
      * every post that did not come from that waiter's own reaping.
      */
     private void kick() {
-        wake.kick(this::postWakeups);
+        wake.kick(wakeUp);
     }
 
     /** Handles {@code n} reaped events in evData/evRes, then posts. Under reapLock. */

@@ -83,6 +83,8 @@ public final class IoUringEngine implements IoEngine {
 
     private final KernelWake wake = new KernelWake();
     private final KernelWake.Poster wakeNops = this::postNops;
+    /** Made once: a method reference created per kick would be an allocation per harvest. */
+    private final java.util.function.IntConsumer wakeUp = this::postWakeups;
 
     // ---- under reapLock ----
     private final MemorySegment waitArg;
@@ -438,7 +440,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Tells a waiter in the kernel that completions were posted without it. */
     private void kick() {
-        wake.kick(this::postWakeups);
+        wake.kick(wakeUp);
     }
 
     @Override

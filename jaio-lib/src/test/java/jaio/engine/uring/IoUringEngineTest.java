@@ -3,6 +3,7 @@ package jaio.engine.uring;
 import static jaio.TestFiles.events;
 import static jaio.TestFiles.takeOne;
 import static jaio.TestProcess.openFds;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -119,6 +120,36 @@ class IoUringEngineTest {
             Event r = a.request() == read ? a : b;
             assertEquals(8, r.result(), () -> Errno.describe(r.result()));
             assertEquals(5, buf.get(ValueLayout.JAVA_LONG, 0));
+        }
+    }
+
+    /**
+     * A short transfer is continued where it stopped (E4): a pipe read of 8 bytes that gets 3
+     * is issued again for the other 5, into the rest of the same buffer.
+     */
+    @Test
+    void aShortPipeReadIsContinuedIntoTheRestOfItsBuffer() throws Exception {
+        IoFile[] pipe = IoFile.pipe();
+        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            MemorySegment buf = IoBuffers.allocate(8);
+            Request read = Request.pread(rd, buf, 0);
+            assertEquals(1, ctx.submit(read));
+            MemorySegment first = IoBuffers.allocate(3);
+            first.copyFrom(MemorySegment.ofArray(new byte[] {1, 2, 3}));
+            Request w1 = Request.pwrite(wr, first, 0);
+            assertEquals(1, ctx.submit(w1));
+            assertEquals(3, ctx.await(w1, WAIT).result());
+            Event[] ev = events(1);
+            assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "3 of 8 bytes: the read goes on");
+            MemorySegment rest = IoBuffers.allocate(5);
+            rest.copyFrom(MemorySegment.ofArray(new byte[] {4, 5, 6, 7, 8}));
+            Request w2 = Request.pwrite(wr, rest, 0);
+            assertEquals(1, ctx.submit(w2));
+            assertEquals(5, ctx.await(w2, WAIT).result());
+            Event r = ctx.await(read, WAIT);
+            assertEquals(8, r.result());
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, buf.toArray(ValueLayout.JAVA_BYTE));
+            assertTrue(ctx.stats().retries() >= 1, () -> "retries " + ctx.stats());
         }
     }
 
