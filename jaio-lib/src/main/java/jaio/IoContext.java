@@ -603,7 +603,6 @@ public final class IoContext implements AutoCloseable {
 
     // ------------------------------------------------------------------ information
 
-    /** The engine this context runs on (never AUTO). */
     /**
      * The buffers allocated by {@link Builder#registeredBuffers} (J4), in registration order;
      * empty when none were asked for. Requests may use them, or slices of them, from any
@@ -613,6 +612,7 @@ public final class IoContext implements AutoCloseable {
         return buffers;
     }
 
+    /** The engine this context runs on (never AUTO). */
     public Engine engine() {
         return engine;
     }

@@ -54,16 +54,11 @@ final class LinuxCalls {
         MethodHandle fadvise = null;
         MethodHandle rusage = null;
         if (LINUX && JAVA_LONG.byteSize() == ADDRESS.byteSize()) {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
             // open is variadic (the mode); passing it explicitly as the first variadic argument.
-            open = find(libc, "open").map(s -> linker.downcallHandle(s,
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2))).orElse(null);
-            close = find(libc, "close").map(s -> linker.downcallHandle(s, FunctionDescriptor.of(JAVA_INT, JAVA_INT))).orElse(null);
-            fadvise = find(libc, "posix_fadvise").map(s -> linker.downcallHandle(s,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT))).orElse(null);
-            rusage = find(libc, "getrusage").map(s -> linker.downcallHandle(s,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS))).orElse(null);
+            open = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+            close = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            fadvise = link("posix_fadvise", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+            rusage = link("getrusage", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         }
         OPEN = open;
         CLOSE = close;
@@ -72,6 +67,13 @@ final class LinuxCalls {
     }
 
     private LinuxCalls() {}
+
+    /** A downcall handle to libc's {@code name}, or null when libc has no such symbol. */
+    @SuppressWarnings("restricted") // linking native code is what this class is for
+    private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return find(linker.defaultLookup(), name).map(s -> linker.downcallHandle(s, fd, options)).orElse(null);
+    }
 
     private static Optional<MemorySegment> find(SymbolLookup l, String name) {
         return l.find(name);

@@ -92,6 +92,7 @@ final class UringCapabilities {
             case IoUring.IORING_OP_FSYNC -> "IORING_OP_FSYNC";
             case IoUring.IORING_OP_READ -> "IORING_OP_READ";
             case IoUring.IORING_OP_WRITE -> "IORING_OP_WRITE";
+            case IoUring.IORING_OP_ASYNC_CANCEL -> "IORING_OP_ASYNC_CANCEL";
             default -> "opcode " + op;
         };
     }

@@ -85,7 +85,7 @@ class IoUringEngineTest {
     @Test
     void cancellingAPollOrAPendingPipeReadCompletesItWithEcanceled() throws Exception {
         IoFile[] pipe = IoFile.pipe();
-        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile _ = pipe[1]) {
             Request poll = Request.poll(rd, Poll.IN);
             Request read = Request.pread(rd, ByteBuffer.allocateDirect(8), 0);
             assertEquals(2, ctx.submit(poll, read));
@@ -156,7 +156,7 @@ class IoUringEngineTest {
     @Test
     void aUserNowaitReadOfAnEmptyPipeSaysEagain() throws Exception {
         IoFile[] pipe = IoFile.pipe();
-        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+        try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile _ = pipe[1]) {
             Request read = Request.pread(rd, ByteBuffer.allocateDirect(8), 0).flags(RequestFlag.NOWAIT);
             assertEquals(1, ctx.submit(read));
             Event e = takeOne(ctx, WAIT);
@@ -267,7 +267,7 @@ class IoUringEngineTest {
     @Test
     void aWaiterForOneIsServedWhileTheLeaderWaitsInTheKernelForMany() throws Exception {
         IoFile[] pipe = IoFile.pipe();
-        try (IoContext ctx = open(16); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+        try (IoContext ctx = open(16); IoFile rd = pipe[0]; IoFile _ = pipe[1]) {
             Request[] reads = new Request[8];
             for (int i = 0; i < reads.length; i++) {
                 reads[i] = Request.pread(rd, ByteBuffer.allocateDirect(1), 0);
@@ -301,7 +301,7 @@ class IoUringEngineTest {
     void closeWithReadsWaitingInTheKernelCancelsThemAndReturns() throws Exception {
         IoFile[] pipe = IoFile.pipe();
         IoContext ctx = open(64);
-        try (IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+        try (IoFile rd = pipe[0]; IoFile _ = pipe[1]) {
             for (int i = 0; i < 32; i++) {
                 assertEquals(1, ctx.submit(Request.pread(rd, ByteBuffer.allocateDirect(4), 0)));
             }
