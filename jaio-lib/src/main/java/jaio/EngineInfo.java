@@ -44,7 +44,8 @@ public record EngineInfo(Engine engine, boolean available, String reason, Map<Op
         }
         String mem = switch (caps.buffers()) {
             case NATIVE_STABLE -> "direct buffers, IoBuffers, global/automatic arena segments (others are copied)";
-            case THREAD_ACCESSIBLE -> "any buffer except a confined arena's segment (copied for writes)";
+            case THREAD_ACCESSIBLE -> "any buffer except a confined arena's segment (copied for writes)"
+                    + " and a heap segment of a non-byte array (copied)";
         };
         return new EngineInfo(engine, true, "available", ops, caps.flags(), mem, caps.features(), passedOver);
     }

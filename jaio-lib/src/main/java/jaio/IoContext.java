@@ -40,14 +40,18 @@ import jaio.spi.EngineOptions;
  */
 public final class IoContext implements AutoCloseable {
     /**
-     * The bound on priority inversion in delivery (P2): among ready events, higher priorities
-     * are taken first, but an event passed over by this many takes since it was posted is
-     * taken next whatever its priority.
+     * The starvation bound of prioritized delivery (P2). Among ready events, higher priorities
+     * are taken first and equal ones in the order they completed. But once more than this many
+     * events were taken since an event was posted, it is taken before every event posted after
+     * it, whatever their priority (when several such wait, the oldest first). So at most
+     * {@code PRIORITY_STARVATION_BOUND + 1} events that completed after an event are reaped
+     * before it.
      */
     public static final int PRIORITY_STARVATION_BOUND = 64;
 
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final ThreadLocal<Op[]> SCRATCH = ThreadLocal.withInitial(() -> new Op[64]);
+    private static final ThreadLocal<Event[]> AWAIT_SLOT = ThreadLocal.withInitial(() -> new Event[1]);
     private static final ContextCore.ApiAccess ACCESS = (event, op) -> ((Event) event).set((Request) op.owner, op);
 
     private final ContextCore core;
@@ -56,9 +60,12 @@ public final class IoContext implements AutoCloseable {
     /** The eventfd signalled per completion, held open while the context is; or null. */
     private final jaio.core.FileHandle notify;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */
+    private final java.util.List<java.lang.foreign.MemorySegment> buffers;
 
     private IoContext(Engines.Opened opened, jaio.core.FileHandle notify) {
         this.notify = notify;
+        this.buffers = opened.core().options().buffers();
         this.core = opened.core();
         core.owner(this);
         this.engine = opened.provider().kind();
@@ -105,7 +112,8 @@ public final class IoContext implements AutoCloseable {
         private int workers = -1;
         private String name;
         private boolean registerFiles;
-        private boolean registerBuffers;
+        private int bufferCount;
+        private int bufferSize;
         private boolean sqPoll;
         private IoFile notify;
         private int concurrency;
@@ -154,19 +162,49 @@ public final class IoContext implements AutoCloseable {
             return this;
         }
 
-        /** io_uring: register files with the ring (J4); ignored by other engines. */
+        /**
+         * io_uring: register each file with the ring the first time a request of this context
+         * uses it (J4), so the kernel skips looking the descriptor up on every request. A file
+         * stays registered until the context closes, or until another file needs its slot
+         * after it was closed. Ignored by other engines.
+         */
         public Builder registerFiles(boolean on) {
             this.registerFiles = on;
             return this;
         }
 
-        /** io_uring: register the library's buffers with the ring (J4); ignored by other engines. */
-        public Builder registerBuffers(boolean on) {
-            this.registerBuffers = on;
+        /**
+         * Buffers the context allocates for its caller (J4): {@code count} of {@code size}
+         * bytes each, page aligned (so they suit O_DIRECT), reachable through
+         * {@link IoContext#registeredBuffers()}. On io_uring they are registered with the ring,
+         * and a PREAD or PWRITE whose buffer lies inside one of them (a slice is fine) uses
+         * IORING_OP_READ_FIXED/WRITE_FIXED, which spares the kernel pinning the pages on every
+         * request. Other engines use them as ordinary buffers. Registration counts against the
+         * locked-memory limit (ulimit -l) for users without CAP_IPC_LOCK; when the kernel
+         * refuses it, the buffers still work unregistered and the capability report says why.
+         * The memory is freed once neither the context nor the caller refers to it.
+         *
+         * @throws IllegalArgumentException when count is outside 0..16384 or size outside
+         *         1..1 GiB (the kernel's limits)
+         */
+        public Builder registeredBuffers(int count, int size) {
+            if (count < 0 || count > 16384) {
+                throw new IllegalArgumentException("registeredBuffers count must be 0..16384, was " + count);
+            }
+            if (count > 0 && (size < 1 || size > (1 << 30))) {
+                throw new IllegalArgumentException("registeredBuffers size must be 1..1073741824 bytes, was " + size);
+            }
+            this.bufferCount = count;
+            this.bufferSize = size;
             return this;
         }
 
-        /** io_uring: a kernel thread polls the submission ring; ignored by other engines. */
+        /**
+         * io_uring: a kernel thread polls the submission ring (IORING_SETUP_SQPOLL), so that
+         * submitting needs no system call while that thread is awake; it sleeps after 50 ms
+         * without work and is woken by the next submission. It takes a CPU while it polls.
+         * Ignored by other engines.
+         */
         public Builder sqPoll(boolean on) {
             this.sqPoll = on;
             return this;
@@ -176,6 +214,15 @@ public final class IoContext implements AutoCloseable {
          * Signals an {@link IoFile#eventFd() eventfd} once per completed request (C10), so
          * the context can join an event loop that watches the descriptor. The eventfd stays
          * the caller's; keep it open while the context is.
+         *
+         * <p>The signal comes after the event can be taken, so a loop that wakes on it and
+         * calls {@code getEvents(0, ...)} until it returns 0 never misses one. On native AIO,
+         * where the kernel signals (IOCB_FLAG_RESFD) for the requests it completes
+         * asynchronously, two rare cases are signalled once more than they complete, never
+         * less: an O_DIRECT transfer the kernel ends short before end of file (each kernel
+         * round trip signals), and a pipe or socket transfer that had to wait for readiness
+         * more than once (each wait signals, so that the loop comes and retries it). The loop
+         * then finds nothing to take for the extra signal.
          *
          * @throws IllegalArgumentException when it is not an eventfd
          */
@@ -201,8 +248,12 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException(notify + " is closed");
             }
             try {
+                java.util.List<java.lang.foreign.MemorySegment> bufs = new java.util.ArrayList<>();
+                for (int i = 0; i < bufferCount; i++) {
+                    bufs.add(IoBuffers.allocateAligned(bufferSize, IoBuffers.DEFAULT_ALIGNMENT));
+                }
                 IoContext ctx = new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
-                        new EngineOptions(registerFiles, registerBuffers, sqPoll, nh == null ? -1 : nh.fd())), nh);
+                        new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd())), nh);
                 if (concurrency > 0) {
                     ctx.setConcurrency(concurrency);
                 }
@@ -299,7 +350,9 @@ public final class IoContext implements AutoCloseable {
      * minNr). {@code minNr == 0} or a zero timeout polls without waiting. A negative timeout
      * waits without limit. Several threads may wait at once: the most recent waiter whose
      * minNr is met is woken and handed its minNr events at once; one event never wakes two
-     * waiters. Callbacks of the reaped requests run on this thread before it returns.
+     * waiters. Callbacks of the reaped requests run on this thread before it returns. An
+     * interrupt does not end the wait (only events, the timeout or close do); the thread's
+     * interrupt status is left set.
      *
      * @return the number of events filled in, from events[0]
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
@@ -340,10 +393,21 @@ public final class IoContext implements AutoCloseable {
     public boolean await(Request request, Event into, Duration timeout) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(into, "into");
-        Event[] one = {into};
-        boolean got = core.await(request.op, one, 0, nanos(timeout));
+        // A per-thread one-element array: a fresh one per call would be the only allocation
+        // on this path. A callback that awaits again reuses it only after this call read it.
+        Event[] one = AWAIT_SLOT.get();
+        one[0] = into;
+        boolean got;
+        try {
+            got = core.await(request.op, one, 0, nanos(timeout));
+        } finally {
+            one[0] = null;
+        }
         if (got) {
-            runCallbacks(one, 1);
+            CompletionCallback cb = into.callback();
+            if (cb != null) {
+                runCallback(cb, into);
+            }
         }
         return got;
     }
@@ -415,13 +479,17 @@ public final class IoContext implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             CompletionCallback cb = events[i].callback();
             if (cb != null) {
-                try {
-                    cb.onCompletion(events[i]);
-                } catch (Throwable t) {
-                    Thread th = Thread.currentThread();
-                    th.getUncaughtExceptionHandler().uncaughtException(th, t);
-                }
+                runCallback(cb, events[i]);
             }
+        }
+    }
+
+    private static void runCallback(CompletionCallback cb, Event e) {
+        try {
+            cb.onCompletion(e);
+        } catch (Throwable t) {
+            Thread th = Thread.currentThread();
+            th.getUncaughtExceptionHandler().uncaughtException(th, t);
         }
     }
 
@@ -493,6 +561,11 @@ public final class IoContext implements AutoCloseable {
      * seen and still counts as running. await is not subject to the limit and does not make a
      * thread run. A poll (minNr 0) finds nothing while k threads run.
      *
+     * <p>So a thread that stops doing completion work without calling into jaio again (it
+     * ends, or turns to other work) goes on counting as running. Before it does, it can end
+     * its running explicitly with {@code getEvents(0, 0, new Event[0], 0, TimeUnit.NANOSECONDS)},
+     * which takes nothing.
+     *
      * @throws IllegalArgumentException when k is negative
      */
     public void setConcurrency(int k) {
@@ -530,6 +603,15 @@ public final class IoContext implements AutoCloseable {
 
     // ------------------------------------------------------------------ information
 
+    /**
+     * The buffers allocated by {@link Builder#registeredBuffers} (J4), in registration order;
+     * empty when none were asked for. Requests may use them, or slices of them, from any
+     * thread; on io_uring such requests use the ring's registered-buffer path.
+     */
+    public java.util.List<java.lang.foreign.MemorySegment> registeredBuffers() {
+        return buffers;
+    }
+
     /** The engine this context runs on (never AUTO). */
     public Engine engine() {
         return engine;
@@ -552,12 +634,18 @@ public final class IoContext implements AutoCloseable {
         return core.isOpen();
     }
 
-    /** A snapshot of the context's counters (J5). */
+    /**
+     * A snapshot of the context's counters (J5). {@code inFlight + unreaped} is the room in use
+     * at one moment (each of the two is read once; a completion moves one from the first to
+     * the second).
+     */
     public ContextStats stats() {
         Counters c = core.counters();
+        int used = core.used();
+        int inFlight = Math.min(core.inFlight(), used);
         return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
                 c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
-                c.wakeups.sum(), core.inFlight(), core.used() - core.inFlight());
+                c.wakeups.sum(), inFlight, used - inFlight);
     }
 
     /** Sets the process-wide cap on requests in flight across all contexts (C3). */

@@ -54,9 +54,18 @@ public final class IoContextGroup {
         return List.of(members);
     }
 
-    /** Like {@link #getEvents(int, int, Event[], long, TimeUnit)} with maxNr = events.length. */
+    /**
+     * Like {@link #getEvents(int, int, Event[], long, TimeUnit)} with maxNr = events.length; a
+     * negative timeout, or one too long to count in nanoseconds, waits without limit.
+     */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        long t = timeout.isNegative() ? -1 : timeout.toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        long t;
+        try {
+            t = timeout.isNegative() ? -1 : timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            t = -1;
+        }
         return getEvents(minNr, events.length, events, t, TimeUnit.NANOSECONDS);
     }
 
@@ -66,10 +75,14 @@ public final class IoContextGroup {
      * {@link Event#context()} tells which member an event came from. Callbacks run on this
      * thread before it returns.
      *
+     * <p>A member found closed ends the call: the events already taken (from members before
+     * it, or in earlier rounds of the wait) are returned, so none is lost; when none was taken
+     * the member's IllegalStateException is thrown.
+     *
      * @return the number of events filled in, from events[0]
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
      *         not hold or an event slot is null
-     * @throws IllegalStateException when a member is closed
+     * @throws IllegalStateException when a member is closed and nothing was taken
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
         Objects.requireNonNull(events, "events");
@@ -84,30 +97,62 @@ public final class IoContextGroup {
         }
         boolean timed = timeout >= 0;
         long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
-        int n = poll(events, 0, maxNr);
-        if (n >= minNr || (timed && timeout == 0)) {
-            IoContext.runCallbacks(events, n);
-            return n;
+        IllegalStateException[] closed = new IllegalStateException[1];
+        Object before = jaio.core.ContextCore.runningOn();
+        IoContext[] last = new IoContext[1];
+        int n = poll(events, 0, maxNr, closed, last);
+        if (n >= minNr || (timed && timeout == 0) || closed[0] != null) {
+            return finish(events, n, closed[0]);
         }
+        try {
+            n = await(minNr, maxNr, events, n, timed, deadline, closed, last);
+        } finally {
+            // P3: while it parked the thread counted nowhere; it runs again on the member it
+            // last took events from, or where it ran before the call when it took none.
+            jaio.core.ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
+        }
+        return finish(events, n, closed[0]);
+    }
+
+    /** Waits, watching every member, until minNr were taken, the deadline or a closed member; returns the count. */
+    private int await(int minNr, int maxNr, Event[] events, int n, boolean timed, long deadline,
+                      IllegalStateException[] closed, IoContext[] last) {
         Watcher w = new Watcher(Thread.currentThread());
         int registered = 0;
         try {
             for (IoContext c : members) {
-                c.core().addWatcher(w);
+                try {
+                    c.core().addWatcher(w);
+                } catch (IllegalStateException e) {
+                    // Closed since the poll above: leave with what was taken, as poll would.
+                    closed[0] = e;
+                    return n;
+                }
                 registered++;
             }
-            while (true) {
-                w.consume();
-                n += poll(events, n, maxNr);
-                if (n >= minNr) {
-                    break;
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    w.consume();
+                    n += poll(events, n, maxNr, closed, last);
+                    if (n >= minNr || closed[0] != null) {
+                        break;
+                    }
+                    long rem = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
+                    if (rem <= 0) {
+                        break;
+                    }
+                    // Parking with the interrupt status set would return at once: keep it aside.
+                    interrupted |= Thread.interrupted();
+                    if (!w.signaled()) {
+                        // Blocked inside jaio: no longer running on any member (P3).
+                        jaio.core.ContextCore.pauseRunning();
+                        LockSupport.parkNanos(this, rem);
+                    }
                 }
-                long rem = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
-                if (rem <= 0) {
-                    break;
-                }
-                if (!w.signaled()) {
-                    LockSupport.parkNanos(this, rem);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         } finally {
@@ -115,18 +160,39 @@ public final class IoContextGroup {
                 members[i].core().removeWatcher(w);
             }
         }
+        return n;
+    }
+
+    /** Returns what was taken (running its callbacks), or throws when a member closed and nothing was. */
+    private static int finish(Event[] events, int n, IllegalStateException closed) {
+        if (n == 0 && closed != null) {
+            throw closed;
+        }
         IoContext.runCallbacks(events, n);
         return n;
     }
 
-    /** Takes what the members hold, in priority order, into events[from..max). */
-    private int poll(Event[] events, int from, int max) {
+    /**
+     * Takes what the members hold, in priority order, into events[from..max). A closed member
+     * stops the walk and is recorded in {@code closed[0]}; what was taken stays taken. The
+     * member events were last taken from goes in {@code last[0]}.
+     */
+    private int poll(Event[] events, int from, int max, IllegalStateException[] closed, IoContext[] last) {
         int n = from;
         for (IoContext c : members) {
             if (n == max) {
                 break;
             }
-            n += c.core().reap(0, max - n, events, n, 0);
+            try {
+                int k = c.core().reap(0, max - n, events, n, 0);
+                if (k > 0) {
+                    last[0] = c;
+                }
+                n += k;
+            } catch (IllegalStateException e) {
+                closed[0] = e;
+                break;
+            }
         }
         return n - from;
     }

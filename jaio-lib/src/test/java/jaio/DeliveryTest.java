@@ -1,5 +1,6 @@
 package jaio;
 
+import static jaio.TestFiles.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,14 +75,6 @@ class DeliveryTest {
         started.add(t);
         awaitWaiting(c, before + 1);
         return f;
-    }
-
-    private static Event[] events(int n) {
-        Event[] evs = new Event[n];
-        for (int i = 0; i < n; i++) {
-            evs[i] = new Event();
-        }
-        return evs;
     }
 
     private static void awaitWaiting(IoContext c, int n) throws InterruptedException {

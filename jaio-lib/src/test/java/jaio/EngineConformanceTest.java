@@ -1,6 +1,7 @@
 package jaio;
 
 import static jaio.TestFiles.LONG;
+import static jaio.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,8 +64,7 @@ public abstract class EngineConformanceTest {
 
     @BeforeEach
     void engineAvailable() {
-        EngineInfo info = EngineInfo.probe(engine());
-        assumeTrue(info.available(), () -> engine().shortName() + " is not available here: " + info.reason());
+        TestEngines.assumeAvailable(engine());
     }
 
     private EngineInfo info() {
@@ -463,10 +463,7 @@ public abstract class EngineConformanceTest {
     void getEventsHonoursMinMaxAndTimeout() throws IOException {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 16);
         try (IoContext ctx = open(32); IoFile f = rw(p)) {
-            Event[] evs = new Event[10];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(10);
             long t0 = System.nanoTime();
             assertEquals(0, ctx.getEvents(1, evs, Duration.ofMillis(50)), "nothing in flight: the timeout passes");
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(45), "it did wait");
@@ -497,10 +494,7 @@ public abstract class EngineConformanceTest {
             for (int i = 0; i < rs.length; i++) {
                 rs[i] = Request.pread(f, ByteBuffer.allocateDirect(1024), i * 1024L).userData(i);
             }
-            Event[] evs = new Event[4];
-            for (int i = 0; i < evs.length; i++) {
-                evs[i] = new Event();
-            }
+            Event[] evs = TestFiles.events(4);
             int n = ctx.submitAndWait(rs, 0, 4, 4, evs, LONG);
             assertEquals(4, n);
             Set<Long> ids = new HashSet<>();
@@ -510,10 +504,7 @@ public abstract class EngineConformanceTest {
             }
             assertEquals(Set.of(0L, 1L, 2L, 3L), ids);
             // All or nothing: no room for 9 → nothing is submitted.
-            Request[] nine = new Request[9];
-            for (int i = 0; i < nine.length; i++) {
-                nine[i] = Request.noop();
-            }
+            Request[] nine = TestFiles.noops(9);
             assertEquals(-Errno.EAGAIN, ctx.submitAndWait(nine, 0, 9, 1, evs, LONG));
             for (Request r : nine) {
                 assertFalse(r.isInFlight());
@@ -906,16 +897,6 @@ public abstract class EngineConformanceTest {
         assertEquals(Set.of(), after, "threads left behind by closed contexts");
     }
 
-    static Set<String> threadNames() {
-        Set<String> s = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                s.add(t.getName());
-            }
-        }
-        return s;
-    }
-
     @Test
     void engineInfoDescribesTheContextsEngine() throws IOException {
         try (IoContext ctx = open(4)) {
@@ -926,6 +907,174 @@ public abstract class EngineConformanceTest {
                     Opcode.FDSYNC, Opcode.NOOP)) {
                 assertTrue(i.operations().containsKey(o), engine() + " runs " + o);
             }
+        }
+    }
+
+    // =================================================================== audit additions
+
+    /** C2: a refused request takes no room, no file reference, no global slot, no later request. */
+    @Test
+    void aRefusedRequestLeavesNothingBehind() throws IOException {
+        Path p = TestFiles.patterned(dir, "trace.dat", 1 << 16);
+        int capacity = 4;
+        try (IoContext ctx = open(capacity); IoFile f = rw(p); IoFile ro = IoFile.open(p, StandardOpenOption.READ)) {
+            long global = jaio.core.GlobalLimit.inFlight();
+            Request negative = Request.pread(f, ByteBuffer.allocateDirect(10), -1).userData(7);
+            List<Request> bad = List.of(
+                    negative,
+                    Request.pwrite(ro, ByteBuffer.allocateDirect(10), 0),
+                    Request.pread(f, ByteBuffer.allocateDirect(10).asReadOnlyBuffer(), 0),
+                    Request.preadv(f, new ByteBuffer[] {ByteBuffer.allocate(4), ByteBuffer.allocate(4).asReadOnlyBuffer()}, 0));
+            for (Request r : bad) {
+                Request behind = Request.noop();
+                InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> ctx.submit(r, behind));
+                assertSame(r, e.request());
+                assertTrue(e.getMessage().contains(r.toString()), "the message names the request: " + e.getMessage());
+                assertFalse(r.isInFlight());
+                assertFalse(behind.isInFlight(), "the valid request behind it was not taken either");
+                assertEquals(0, f.handle.users(), "no file reference held");
+                assertEquals(0, ro.handle.users());
+                assertEquals(global, jaio.core.GlobalLimit.inFlight(), "no process-wide slot held");
+                assertEquals(0, ctx.stats().inFlight() + ctx.stats().unreaped(), "no room held");
+                assertEquals(0, ctx.stats().submitted());
+            }
+            // All the room is still there, and the refused request, once fixed, is accepted.
+            Request[] full = {negative.offset(0), Request.noop(), Request.noop(), Request.noop()};
+            assertEquals(capacity, ctx.submit(full));
+            for (EventCopy ev : TestFiles.reap(ctx, capacity)) {
+                assertEquals(ev.userData() == 7 ? 10 : 0, ev.result(), ev.toString());
+            }
+            assertEquals(0, f.handle.users(), "references are dropped with the events");
+        }
+    }
+
+    /** C2: an opcode the engine lacks is refused at submission, whatever it is. */
+    @Test
+    void refusesEveryOpcodeTheEngineLacks() throws IOException {
+        EngineInfo i = info();
+        try (IoContext ctx = open(4)) {
+            if (!i.operations().containsKey(Opcode.TIMEOUT)) {
+                refused(ctx, Request.timeout(Duration.ofSeconds(1), 0), Errno.EOPNOTSUPP, "cannot run TIMEOUT");
+            }
+            if (!i.operations().containsKey(Opcode.POLL) && jaio.linux.Native.LINUX) {
+                IoFile[] pipe = IoFile.pipe();
+                try {
+                    refused(ctx, Request.poll(pipe[0], Poll.IN), Errno.EOPNOTSUPP, "cannot run POLL");
+                } finally {
+                    pipe[0].close();
+                    pipe[1].close();
+                }
+            }
+        }
+    }
+
+    /** O1: lengths come from the buffers (none can be negative); an empty one moves nothing. */
+    @Test
+    void aZeroLengthTransferCompletesWithZeroBytes() throws IOException {
+        Path p = TestFiles.patterned(dir, "zero.dat", 4096);
+        try (IoContext ctx = open(4); IoFile f = rw(p)) {
+            Request r = Request.pread(f, ByteBuffer.allocateDirect(0), 100);
+            assertEquals(0, r.length());
+            ctx.submit(r);
+            assertEquals(0, TestFiles.reapOne(ctx).result());
+            ctx.submit(Request.pwrite(f, IoBuffers.allocate(0), 100));
+            assertEquals(0, TestFiles.reapOne(ctx).result());
+            assertArrayEquals(TestFiles.model(p, 0, 4096), TestFiles.readAll(p), "nothing changed");
+        }
+    }
+
+    /** C7: a request that completed but was not reaped yet is finished: cancel says so. */
+    @Test
+    void cancelOfACompletedButUnreapedRequestSaysAlreadyDone() throws IOException {
+        try (IoContext ctx = open(4)) {
+            Request r = Request.noop().userData(3);
+            ctx.submit(r);
+            long deadline = System.nanoTime() + LONG.toNanos();
+            while (ctx.stats().unreaped() == 0 && System.nanoTime() < deadline) {
+                // Kernel engines post when somebody looks: a zero-wait poll of nothing.
+                ctx.getEvents(0, 0, new Event[0], 0, TimeUnit.NANOSECONDS);
+                Thread.onSpinWait();
+            }
+            assertEquals(1, ctx.stats().unreaped());
+            assertEquals(CancelResult.ALREADY_DONE, ctx.cancel(r));
+            EventCopy e = TestFiles.reapOne(ctx);
+            assertEquals(3, e.userData());
+            assertEquals(0, e.result(), "its own result, not ECANCELED");
+            assertEquals(0, ctx.stats().canceled());
+        }
+    }
+
+    /** C9: the capacity grows while requests are in flight, and the new room is usable at once. */
+    @Test
+    void capacityGrowsWhileRequestsAreInFlight() throws IOException {
+        Path p = TestFiles.patterned(dir, "grow.dat", 1 << 20);
+        try (IoContext ctx = open(4); IoFile f = rw(p)) {
+            int total = 40;
+            Request[] rs = new Request[total];
+            for (int i = 0; i < total; i++) {
+                rs[i] = Request.pread(f, ByteBuffer.allocateDirect(4096), i * 4096L).userData(i);
+            }
+            assertEquals(4, ctx.submit(rs), "room for 4");
+            ctx.resize(12);
+            assertEquals(12, ctx.capacity());
+            assertEquals(8, ctx.submit(rs, 4, total - 4), "8 more fit at once");
+            ctx.resize(40);
+            assertEquals(28, ctx.submit(rs, 12, total - 12));
+            Set<Long> ids = new HashSet<>();
+            for (EventCopy e : TestFiles.reap(ctx, total)) {
+                assertEquals(4096, e.result(), e.toString());
+                assertTrue(ids.add(e.userData()), "one event each");
+            }
+            assertEquals(total, ids.size());
+            assertThrows(IllegalArgumentException.class, () -> ctx.resize(39), "capacity only grows");
+            // The grown room keeps working.
+            for (int round = 0; round < 3; round++) {
+                assertEquals(total, ctx.submit(rs));
+                assertEquals(total, TestFiles.reap(ctx, total).size());
+            }
+        }
+    }
+
+    /** C1: after close, every call that would use the context says it is closed. */
+    @Test
+    void everyCallAfterCloseSaysClosed() throws IOException {
+        IoContext ctx = open(4);
+        ctx.close();
+        Event[] evs = {new Event()};
+        IoContextGroup g = IoContextGroup.of(ctx);
+        for (Runnable use : List.<Runnable>of(
+                () -> ctx.resize(8),
+                () -> ctx.setConcurrency(1),
+                ctx::readyChannel,
+                () -> ctx.submitAndWait(new Request[] {Request.noop()}, 0, 1, 1, evs, Duration.ZERO),
+                () -> ctx.getEvents(1, evs, Duration.ofSeconds(1)),
+                () -> g.getEvents(1, evs, Duration.ofSeconds(1)))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use::run);
+            assertTrue(e.getMessage().contains(ctx.name()) && e.getMessage().contains("closed"), e.getMessage());
+        }
+        ctx.close();
+    }
+
+    /**
+     * C2, O1: heap memory of any array type works (a segment of a long[] has no ByteBuffer
+     * view, so an engine that needs one must have it copied, not fail the request).
+     */
+    @Test
+    void heapSegmentsOfAnyArrayTypeWork() throws IOException {
+        Path p = TestFiles.patterned(dir, "wide.dat", 1 << 16);
+        try (IoContext ctx = open(8); IoFile f = rw(p)) {
+            long[] words = new long[512];
+            MemorySegment src = MemorySegment.ofArray(words);
+            TestFiles.fill(src, 8192, 21);
+            ctx.submit(Request.pwrite(f, src, 8192).userData(1));
+            assertEquals(4096, TestFiles.reapOne(ctx).result());
+            assertArrayEquals(TestFiles.bytes(src), TestFiles.model(p, 8192, 4096));
+            int[] ints = new int[1024];
+            MemorySegment dst = MemorySegment.ofArray(ints);
+            ctx.submit(Request.preadv(f, new MemorySegment[] {dst.asSlice(0, 100), dst.asSlice(100)}, 8192).userData(2));
+            EventCopy e = TestFiles.reapOne(ctx);
+            assertEquals(4096, e.result(), () -> Errno.describe(e.result()));
+            assertArrayEquals(TestFiles.model(p, 8192, 4096), TestFiles.bytes(dst));
         }
     }
 }

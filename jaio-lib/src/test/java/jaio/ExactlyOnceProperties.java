@@ -68,13 +68,7 @@ class ExactlyOnceProperties {
 
     @Provide
     Arbitrary<Engine> engines() {
-        List<Engine> l = new ArrayList<>();
-        for (EngineInfo i : EngineInfo.probeAll()) {
-            if (i.available()) {
-                l.add(i.engine());
-            }
-        }
-        return Arbitraries.of(l);
+        return Arbitraries.of(TestEngines.available().toList());
     }
 
     @Provide
@@ -116,14 +110,14 @@ class ExactlyOnceProperties {
         Map<Long, Integer> events = new HashMap<>();
         Set<Long> accepted = new HashSet<>();
         boolean[][] unknown = new boolean[FILES][FILE_SIZE];
-        Event[] evs = new Event[8];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = TestFiles.events(8);
         long nextId = 0;
         IoContext ctx = IoContext.builder().engine(engine).capacity(16).open();
         String ctxName = ctx.name();
-        try (Arena shared = Arena.ofShared()) {
+        // The arena outlives the context: closing it first would race the requests still in
+        // flight (the thread-pool engine holds a shared arena open during each transfer).
+        Arena shared = Arena.ofShared();
+        try {
             for (Action a : actions) {
                 switch (a) {
                     case Write w -> {
@@ -163,7 +157,8 @@ class ExactlyOnceProperties {
                         nextId++;
                     }
                     case Reap rp -> {
-                        int outstanding = ctx.stats().inFlight() + ctx.stats().unreaped();
+                        ContextStats st = ctx.stats();
+                        int outstanding = st.inFlight() + st.unreaped();
                         int min = Math.min(rp.min(), outstanding);
                         int max = Math.max(min, rp.max());
                         int got = ctx.getEvents(min, max, evs, 10, java.util.concurrent.TimeUnit.SECONDS);
@@ -214,7 +209,11 @@ class ExactlyOnceProperties {
                 }
             }
         } finally {
-            ctx.close();
+            try {
+                ctx.close();
+            } finally {
+                shared.close();
+            }
         }
         for (Pending p : inFlight.values()) {
             check(!p.request().isInFlight(), "close left a request in flight");
@@ -235,7 +234,7 @@ class ExactlyOnceProperties {
                 }
             }
         }
-        for (String name : EngineConformanceTest.threadNames()) {
+        for (String name : TestProcess.threadNames()) {
             check(!name.startsWith(ctxName + "-"), "thread left behind: " + name);
         }
     }
@@ -252,8 +251,8 @@ class ExactlyOnceProperties {
             inFlight.put(p.id(), p);
             accepted.add(p.id());
         } else {
-            check(n == 0 && ctx.stats().inFlight() + ctx.stats().unreaped() == ctx.capacity(),
-                    "refused although there was room");
+            ContextStats st = ctx.stats();
+            check(n == 0 && st.inFlight() + st.unreaped() == ctx.capacity(), "refused although there was room: " + st);
         }
     }
 

@@ -1,19 +1,8 @@
 package jaio;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import jaio.core.Op;
-import jaio.core.Retry;
-import jaio.spi.Availability;
-import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
-import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
-import jaio.spi.EngineProvider;
-import jaio.spi.Execution;
 import jaio.spi.IoEngine;
 
 /**
@@ -23,38 +12,18 @@ import jaio.spi.IoEngine;
  * them with any result the test likes).
  */
 final class ManualEngine implements IoEngine {
-    private final CompletionSink sink;
-    private final List<Op> held = new ArrayList<>();
+    private final HeldOps held;
     private int capacityAsked;
 
     private ManualEngine(EngineContext c) {
-        this.sink = c.sink();
+        this.held = new HeldOps(c.sink());
         this.capacityAsked = c.capacity();
     }
 
     /** A provider whose opened engine the test can reach through {@link #last}. */
-    static final class Provider implements EngineProvider {
-        ManualEngine last;
-
-        @Override
-        public Engine kind() {
-            return Engine.THREADS;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes("manual");
-        }
-
-        @Override
-        public Capabilities describe() {
-            return caps();
-        }
-
-        @Override
-        public IoEngine open(EngineContext c) {
-            last = new ManualEngine(c);
-            return last;
+    static final class Provider extends TestProvider<ManualEngine> {
+        Provider() {
+            super("manual", caps(), ManualEngine::new);
         }
     }
 
@@ -63,11 +32,7 @@ final class ManualEngine implements IoEngine {
     }
 
     private static Capabilities caps() {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        ops.put(Opcode.NOOP, Execution.INLINE);
-        ops.put(Opcode.PREAD, Execution.WORKER);
-        return new Capabilities("manual", ops, EnumSet.noneOf(RequestFlag.class), BufferAccess.THREAD_ACCESSIBLE,
-                false, false, List.of());
+        return TestProvider.capabilities("manual", Opcode.PREAD);
     }
 
     @Override
@@ -76,13 +41,11 @@ final class ManualEngine implements IoEngine {
     }
 
     @Override
-    public synchronized void submit(Op[] ops, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            held.add(ops[i]);
-        }
+    public void submit(Op[] ops, int from, int count) {
+        held.add(ops, from, count);
     }
 
-    synchronized int held() {
+    int held() {
         return held.size();
     }
 
@@ -97,44 +60,17 @@ final class ManualEngine implements IoEngine {
 
     /** Completes the n oldest held ops with result 0, as one batch post. */
     void completeBatch(int n) {
-        Op[] batch;
-        synchronized (this) {
-            if (held.size() < n) {
-                throw new IllegalStateException("only " + held.size() + " held, asked to complete " + n);
-            }
-            batch = new Op[n];
-            for (int i = 0; i < n; i++) {
-                batch[i] = held.remove(0);
-                Retry.finish(batch[i], 0);
-                batch[i].result = 0;
-            }
-        }
-        sink.completeBatch(batch, n);
+        held.completeOldest(n);
     }
 
     @Override
     public CancelResult cancel(Op op) {
-        synchronized (this) {
-            if (!held.remove(op)) {
-                return CancelResult.ALREADY_DONE;
-            }
-        }
-        Retry.finish(op, -Errno.ECANCELED);
-        sink.complete(op);
-        return CancelResult.CANCELED;
+        return held.cancel(op);
     }
 
     @Override
     public void cancelAll() {
-        List<Op> all;
-        synchronized (this) {
-            all = new ArrayList<>(held);
-            held.clear();
-        }
-        for (Op op : all) {
-            Retry.finish(op, -Errno.ECANCELED);
-            sink.complete(op);
-        }
+        held.completeAll(-Errno.ECANCELED);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package jaio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Helpers shared by the engine tests: patterned files, buffers of every kind, reaping. */
-final class TestFiles {
+/**
+ * Helpers shared by the engine tests: patterned files, buffers of every kind, event arrays and
+ * reaping. Public for the tests of the engine packages; most members serve package jaio only.
+ */
+public final class TestFiles {
     static final Duration LONG = Duration.ofSeconds(30);
 
     private TestFiles() {}
@@ -33,6 +38,23 @@ final class TestFiles {
             b[i] = pattern(i, 0);
         }
         Files.write(p, b);
+        return p;
+    }
+
+    /**
+     * Writes a file of {@code blocks} 4 KiB blocks, each filled with its own block number (as
+     * longs in native order), so that a read shows which block it read; returns {@code p}.
+     */
+    public static Path blockNumbered(Path p, int blocks) throws IOException {
+        int block = 4096;
+        byte[] data = new byte[blocks * block];
+        MemorySegment s = MemorySegment.ofArray(data);
+        for (int b = 0; b < blocks; b++) {
+            for (int i = 0; i < block; i += 8) {
+                s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * block + i, b);
+            }
+        }
+        Files.write(p, data);
         return p;
     }
 
@@ -64,13 +86,38 @@ final class TestFiles {
         }
     }
 
+    /** An array of {@code n} fresh events, for getEvents to fill. */
+    public static Event[] events(int n) {
+        Event[] evs = new Event[n];
+        for (int i = 0; i < n; i++) {
+            evs[i] = new Event();
+        }
+        return evs;
+    }
+
+    /** An array of {@code n} fresh NOOP requests. */
+    public static Request[] noops(int n) {
+        Request[] rs = new Request[n];
+        for (int i = 0; i < n; i++) {
+            rs[i] = Request.noop();
+        }
+        return rs;
+    }
+
+    /**
+     * Takes exactly one event, failing the test when none comes within {@code timeout}; returns
+     * the event itself (a fresh one each call), not a copy.
+     */
+    public static Event takeOne(IoContext ctx, Duration timeout) {
+        Event[] ev = events(1);
+        assertEquals(1, ctx.getEvents(1, ev, timeout), "one event within " + timeout);
+        return ev[0];
+    }
+
     /** Reaps exactly n events (waiting up to 30 s in all), copying each. */
     static List<EventCopy> reap(IoContext ctx, int n) {
         List<EventCopy> out = new ArrayList<>();
-        Event[] evs = new Event[Math.max(1, n)];
-        for (int i = 0; i < evs.length; i++) {
-            evs[i] = new Event();
-        }
+        Event[] evs = events(Math.max(1, n));
         long deadline = System.nanoTime() + LONG.toNanos();
         while (out.size() < n) {
             long left = deadline - System.nanoTime();

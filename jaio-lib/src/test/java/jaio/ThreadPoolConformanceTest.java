@@ -1,5 +1,6 @@
 package jaio;
 
+import static jaio.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,6 @@ package jaio.core;
 import java.nio.channels.Pipe;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import jaio.spi.IoEngine;
 
 /**
@@ -41,7 +40,7 @@ import jaio.spi.IoEngine;
 final class CompletionQueue {
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
 
-    final ReentrantLock lock = new ReentrantLock();
+    final WakingLock lock = new WakingLock();
     private final ContextCore ctx;
     private final Counters counters;
     private IoEngine engine;
@@ -384,38 +383,50 @@ final class CompletionQueue {
         }
     }
 
-    /** Parks or pumps until w is satisfied, the deadline passes, or the queue closes. Lock held. */
+    /**
+     * Parks or pumps until w is satisfied, the deadline passes, or the queue closes. Lock held.
+     * An interrupt does not end the wait: the status is set aside while parking (a park returns
+     * at once while it is set, so the loop would spin) and restored on the way out.
+     */
     private void waitFor(Waiter w, long timeoutNanos) {
         boolean timed = timeoutNanos > 0;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        while (!w.satisfied && !closed) {
-            long rem = -1;
-            if (timed) {
-                rem = deadline - System.nanoTime();
-                if (rem <= 0) {
-                    return;
+        boolean interrupted = false;
+        try {
+            while (!w.satisfied && !closed) {
+                interrupted |= Thread.interrupted();
+                long rem = -1;
+                if (timed) {
+                    rem = deadline - System.nanoTime();
+                    if (rem <= 0) {
+                        return;
+                    }
+                }
+                boolean lead = pump && leader == null && closer == null && !(gated() && ready.size() > 0);
+                if (lead && (w.pendingCount > 0 || ctx.enterEngine())) {
+                    pumpAsLeader(w, rem);
+                } else {
+                    if (w.pendingCount > 0) {
+                        submitUnlocked(w.pendingOps, w.pendingCount);
+                        w.pendingOps = null;
+                        w.pendingCount = 0;
+                        continue;
+                    }
+                    lock.unlock();
+                    try {
+                        if (timed) {
+                            LockSupport.parkNanos(this, rem);
+                        } else {
+                            LockSupport.park(this);
+                        }
+                    } finally {
+                        lock.lock();
+                    }
                 }
             }
-            boolean lead = pump && leader == null && closer == null && !(gated() && ready.size() > 0);
-            if (lead && (w.pendingCount > 0 || ctx.enterEngine())) {
-                pumpAsLeader(w, rem);
-            } else {
-                if (w.pendingCount > 0) {
-                    submitUnlocked(w.pendingOps, w.pendingCount);
-                    w.pendingOps = null;
-                    w.pendingCount = 0;
-                    continue;
-                }
-                lock.unlock();
-                try {
-                    if (timed) {
-                        LockSupport.parkNanos(this, rem);
-                    } else {
-                        LockSupport.park(this);
-                    }
-                } finally {
-                    lock.lock();
-                }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -462,7 +473,7 @@ final class CompletionQueue {
     private void handOverPumping() {
         Waiter n = waiters.newest();
         if (pump && leader == null && n != null && !closed) {
-            LockSupport.unpark(n.thread);
+            lock.unparkOnRelease(n.thread);
         }
     }
 
@@ -488,9 +499,10 @@ final class CompletionQueue {
         ctx.eventsGone(1);
     }
 
+    /** Wakes a waiter once the lock is released (so it does not run into the lock still held). Lock held. */
     private void wake(Waiter w) {
         counters.wakeups.increment();
-        LockSupport.unpark(w.thread);
+        lock.unparkOnRelease(w.thread);
     }
 
     /**
@@ -535,6 +547,38 @@ final class CompletionQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * For a group wait about to park (P3): the calling thread stops running wherever it runs,
+     * since it now blocks inside jaio. Returns the queue it ran on, or null.
+     */
+    static CompletionQueue pauseRunning() {
+        Running st = Running.current();
+        CompletionQueue q = st.on;
+        if (q != null) {
+            st.on = null;
+            q.leave();
+        }
+        return q;
+    }
+
+    /**
+     * For a group wait that returns (P3): when the calling thread runs nowhere now, it runs on
+     * {@code q} again (the member it took its last events from, or where it ran before the
+     * call when it took none). Nothing happens for a null {@code q}.
+     */
+    static void resumeRunning(CompletionQueue q) {
+        Running st = Running.current();
+        if (st.on == null && q != null) {
+            q.rejoin();
+            st.on = q;
+        }
+    }
+
+    /** The queue the calling thread runs on, or null. */
+    static CompletionQueue runningOn() {
+        return Running.current().on;
     }
 
     /** The calling thread stops running here (it blocks elsewhere in jaio). Lock not held. */

@@ -36,6 +36,7 @@ public final class ContextCore implements CompletionSink {
     private final CompletionQueue queue;
     private final Bounce bounce = new Bounce();
     private final IoEngine engine;
+    private final EngineOptions options;
     private final Capabilities caps;
     private final boolean pump;
     /** The eventfd this context signals per posted event, or -1 (also -1 when the engine does it). */
@@ -62,6 +63,7 @@ public final class ContextCore implements CompletionSink {
         this.capacity = capacity;
         this.access = access;
         this.queue = new CompletionQueue(this, counters);
+        this.options = options;
         this.engine = provider.open(new EngineContext(name, capacity, workers, this, counters, options));
         this.caps = engine.capabilities();
         this.pump = engine.needsPumping();
@@ -105,6 +107,11 @@ public final class ContextCore implements CompletionSink {
 
     public Capabilities capabilities() {
         return caps;
+    }
+
+    /** The options the engine was opened with. */
+    public EngineOptions options() {
+        return options;
     }
 
     public Counters counters() {
@@ -437,13 +444,18 @@ public final class ContextCore implements CompletionSink {
      */
     public void close() {
         synchronized (closeLock) {
+            // Uninterruptibly: a second caller must not return before the first has finished
+            // (IoContext.close then lets go of the notification eventfd).
+            boolean interrupted = false;
             while (state == CLOSING) {
                 try {
                     closeLock.wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (state == CLOSED) {
                 return;
@@ -451,17 +463,30 @@ public final class ContextCore implements CompletionSink {
             closingThread = Thread.currentThread();
             state = CLOSING;
         }
+        // The waits below park; with the interrupt status set a park returns at once and the
+        // loop would spin. Keep the interrupt for the caller, after the work.
+        boolean interrupted = Thread.interrupted();
         try {
             queue.close();
             engine.cancelAll();
             // Done when no thread is inside the engine and nothing is in flight. Once the gate
             // is seen empty nobody can add to what is in flight (only gated callers submit).
+            boolean lateCancelled = false;
             while (engineUsers.get() != 0 || inFlight.get() != 0) {
+                if (!lateCancelled && engineUsers.get() == 0) {
+                    // Callers that were inside the gate when close began may have handed ops to
+                    // the engine after the cancelAll above (a POLL nobody answers would then
+                    // hold close for ever). Nobody can enter any more: cancel once again.
+                    lateCancelled = true;
+                    engine.cancelAll();
+                    continue;
+                }
                 if (pump && inFlight.get() > 0) {
                     queue.pumpForClose(CLOSE_SLICE_NANOS);
                 } else {
                     LockSupport.parkNanos(this, 1_000_000);
                 }
+                interrupted |= Thread.interrupted();
             }
             queue.awaitQuiet();
         } finally {
@@ -472,6 +497,9 @@ public final class ContextCore implements CompletionSink {
                     state = CLOSED;
                     closingThread = null;
                     closeLock.notifyAll();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }
@@ -552,6 +580,30 @@ public final class ContextCore implements CompletionSink {
         checkOpen();
         queue.startBackgroundPump();
         return queue.readyChannel();
+    }
+
+    /**
+     * For group waits (P3): the calling thread stops running on whatever context it runs on,
+     * and the returned token says which; {@link #resumeRunning} puts it back. Null when it ran
+     * nowhere.
+     */
+    public static Object pauseRunning() {
+        return CompletionQueue.pauseRunning();
+    }
+
+    /** The context the calling thread runs on, as a token for {@link #resumeRunning}, or null. */
+    public static Object runningOn() {
+        return CompletionQueue.runningOn();
+    }
+
+    /** When the calling thread runs nowhere, makes it run on the token's context again. */
+    public static void resumeRunning(Object token) {
+        CompletionQueue.resumeRunning((CompletionQueue) token);
+    }
+
+    /** This context's running-state token (see {@link #pauseRunning}). */
+    public Object runningToken() {
+        return queue;
     }
 
     /** Registers a group watcher (C12); starts the background pump if needed. */

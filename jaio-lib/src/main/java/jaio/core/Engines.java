@@ -19,6 +19,7 @@ public final class Engines {
     /** Every engine in automatic-selection order. */
     public static List<EngineProvider> all() {
         List<EngineProvider> l = new ArrayList<>();
+        l.add(jaio.engine.uring.IoUringProvider.INSTANCE);
         l.add(jaio.engine.kaio.KaioProvider.INSTANCE);
         l.add(ThreadPoolProvider.INSTANCE);
         return l;
@@ -54,9 +55,18 @@ public final class Engines {
             }
             return new Opened(ContextCore.open(name, capacity, access, p, workers, options), p, List.of());
         }
+        return openFirst(autoOrder(), name, capacity, access, workers, options);
+    }
+
+    /**
+     * Opens a context on the first of {@code order} that is available and opens, recording
+     * why each one before it was passed over (AUTO; tests pass their own order).
+     */
+    static Opened openFirst(List<EngineProvider> order, String name, int capacity, ContextCore.ApiAccess access,
+                            int workers, jaio.spi.EngineOptions options) throws IOException {
         List<String> passed = new ArrayList<>();
         IOException last = null;
-        for (EngineProvider p : autoOrder()) {
+        for (EngineProvider p : order) {
             Availability a = p.availability();
             if (!a.available()) {
                 passed.add(p.kind().shortName() + ": " + a.reason());
@@ -64,9 +74,11 @@ public final class Engines {
             }
             try {
                 return new Opened(ContextCore.open(name, capacity, access, p, workers, options), p, List.copyOf(passed));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // A kernel refusal at setup (ENOMEM for the rings, say) passes the engine over
+                // like a failed probe does.
                 passed.add(p.kind().shortName() + ": " + e.getMessage());
-                last = e;
+                last = e instanceof IOException io ? io : new IOException(e);
             }
         }
         throw new IOException("no engine could be opened: " + passed, last);

@@ -21,6 +21,12 @@ public final class Memory {
     public static final byte SHARED = 2;
     /** Native memory of a confined arena: only its owner thread may touch it. */
     public static final byte CONFINED = 3;
+    /**
+     * Heap memory of an array other than byte[] (a long[], say): like {@link #HEAP}, but it
+     * has no ByteBuffer view, so not even an engine that works through FileChannel can use it
+     * in place.
+     */
+    public static final byte HEAP_NO_VIEW = 4;
 
     /** A thread that owns nothing, to ask whether a segment is confined to some thread. */
     private static final Thread NOBODY = Thread.ofPlatform().unstarted(() -> { });
@@ -29,7 +35,7 @@ public final class Memory {
 
     public static byte classify(MemorySegment s) {
         if (!s.isNative()) {
-            return HEAP;
+            return s.heapBase().orElse(null) instanceof byte[] ? HEAP : HEAP_NO_VIEW;
         }
         if (!s.isAccessibleBy(NOBODY)) {
             return CONFINED;
@@ -48,6 +54,7 @@ public final class Memory {
     public static String describe(byte kind) {
         return switch (kind) {
             case HEAP -> "heap memory";
+            case HEAP_NO_VIEW -> "heap memory of a non-byte array";
             case STABLE -> "native memory";
             case SHARED -> "a shared arena's segment";
             case CONFINED -> "a confined arena's segment";

@@ -5,9 +5,11 @@ package jaio.core;
  * {@link Op#qnext}/{@link Op#qprev} so that adding and removing allocate nothing and an
  * awaited op can be taken from the middle.
  *
- * <p>{@link #take()} serves the highest level first, except that an event passed over by more
- * than {@link #STARVATION_BOUND} takes since it was posted is served next whatever its level:
- * a low-priority event waits at most that many takes once it heads its own level.
+ * <p>{@link #take()} serves the highest level first, except that the oldest ready event, once
+ * passed over by more than {@link #STARVATION_BOUND} takes since it was posted, is served next
+ * whatever its level. An event passed over that much is older than everything posted after
+ * it, so from then on only older events go before it: no event is overtaken by more than
+ * {@code STARVATION_BOUND + 1} events posted after it (ReadyListProperties checks this).
  *
  * <p>Not thread safe: guarded by the completion queue's lock.
  */

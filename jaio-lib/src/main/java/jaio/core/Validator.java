@@ -136,7 +136,7 @@ final class Validator {
     static boolean bounced(byte kind, BufferAccess access) {
         return switch (access) {
             case NATIVE_STABLE -> kind != Memory.STABLE;
-            case THREAD_ACCESSIBLE -> kind == Memory.CONFINED;
+            case THREAD_ACCESSIBLE -> kind == Memory.CONFINED || kind == Memory.HEAP_NO_VIEW;
         };
     }
 }

@@ -17,6 +17,10 @@ import java.lang.invoke.MethodHandle;
  * kernel reads from the registers. No handle is {@link Linker.Option#critical critical}:
  * io_getevents waits, and io_submit runs buffered I/O synchronously.
  *
+ * <p>io_pgetevents is deliberately not bound: all it adds to io_getevents is a signal mask
+ * for the wait, which helps programs that interrupt waiters with signals. jaio wakes a waiter
+ * with events instead (see the native AIO engine), since the JVM owns signal handling.
+ *
  * <p>Link on first use only on Linux ({@link Native#LINUX}).
  */
 public final class Aio {
@@ -58,6 +62,21 @@ public final class Aio {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), VARIADIC);
 
     private Aio() {}
+
+    /** {@link jaio.RequestFlag} bits as RWF_* bits, for the rw_flags of a transfer. */
+    public static int rwFlags(int requestFlags) {
+        int rw = 0;
+        if ((requestFlags & jaio.RequestFlag.NOWAIT.bit()) != 0) {
+            rw |= RWF_NOWAIT;
+        }
+        if ((requestFlags & jaio.RequestFlag.DSYNC.bit()) != 0) {
+            rw |= RWF_DSYNC;
+        }
+        if ((requestFlags & jaio.RequestFlag.SYNC.bit()) != 0) {
+            rw |= RWF_SYNC;
+        }
+        return rw;
+    }
 
     /** An I/O priority of the best-effort class at {@code level} (0 highest, 7 lowest). */
     public static int ioprioBestEffort(int level) {

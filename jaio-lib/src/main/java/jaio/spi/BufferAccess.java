@@ -14,7 +14,8 @@ public enum BufferAccess {
     NATIVE_STABLE,
     /**
      * Any memory a worker thread may access: heap buffers and shared-arena segments are used
-     * directly (FileChannel holds the arena open during each transfer).
+     * directly (FileChannel holds the arena open during each transfer). Heap segments over
+     * arrays other than byte[] have no ByteBuffer view and are copied.
      */
     THREAD_ACCESSIBLE
 }

@@ -1,17 +1,26 @@
 package jaio.spi;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
 /**
  * Engine options chosen when a context is opened. Engines that lack an option ignore it and
  * say so in their capability report's features.
  *
  * @param registerFiles   io_uring: register file descriptors with the ring
- * @param registerBuffers io_uring: register the library's fixed buffers
+ * @param buffers         buffers the context allocated for the caller (J4), each page
+ *                        aligned and kept alive by the context; io_uring registers them with
+ *                        the ring and uses READ_FIXED/WRITE_FIXED for requests inside one
  * @param sqPoll          io_uring: a kernel thread polls the submission ring
  * @param notifyFd        an eventfd to signal once per completed op (C10), or -1. An engine
  *                        that signals it itself (kernel RESFD, a registered ring eventfd) says
  *                        so in {@link Capabilities#signalsNotifyFd()}; otherwise the context
  *                        writes to it when it posts events.
  */
-public record EngineOptions(boolean registerFiles, boolean registerBuffers, boolean sqPoll, int notifyFd) {
-    public static final EngineOptions DEFAULT = new EngineOptions(false, false, false, -1);
+public record EngineOptions(boolean registerFiles, List<MemorySegment> buffers, boolean sqPoll, int notifyFd) {
+    public static final EngineOptions DEFAULT = new EngineOptions(false, List.of(), false, -1);
+
+    public EngineOptions {
+        buffers = List.copyOf(buffers);
+    }
 }

@@ -100,4 +100,35 @@ class AioLayoutTest {
             }
         }
     }
+
+    /**
+     * The ring is read directly only when its header is exactly one jaio knows; any other
+     * magic, feature word or header length (a future kernel's layout) makes the engine reap
+     * with io_getevents instead, and map() does not extend the mapping past the header.
+     */
+    @Test
+    void aHeaderJaioDoesNotKnowIsNotTrusted() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = a.allocate(AioRing.LAYOUT);
+            long[][] fields = {
+                {AioRing.MAGIC, 0x12345678},
+                {AioRing.COMPAT_FEATURES, 2},
+                {AioRing.INCOMPAT_FEATURES, 1},
+                {AioRing.HEADER_LENGTH, 64},
+                {AioRing.NR, 0},
+            };
+            for (long[] f : fields) {
+                h.set(ValueLayout.JAVA_INT, AioRing.ID, 0);
+                h.set(ValueLayout.JAVA_INT, AioRing.NR, 126);
+                h.set(ValueLayout.JAVA_INT, AioRing.MAGIC, AioRing.AIO_RING_MAGIC);
+                h.set(ValueLayout.JAVA_INT, AioRing.COMPAT_FEATURES, AioRing.AIO_RING_COMPAT_FEATURES);
+                h.set(ValueLayout.JAVA_INT, AioRing.INCOMPAT_FEATURES, AioRing.AIO_RING_INCOMPAT_FEATURES);
+                h.set(ValueLayout.JAVA_INT, AioRing.HEADER_LENGTH, (int) AioRing.HEADER_SIZE);
+                assertTrue(AioRing.compatible(h), "the known header");
+                h.set(ValueLayout.JAVA_INT, f[0], (int) f[1]);
+                assertTrue(!AioRing.compatible(h), "header field at " + f[0] + " = " + f[1] + " is not trusted");
+                assertEquals(AioRing.HEADER_SIZE, AioRing.map(h.address(), a).byteSize(), "only the header is mapped");
+            }
+        }
+    }
 }

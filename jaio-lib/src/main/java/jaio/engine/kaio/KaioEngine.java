@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.core.Counters;
+import jaio.core.KernelWake;
 import jaio.core.Op;
 import jaio.core.Retry;
 import jaio.linux.Aio;
@@ -39,7 +38,9 @@ import jaio.spi.IoEngine;
  * <p><b>Reaping.</b> Whoever holds {@link #reapLock} may take events: {@link #harvest} from
  * the mapped ring without a system call, {@link #waitForCompletions} with io_getevents.
  * The lock makes sure the ring is never read while another thread sits in io_getevents on
- * this context (both consume events, which would deliver one twice).
+ * this context (both consume events, which would deliver one twice). A thread that finds the
+ * lock taken leaves its events to the holder, which harvests again before it leaves (see
+ * {@link #harvest}), so no completion stays in the ring unposted and unsignalled.
  *
  * <p><b>Waking the waiter.</b> io_getevents counts only the events it consumes itself toward
  * min_nr, and nothing else can interrupt it short of a signal. So a wakeup is made of events:
@@ -72,6 +73,9 @@ public final class KaioEngine implements IoEngine {
     static final long WAKE_DATA = -1L;
     /** Most wake-up events posted at once, and so the most a waiter asks io_getevents for. */
     static final int MAX_WAKE = 128;
+    /** Passes over the ring in one harvest round, and rounds in one harvest call. */
+    private static final int HARVEST_PASSES = 4;
+    private static final int MAX_HARVEST_ROUNDS = 64;
 
     private final EngineContext ectx;
     private final CompletionSink sink;
@@ -92,19 +96,16 @@ public final class KaioEngine implements IoEngine {
 
     private final ReentrantLock submitLock = new ReentrantLock();
     private final ReentrantLock reapLock = new ReentrantLock();
+    /** A harvest found reapLock taken: its holder harvests again before leaving (see harvest). */
+    private volatile boolean harvestWanted;
     /** Set under both locks. */
     private boolean closed;
     private boolean destroyed;
 
-    // ---- wake-ups ----
-    /** Wake-up events submitted and not yet reaped. */
-    private final AtomicInteger wakeOutstanding = new AtomicInteger();
-    /** Counts posts made by anyone but the waiter in io_getevents (see kick). */
-    private final AtomicLong postSeq = new AtomicLong();
-    /** The min_nr of the waiter in (or entering) io_getevents; 0 when there is none. */
-    private volatile int leaderMin;
-    /** postSeq as of the last waiter's return. Under reapLock. */
-    private long seenSeq;
+    private final KernelWake wake = new KernelWake();
+    private final KernelWake.Poster wakePolls = this::postPolls;
+    /** Made once: a method reference created per kick would be an allocation per harvest. */
+    private final java.util.function.IntConsumer wakeUp = this::postWakeups;
 
     // ---- under reapLock ----
     private long[] evData;
@@ -223,32 +224,57 @@ public final class KaioEngine implements IoEngine {
 
     // ------------------------------------------------------------------ reaping
 
+    /**
+     * Harvests. A caller that finds the reap lock taken leaves its events (say a buffered read
+     * that completed inside its io_submit) to the holder, so it first sets
+     * {@link #harvestWanted}; every holder looks at that flag after it let the lock go and
+     * harvests again when it is set. The flag is written before the lock is tried and read
+     * after it is released (volatile accesses both), so one of the two threads always sees the
+     * other: an event is never left in the ring with nobody coming for it.
+     */
     @Override
     public int harvest() {
-        if (!reapLock.tryLock()) {
-            return 0;
-        }
-        try {
-            if (closed) {
-                return 0;
+        int user = 0;
+        harvestWanted = true;
+        // Bounded, so that a thread does not harvest for others for ever under a steady
+        // stream; when the bound is hit the flag stays set for the next caller.
+        for (int round = 0; round < MAX_HARVEST_ROUNDS && harvestWanted; round++) {
+            if (!reapLock.tryLock()) {
+                return user;
             }
-            int user = 0;
-            // A few passes: processing may rerun transfers (continuations, a pipe that became
-            // ready) that complete inside io_submit, and their events are in the ring now.
-            for (int pass = 0; pass < 4; pass++) {
-                int n = ring.poll(evData, evRes);
-                if (n == 0) {
-                    break;
+            try {
+                harvestWanted = false;
+                if (closed) {
+                    return user;
                 }
-                user += process(n, false);
+                user += harvestLocked();
+            } finally {
+                reapLock.unlock();
             }
-            if (ringWanted > ringSize) {
-                replaceRingIfIdle();
-            }
-            return user;
-        } finally {
-            reapLock.unlock();
         }
+        return user;
+    }
+
+    /** A few passes over the ring. Under reapLock. */
+    private int harvestLocked() {
+        int user = 0;
+        // Processing may rerun transfers (continuations, a pipe that became ready) that
+        // complete inside io_submit, so their events are in the ring by the next pass.
+        for (int pass = 0; pass < HARVEST_PASSES; pass++) {
+            int n = ring.poll(evData, evRes);
+            if (n == 0) {
+                break;
+            }
+            user += process(n, false);
+            if (pass == HARVEST_PASSES - 1) {
+                // Still finding events: come back for them (see harvest).
+                harvestWanted = true;
+            }
+        }
+        if (ringWanted > ringSize) {
+            replaceRingIfIdle();
+        }
+        return user;
     }
 
     @Override
@@ -261,11 +287,7 @@ public final class KaioEngine implements IoEngine {
             // Ask the kernel only for what it can deliver (ops with the workers finish
             // outside it and kick), and never for more than one wake-up batch covers.
             int need = Math.max(1, Math.min(Math.min(minComplete, submitter.inKernel()), wakeMax));
-            // Publish the wait before reading postSeq; kick() increments postSeq before it
-            // reads leaderMin. So a completion posted outside this wait is either seen here
-            // (return at once) or sees the wait (and submits wake-ups).
-            leaderMin = need;
-            boolean early = postSeq.get() != seenSeq;
+            boolean early = wake.beginWait(need);
             int n = ring.poll(evData, evRes);
             if (n > 0) {
                 process(n, true);
@@ -279,12 +301,15 @@ public final class KaioEngine implements IoEngine {
                 process(n, true);
             }
         } finally {
-            leaderMin = 0;
-            seenSeq = postSeq.get();
+            wake.endWait();
             if (ringWanted > ringSize) {
                 replaceRingIfIdle();
             }
             reapLock.unlock();
+        }
+        if (harvestWanted) {
+            // Somebody left events in the ring while this thread held the lock.
+            harvest();
         }
     }
 
@@ -294,27 +319,24 @@ public final class KaioEngine implements IoEngine {
     }
 
     /**
-     * Makes sure {@code k} wake-up events are pending: enough for any io_getevents whose
-     * min_nr is at most k, in progress or about to start. (A reaper that swallows them first
-     * bumps postSeq, which makes the next waiter return at once.)
+     * Makes sure {@code k} wake-up events are pending (see {@link KernelWake#ensure}): enough
+     * for any io_getevents whose min_nr is at most k, in progress or about to start.
      */
     private void postWakeups(int k) {
         submitLock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            int want = k - wakeOutstanding.get();
-            if (want <= 0) {
-                return;
-            }
-            long r = Aio.ioSubmit(ring.ctxId, want, wakePointers, 0);
-            if (r > 0) {
-                wakeOutstanding.addAndGet((int) r);
+            if (!closed) {
+                wake.ensure(k, wakePolls);
             }
         } finally {
             submitLock.unlock();
         }
+    }
+
+    /** Submits {@code n} wake-up POLLs on the readable internal eventfd. Under submitLock. */
+    private int postPolls(int n) {
+        long r = Aio.ioSubmit(ring.ctxId, n, wakePointers, 0);
+        return r > 0 ? (int) r : 0;
     }
 
     /**
@@ -322,11 +344,7 @@ public final class KaioEngine implements IoEngine {
      * every post that did not come from that waiter's own reaping.
      */
     private void kick() {
-        postSeq.incrementAndGet();
-        int m = leaderMin;
-        if (m > 0) {
-            postWakeups(m);
-        }
+        wake.kick(wakeUp);
     }
 
     /** Handles {@code n} reaped events in evData/evRes, then posts. Under reapLock. */
@@ -336,9 +354,6 @@ public final class KaioEngine implements IoEngine {
             if (evData[i] == WAKE_DATA) {
                 wakes++;
             }
-        }
-        if (wakes > 0) {
-            wakeOutstanding.addAndGet(-wakes);
         }
         if (wakes < n) {
             // The submit lock also orders this after the io_submit that published each op.
@@ -351,11 +366,7 @@ public final class KaioEngine implements IoEngine {
         }
         boolean posted = reaped.count > 0;
         post(reaped, leader);
-        if (!leader && wakes > 0 && !posted) {
-            // Swallowed wake-ups meant for a waiter that has not entered io_getevents yet:
-            // make it return at once instead (see waitForCompletions).
-            postSeq.incrementAndGet();
-        }
+        wake.swallowed(wakes, leader, posted);
         return n - wakes;
     }
 
@@ -407,6 +418,9 @@ public final class KaioEngine implements IoEngine {
             } finally {
                 reapLock.unlock();
             }
+            if (harvestWanted) {
+                harvest();
+            }
         }
     }
 
@@ -423,10 +437,10 @@ public final class KaioEngine implements IoEngine {
                 return;
             }
             int n;
-            while (wakeOutstanding.get() > 0 && (n = ring.poll(evData, evRes)) > 0) {
-                wakeOutstanding.addAndGet(-n);
+            while (wake.outstanding() > 0 && (n = ring.poll(evData, evRes)) > 0) {
+                wake.swallowed(n, true, false);
             }
-            if (wakeOutstanding.get() > 0) {
+            if (wake.outstanding() > 0) {
                 return;
             }
             KaioRing next;

@@ -79,21 +79,6 @@ final class KaioSubmitter {
         this.statx = arena.allocate(Statx.LAYOUT);
     }
 
-    /** jaio's request flags as RWF_* bits. */
-    static int rwFlags(int flags) {
-        int rw = 0;
-        if ((flags & RequestFlag.NOWAIT.bit()) != 0) {
-            rw |= Aio.RWF_NOWAIT;
-        }
-        if ((flags & RequestFlag.DSYNC.bit()) != 0) {
-            rw |= Aio.RWF_DSYNC;
-        }
-        if ((flags & RequestFlag.SYNC.bit()) != 0) {
-            rw |= Aio.RWF_SYNC;
-        }
-        return rw;
-    }
-
     /** A buffered transfer jaio itself tries with RWF_NOWAIT (and punts when it would block). */
     static boolean engineNowait(Op op) {
         return op.isTransfer() && !op.file.direct() && (op.flags & RequestFlag.NOWAIT.bit()) == 0;
@@ -190,7 +175,7 @@ final class KaioSubmitter {
             case FDSYNC -> Iocb.set(t, base, s, Aio.IOCB_CMD_FDSYNC, fd, 0, 0, 0, 0, flags, 0, resfd);
             case POLL -> Iocb.set(t, base, s, Aio.IOCB_CMD_POLL, fd, op.pollEvents & 0xFFFF, 0, 0, 0, flags, 0, resfd);
             default -> {
-                int rw = rwFlags(op.flags) | (engineNowait(op) ? Aio.RWF_NOWAIT : 0);
+                int rw = Aio.rwFlags(op.flags) | (engineNowait(op) ? Aio.RWF_NOWAIT : 0);
                 int prio = 0;
                 if (op.priority != 0) {
                     flags |= Aio.IOCB_FLAG_IOPRIO;

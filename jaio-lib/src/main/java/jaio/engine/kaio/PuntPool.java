@@ -12,6 +12,7 @@ import jaio.Opcode;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.core.Retry;
+import jaio.linux.Aio;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
 
@@ -237,7 +238,7 @@ final class PuntPool {
         int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
         // Pipes and other streams have no offset: -1 asks preadv2 for the current position.
         long off = op.file.kind() == FileHandle.Kind.FILE ? op.nextOffset() : -1;
-        int rw = KaioSubmitter.rwFlags(op.flags);
+        int rw = Aio.rwFlags(op.flags);
         return op.isRead() ? LibC.preadv2(fd, iov, n, off, rw) : LibC.pwritev2(fd, iov, n, off, rw);
     }
 }

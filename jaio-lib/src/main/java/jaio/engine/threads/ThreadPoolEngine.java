@@ -39,11 +39,18 @@ import jaio.spi.IoEngine;
 public final class ThreadPoolEngine implements IoEngine {
     private static final int QUEUED = 1;
     private static final int RUNNING = 2;
+    private static final ThreadLocal<Op[]> INLINE = ThreadLocal.withInitial(() -> new Op[16]);
 
     private final CompletionSink sink;
     private final EngineContext ctx;
     private final int maxWorkers;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Idle workers wait here. A Condition allocates a small node per wait, which at iodepth 1
+     * is an allocation per request; a hand-made idle stack that avoided it woke workers that
+     * a running one would have served anyway, doubling context switches and halving IOPS at
+     * iodepth 32 (docs/PERFORMANCE.md), so the Condition stays.
+     */
     private final Condition work = lock.newCondition();
     private final List<Thread> workers = new ArrayList<>();
     private Op head;
@@ -91,7 +98,7 @@ public final class ThreadPoolEngine implements IoEngine {
                 Op op = ops[i];
                 if (op.opcode == Opcode.NOOP) {
                     if (inline == null) {
-                        inline = new Op[count];
+                        inline = inlineScratch(count);
                     }
                     inline[inlineCount++] = op;
                     continue;
@@ -109,8 +116,22 @@ public final class ThreadPoolEngine implements IoEngine {
             Retry.afterIteration(inline[i], 0);
         }
         if (inlineCount > 0) {
-            sink.completeBatch(inline, inlineCount);
+            try {
+                sink.completeBatch(inline, inlineCount);
+            } finally {
+                java.util.Arrays.fill(inline, 0, inlineCount, null);
+            }
         }
+    }
+
+    /** The submitting thread's array for NOOPs completed at once (reused: nothing allocated per batch). */
+    private static Op[] inlineScratch(int n) {
+        Op[] s = INLINE.get();
+        if (s.length < n) {
+            s = new Op[Math.max(n, 2 * s.length)];
+            INLINE.set(s);
+        }
+        return s;
     }
 
     /** Signals idle workers and starts new ones while requests outnumber them. Lock held. */
@@ -237,7 +258,10 @@ public final class ThreadPoolEngine implements IoEngine {
                     return -Errno.EOPNOTSUPP;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Errors too: a read into a large heap buffer makes the JDK allocate a temporary
+            // direct buffer, which throws OutOfMemoryError when direct memory runs out. Let
+            // through, it would kill the worker and leave the request without its event.
             return IoErrors.negErrno(e);
         }
     }

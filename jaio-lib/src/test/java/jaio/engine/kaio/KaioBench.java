@@ -1,5 +1,7 @@
 package jaio.engine.kaio;
 
+import static jaio.TestProcess.allocatedBytes;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -18,27 +20,12 @@ import jaio.Request;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp jaio-lib/target/classes:jaio-lib/target/test-classes \
- *     jaio.engine.kaio.KaioBench FILE direct|buffered IODEPTH SECONDS [kaio|threads|uring]
+ *     jaio.engine.kaio.KaioBench FILE direct|buffered IODEPTH SECONDS [kaio|threads|uring [MIN_NR]]
  * </pre>
  * The file must exist; for buffered runs, read it once first so that it is in the page cache.
  */
 public final class KaioBench {
     private KaioBench() {}
-
-    /**
-     * Bytes this thread allocated so far (com.sun.management.ThreadMXBean, reached by
-     * reflection: the tests compile inside module jaio, which does not read java.management,
-     * but run on the class path).
-     */
-    static long allocatedBytes() {
-        try {
-            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
-                    .invoke(mx);
-        } catch (ReflectiveOperationException e) {
-            return -1;
-        }
-    }
 
     public static void main(String[] args) throws IOException {
         Path path = Path.of(args[0]);
@@ -46,6 +33,7 @@ public final class KaioBench {
         int depth = Integer.parseInt(args[2]);
         double seconds = Double.parseDouble(args[3]);
         Engine engine = args.length > 4 ? Engine.parse(args[4]) : Engine.KAIO;
+        int minNr = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         int bs = 4096;
         try (IoFile f = direct ? IoFile.open(path, IoFile.DIRECT) : IoFile.open(path);
              IoContext ctx = IoContext.builder().engine(engine).capacity(depth).open()) {
@@ -70,7 +58,7 @@ public final class KaioBench {
                 throw new IllegalStateException("accepted " + accepted);
             }
             while (true) {
-                int n = ctx.getEvents(1, depth, ev, -1, java.util.concurrent.TimeUnit.NANOSECONDS);
+                int n = ctx.getEvents(minNr, depth, ev, -1, java.util.concurrent.TimeUnit.NANOSECONDS);
                 for (int i = 0; i < n; i++) {
                     if (ev[i].result() != bs) {
                         errors++;

@@ -1,5 +1,11 @@
 package jaio.engine.kaio;
 
+import static jaio.spi.TestOps.context;
+import static jaio.spi.TestOps.openFile;
+import static jaio.spi.TestOps.pipeEnd;
+import static jaio.spi.TestOps.poll;
+import static jaio.spi.TestOps.read;
+import static jaio.spi.TestOps.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,23 +15,17 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import jaio.Opcode;
-import jaio.core.Counters;
+import jaio.TestFiles;
 import jaio.core.FileHandle;
 import jaio.core.Op;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
-import jaio.spi.CompletionSink;
-import jaio.spi.EngineContext;
-import jaio.spi.EngineOptions;
+import jaio.spi.CollectingSink;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,62 +48,6 @@ class KaioSpiTest {
         probe = KaioProbe.run();
         assumeTrue(probe.available(), "native AIO unavailable: " + probe.reason());
         assumeTrue(probe.ring(), "the ring header is not readable here: " + probe.ringInfo());
-    }
-
-    /** Collects what an engine posts, for one test. */
-    static final class Sink implements CompletionSink {
-        final List<Op> done = new ArrayList<>();
-
-        @Override
-        public synchronized void complete(Op op) {
-            done.add(op);
-        }
-
-        @Override
-        public synchronized void completeBatch(Op[] ops, int count) {
-            for (int i = 0; i < count; i++) {
-                done.add(ops[i]);
-            }
-        }
-
-        synchronized int count() {
-            return done.size();
-        }
-    }
-
-    static EngineContext context(int capacity, Sink sink) {
-        return new EngineContext("spi", capacity, 4, sink, new Counters(), EngineOptions.DEFAULT);
-    }
-
-    /** Pumps like a context's waiter until {@code n} ops were posted. */
-    static void pump(KaioEngine e, Sink sink, int n) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (sink.count() < n) {
-            assertTrue(System.nanoTime() < deadline, "only " + sink.count() + " of " + n + " completed");
-            e.harvest();
-            if (sink.count() < n) {
-                e.waitForCompletions(n - sink.count(), 100_000_000L);
-            }
-        }
-    }
-
-    static Op read(FileHandle f, MemorySegment buf, long offset, long userData) {
-        Op op = new Op(null);
-        op.opcode = Opcode.PREAD;
-        op.file = f;
-        op.setSingle(buf, null);
-        op.ioSegs = op.segs;
-        op.offset = offset;
-        op.userData = userData;
-        return op;
-    }
-
-    static FileHandle file(Path p, boolean direct) {
-        int fd = LibC.open(p.toString(), LibC.O_RDONLY | (direct ? LibC.O_DIRECT : 0), 0);
-        assertTrue(fd >= 0, "open " + p + ": " + fd);
-        int align = direct ? BLOCK : 1;
-        return new FileHandle(p.toString(), FileHandle.Kind.FILE, true, false, direct, false, false, fd, align, align, align,
-                null, null, (d, ch) -> LibC.close(d));
     }
 
     @Test
@@ -183,10 +127,10 @@ class KaioSpiTest {
 
     /** Reads 1500 random blocks of a patterned file; returns userData -> (result, first word). */
     TreeMap<Long, String> workload(boolean useRing, boolean direct, Path p) throws IOException {
-        Sink sink = new Sink();
-        KaioEngine e = new KaioEngine(context(64, sink), probe, useRing);
+        CollectingSink sink = new CollectingSink();
+        KaioEngine e = new KaioEngine(context("spi", 64, 4, sink), probe, useRing);
         assertEquals(useRing, e.reapsFromRing());
-        FileHandle f = file(p, direct);
+        FileHandle f = openFile(p, direct);
         TreeMap<Long, String> seen = new TreeMap<>();
         try {
             SplittableRandom rnd = new SplittableRandom(11);
@@ -205,7 +149,7 @@ class KaioSpiTest {
                 int before = sink.count();
                 e.submit(ops, 0, 20);
                 e.submit(ops, 20, 40);
-                pump(e, sink, before + ops.length);
+                sink.pump(e, before + ops.length);
                 for (int i = before; i < sink.count(); i++) {
                     Op op = sink.done.get(i);
                     int b = (int) (op.userData % 60);
@@ -222,13 +166,7 @@ class KaioSpiTest {
 
     @Test
     void reapingFromTheRingAndWithIoGeteventsGiveTheSameEvents() throws IOException {
-        Path p = dir.resolve("pattern");
-        byte[] data = new byte[128 * BLOCK];
-        MemorySegment s = MemorySegment.ofArray(data);
-        for (int b = 0; b < 128; b++) {
-            s.set(ValueLayout.JAVA_LONG_UNALIGNED, (long) b * BLOCK, b);
-        }
-        Files.write(p, data);
+        Path p = TestFiles.blockNumbered(dir.resolve("pattern"), 128);
         for (boolean direct : new boolean[] {false, true}) {
             TreeMap<Long, String> ring = workload(true, direct, p);
             TreeMap<Long, String> call = workload(false, direct, p);
@@ -245,37 +183,26 @@ class KaioSpiTest {
 
     @Test
     void anOverfilledKernelRingParksRequestsAndNeverHangs() throws IOException {
-        Sink sink = new Sink();
+        CollectingSink sink = new CollectingSink();
         int n = 400;
         // A ring for 8 requests (the kernel rounds it up to about 126) under a context of 400.
-        KaioEngine e = new KaioEngine(context(n + 1, sink), probe, true, 8);
+        KaioEngine e = new KaioEngine(context("spi", n + 1, 4, sink), probe, true, 8);
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, 0));
-        FileHandle rd = new FileHandle("pipe-r", FileHandle.Kind.PIPE, true, false, false, false, false, fds[0], 1, 1, 1,
-                null, null, (d, ch) -> LibC.close(d));
+        FileHandle rd = pipeEnd(fds[0], true);
         try {
             Op[] ops = new Op[n];
             for (int i = 0; i < n; i++) {
-                ops[i] = new Op(null);
-                ops[i].opcode = Opcode.POLL;
-                ops[i].file = rd;
-                ops[i].pollEvents = LibC.POLLIN;
-                ops[i].userData = i;
+                ops[i] = poll(rd, LibC.POLLIN, i);
             }
             e.submit(ops, 0, n);
             e.harvest();
             assertEquals(0, sink.count(), "nothing is ready yet");
             // The write finds the kernel ring full of polls: it must not wait behind them.
-            FileHandle wr = new FileHandle("pipe-w", FileHandle.Kind.PIPE, false, true, false, false, false, fds[1],
-                    1, 1, 1, null, null, (d, ch) -> LibC.close(d));
-            Op write = new Op(null);
-            write.opcode = Opcode.PWRITE;
-            write.file = wr;
-            write.setSingle(Arena.global().allocate(1), null);
-            write.ioSegs = write.segs;
-            write.userData = -1;
+            FileHandle wr = pipeEnd(fds[1], false);
+            Op write = write(wr, Arena.global().allocate(1), 0, -1);
             e.submit(new Op[] {write}, 0, 1);
-            pump(e, sink, n + 1);
+            sink.pump(e, n + 1);
             assertEquals(1, write.result);
             assertTrue(e.capabilities().features().toString().contains("resize"));
             sink.done.remove(write);

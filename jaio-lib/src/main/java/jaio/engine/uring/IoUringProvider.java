@@ -1,0 +1,65 @@
+package jaio.engine.uring;
+
+import java.io.IOException;
+import jaio.Engine;
+import jaio.spi.Availability;
+import jaio.spi.Capabilities;
+import jaio.spi.EngineContext;
+import jaio.spi.EngineProvider;
+import jaio.spi.IoEngine;
+
+/**
+ * io_uring: available where setup, the opcode probe and a NOP round trip work and the kernel
+ * has what jaio needs (see {@link UringProbe}); probed once per process.
+ */
+public final class IoUringProvider implements EngineProvider {
+    public static final IoUringProvider INSTANCE = new IoUringProvider();
+
+    private volatile UringProbe probe;
+
+    private IoUringProvider() {}
+
+    UringProbe probe() {
+        UringProbe p = probe;
+        if (p == null) {
+            synchronized (this) {
+                p = probe;
+                if (p == null) {
+                    p = UringProbe.run();
+                    probe = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public Engine kind() {
+        return Engine.IO_URING;
+    }
+
+    @Override
+    public Availability availability() {
+        UringProbe p = probe();
+        return p.available() ? Availability.yes(p.reason()) : Availability.no(p.reason());
+    }
+
+    @Override
+    public Capabilities describe() {
+        UringProbe p = probe();
+        return p.available() ? UringCapabilities.of(p, null) : null;
+    }
+
+    /**
+     * @throws IOException when io_uring_setup or the ring mapping fails (naming the errno)
+     * @throws UnsupportedOperationException when io_uring is not available here
+     */
+    @Override
+    public IoEngine open(EngineContext context) throws IOException {
+        UringProbe p = probe();
+        if (!p.available()) {
+            throw new UnsupportedOperationException("io_uring is not available here: " + p.reason());
+        }
+        return new IoUringEngine(context, p);
+    }
+}

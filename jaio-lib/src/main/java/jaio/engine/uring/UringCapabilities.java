@@ -1,0 +1,128 @@
+package jaio.engine.uring;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jaio.Opcode;
+import jaio.RequestFlag;
+import jaio.linux.IoUring;
+import jaio.spi.BufferAccess;
+import jaio.spi.Capabilities;
+import jaio.spi.Execution;
+
+/** The capability report of the io_uring engine, from what {@link UringProbe} found. */
+final class UringCapabilities {
+    private UringCapabilities() {}
+
+    /**
+     * @param probe   what the kernel allows
+     * @param options what this context uses of it: null for the machine's report
+     */
+    static Capabilities of(UringProbe probe, Options options) {
+        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
+        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV, Opcode.FSYNC, Opcode.FDSYNC,
+                Opcode.NOOP)) {
+            ops.put(o, Execution.KERNEL_ASYNC);
+        }
+        if (probe.op(IoUring.IORING_OP_POLL_ADD)) {
+            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
+        }
+        if (timeouts(probe)) {
+            ops.put(Opcode.TIMEOUT, Execution.KERNEL_ASYNC);
+        }
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC);
+
+        List<String> f = new ArrayList<>();
+        f.add("io_uring_setup/io_uring_enter/io_uring_register through syscall(2); kernel " + UringProbe.kernel());
+        f.add("setup flags: " + setupFlags(probe.flagSet() | (options != null && options.sqPoll ? IoUring.IORING_SETUP_SQPOLL : 0))
+                + "; features: " + features(probe.features()));
+        f.add("buffered and O_DIRECT transfers, FSYNC/FDSYNC, NOOP" + (ops.containsKey(Opcode.POLL) ? ", POLL" : "")
+                + (ops.containsKey(Opcode.TIMEOUT) ? ", TIMEOUT" : "") + ": kernel, async (the kernel runs what would"
+                + " block on its own io-wq workers)");
+        f.add("submission: SQEs of a batch written under a lock, then one io_uring_enter for the batch, from any thread");
+        f.add("reaping: CQEs taken from the mapped ring without a system call; waits for at least N in the kernel"
+                + " (IORING_ENTER_GETEVENTS with EXT_ARG timeout); submit-and-wait in one io_uring_enter");
+        f.add("short transfers continued from where they stopped (retry machinery)");
+        f.add("cancel: IORING_OP_ASYNC_CANCEL, whose answer (stopped, running, not found) cancel() waits for;"
+                + (probe.cancelAny() ? " close cancels everything with one IORING_ASYNC_CANCEL_ANY"
+                        : " close cancels request by request (no IORING_ASYNC_CANCEL_ANY before Linux 5.19)"));
+        f.add("completion ring overflow: kept by the kernel (IORING_FEAT_NODROP) and flushed when reaping");
+        f.add("priority: SQE ioprio, best-effort class level 7 - priority");
+        f.add("HIPRI: not offered (needs an IORING_SETUP_IOPOLL ring, which only polled O_DIRECT devices take)");
+        if (ops.containsKey(Opcode.TIMEOUT)) {
+            f.add("TIMEOUT: IORING_OP_TIMEOUT for the delay; the completion count is kept by jaio (the kernel's own count"
+                    + " would include retry iterations and internal completions)");
+        }
+        if (options != null) {
+            f.add(!options.registerFiles ? "registered files: off (IoContext.Builder.registerFiles)"
+                    : options.filesRefused != null ? "registered files: refused by the kernel (" + options.filesRefused
+                            + "); requests use descriptors"
+                    : "registered files: on (IOSQE_FIXED_FILE; a slot per file on first use, " + options.fileSlots + " slots)");
+            f.add(options.buffers == 0 ? "registered buffers: none (IoContext.Builder.registeredBuffers)"
+                    : options.buffersRefused != null ? "registered buffers: " + options.buffers + " allocated, refused by"
+                            + " the kernel (" + options.buffersRefused + "); used as plain buffers"
+                    : "registered buffers: " + options.buffers + " (READ_FIXED/WRITE_FIXED for PREAD/PWRITE inside one)");
+            f.add(options.sqPoll ? "SQPOLL: a kernel thread polls the submission ring (sleeps after "
+                    + UringInstance.SQPOLL_IDLE_MILLIS + " ms idle)"
+                    : options.sqPollRefused != null ? "SQPOLL: refused by the kernel (" + options.sqPollRefused
+                            + "); submissions use io_uring_enter"
+                    : "SQPOLL: off (IoContext.Builder.sqPoll)");
+        }
+        f.add("notify eventfd: written by jaio once per completed request (a kernel-registered eventfd would also count"
+                + " retry iterations and internal completions)");
+        return new Capabilities("uring", ops, flags, BufferAccess.NATIVE_STABLE, true, false, f);
+    }
+
+    /** What a context uses, for its report. */
+    record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
+                   boolean sqPoll, String sqPollRefused) {}
+
+    static boolean timeouts(UringProbe probe) {
+        return probe.op(IoUring.IORING_OP_TIMEOUT) && probe.op(IoUring.IORING_OP_TIMEOUT_REMOVE);
+    }
+
+    static String opName(int op) {
+        return switch (op) {
+            case IoUring.IORING_OP_NOP -> "IORING_OP_NOP";
+            case IoUring.IORING_OP_READV -> "IORING_OP_READV";
+            case IoUring.IORING_OP_WRITEV -> "IORING_OP_WRITEV";
+            case IoUring.IORING_OP_FSYNC -> "IORING_OP_FSYNC";
+            case IoUring.IORING_OP_READ -> "IORING_OP_READ";
+            case IoUring.IORING_OP_WRITE -> "IORING_OP_WRITE";
+            case IoUring.IORING_OP_ASYNC_CANCEL -> "IORING_OP_ASYNC_CANCEL";
+            default -> "opcode " + op;
+        };
+    }
+
+    static String setupFlags(int flags) {
+        List<String> l = new ArrayList<>();
+        name(l, flags, IoUring.IORING_SETUP_SQPOLL, "SQPOLL");
+        name(l, flags, IoUring.IORING_SETUP_CQSIZE, "CQSIZE");
+        name(l, flags, IoUring.IORING_SETUP_CLAMP, "CLAMP");
+        name(l, flags, IoUring.IORING_SETUP_SUBMIT_ALL, "SUBMIT_ALL");
+        name(l, flags, IoUring.IORING_SETUP_NO_SQARRAY, "NO_SQARRAY");
+        return String.join(" ", l);
+    }
+
+    static String features(int feat) {
+        List<String> l = new ArrayList<>();
+        name(l, feat, IoUring.IORING_FEAT_SINGLE_MMAP, "SINGLE_MMAP");
+        name(l, feat, IoUring.IORING_FEAT_NODROP, "NODROP");
+        name(l, feat, IoUring.IORING_FEAT_SUBMIT_STABLE, "SUBMIT_STABLE");
+        name(l, feat, IoUring.IORING_FEAT_FAST_POLL, "FAST_POLL");
+        name(l, feat, IoUring.IORING_FEAT_POLL_32BITS, "POLL_32BITS");
+        name(l, feat, IoUring.IORING_FEAT_EXT_ARG, "EXT_ARG");
+        name(l, feat, IoUring.IORING_FEAT_NATIVE_WORKERS, "NATIVE_WORKERS");
+        name(l, feat, IoUring.IORING_FEAT_CQE_SKIP, "CQE_SKIP");
+        return String.join(" ", l);
+    }
+
+    private static void name(List<String> l, int bits, int bit, String n) {
+        if ((bits & bit) != 0) {
+            l.add(n);
+        }
+    }
+}

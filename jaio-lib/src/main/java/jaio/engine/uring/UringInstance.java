@@ -1,0 +1,113 @@
+package jaio.engine.uring;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import jaio.Errno;
+import jaio.linux.IoUring;
+import jaio.linux.IoUringParams;
+import jaio.linux.IoUringRings;
+import jaio.linux.LibC;
+
+/**
+ * One io_uring instance: its descriptor, what setup reported, and its mapped rings. Setup asks
+ * for the best flag set this kernel takes, dropping flags newer kernels added when an older
+ * one refuses them with EINVAL.
+ *
+ * <p>Flags jaio never asks for, and why: IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (any
+ * thread may submit to a context), COOP_TASKRUN (completion work queued to a submitting
+ * thread that is parked in Java, and not in the ring's wait, would then wait until that
+ * thread next enters the kernel, which may be never: the waiter is often another thread),
+ * IOPOLL (it makes every request polled, and only O_DIRECT on devices with poll queues can
+ * be).
+ */
+final class UringInstance {
+    /** Flag sets tried in order: the best first, then without the newest flags. */
+    static final int[] FLAG_SETS = {
+        IoUring.IORING_SETUP_CQSIZE | IoUring.IORING_SETUP_CLAMP | IoUring.IORING_SETUP_SUBMIT_ALL
+                | IoUring.IORING_SETUP_NO_SQARRAY,
+        IoUring.IORING_SETUP_CQSIZE | IoUring.IORING_SETUP_CLAMP | IoUring.IORING_SETUP_SUBMIT_ALL,
+        IoUring.IORING_SETUP_CQSIZE | IoUring.IORING_SETUP_CLAMP,
+    };
+
+    /** How long an SQPOLL kernel thread spins without work before it sleeps. */
+    static final int SQPOLL_IDLE_MILLIS = 50;
+
+    final int fd;
+    final int flags;
+    final int features;
+    final IoUringRings rings;
+
+    private UringInstance(int fd, int flags, int features, IoUringRings rings) {
+        this.fd = fd;
+        this.flags = flags;
+        this.features = features;
+        this.rings = rings;
+    }
+
+    /** Outcome of a setup attempt: the instance, or the -errno of the call that failed. */
+    record Attempt(UringInstance ring, int errno, String call) {}
+
+    /**
+     * Sets up a ring with {@code sqEntries} SQEs and {@code cqEntries} CQEs (the kernel
+     * clamps both to its limits), trying {@code flagSets} in order while the kernel answers
+     * EINVAL. The mapped memory belongs to {@code owner}.
+     */
+    static Attempt create(int sqEntries, int cqEntries, int[] flagSets, boolean sqPoll, Arena owner) {
+        int last = -Errno.EINVAL;
+        for (int f : flagSets) {
+            int flags = f | (sqPoll ? IoUring.IORING_SETUP_SQPOLL : 0);
+            MemorySegment p = owner.allocate(IoUringParams.LAYOUT);
+            p.set(java.lang.foreign.ValueLayout.JAVA_INT, IoUringParams.FLAGS, flags);
+            p.set(java.lang.foreign.ValueLayout.JAVA_INT, IoUringParams.CQ_ENTRIES, cqEntries);
+            if (sqPoll) {
+                p.set(java.lang.foreign.ValueLayout.JAVA_INT, IoUringParams.SQ_THREAD_IDLE, SQPOLL_IDLE_MILLIS);
+            }
+            int fd = IoUring.setup(sqEntries, p);
+            if (fd == -Errno.EINVAL) {
+                last = fd;
+                continue;
+            }
+            if (fd < 0) {
+                return new Attempt(null, fd, "io_uring_setup");
+            }
+            int[] err = new int[1];
+            IoUringRings rings = IoUringRings.map(fd, p, owner, err);
+            if (rings == null) {
+                LibC.close(fd);
+                return new Attempt(null, err[0], "mmap of the rings");
+            }
+            int features = IoUringParams.get(p, IoUringParams.FEATURES);
+            return new Attempt(new UringInstance(fd, flags, features, rings), 0, null);
+        }
+        return new Attempt(null, last, "io_uring_setup");
+    }
+
+    /** Like {@link #create} but throws, naming the call and the errno. */
+    static UringInstance open(int sqEntries, int cqEntries, int[] flagSets, boolean sqPoll, Arena owner)
+            throws IOException {
+        Attempt a = create(sqEntries, cqEntries, flagSets, sqPoll, owner);
+        if (a.ring() == null) {
+            throw new IOException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
+                    + UringProbe.hint(a.errno()));
+        }
+        return a.ring();
+    }
+
+    boolean has(int feature) {
+        return (features & feature) != 0;
+    }
+
+    boolean sqPoll() {
+        return (flags & IoUring.IORING_SETUP_SQPOLL) != 0;
+    }
+
+    /**
+     * Closes the descriptor and unmaps the rings; the owner arena must be closed first. The
+     * kernel tears the instance down and cancels whatever is still in it.
+     */
+    void close() {
+        rings.unmap();
+        LibC.close(fd);
+    }
+}

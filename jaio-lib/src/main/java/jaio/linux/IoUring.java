@@ -1,0 +1,170 @@
+package jaio.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The io_uring system calls (io_uring_setup, io_uring_enter, io_uring_register) through
+ * libc's {@code syscall(2)}, and the constants of include/uapi/linux/io_uring.h that jaio
+ * uses. Each method returns {@code >= 0} or {@code -errno}.
+ *
+ * <p>The system headers of these machines are older than the running kernel, so nothing
+ * here is assumed to work: the engine probes setup flags, features and opcodes at run time.
+ * No handle is {@link Linker.Option#critical critical}: io_uring_enter waits for
+ * completions, and even a pure submission may run a buffered read inline.
+ *
+ * <p>Link on first use only on Linux ({@link Native#LINUX}).
+ */
+public final class IoUring {
+    // ---- enum io_uring_op ----
+    public static final int IORING_OP_NOP = 0;
+    public static final int IORING_OP_READV = 1;
+    public static final int IORING_OP_WRITEV = 2;
+    public static final int IORING_OP_FSYNC = 3;
+    public static final int IORING_OP_READ_FIXED = 4;
+    public static final int IORING_OP_WRITE_FIXED = 5;
+    public static final int IORING_OP_POLL_ADD = 6;
+    public static final int IORING_OP_POLL_REMOVE = 7;
+    public static final int IORING_OP_TIMEOUT = 11;
+    public static final int IORING_OP_TIMEOUT_REMOVE = 12;
+    public static final int IORING_OP_ASYNC_CANCEL = 14;
+    public static final int IORING_OP_READ = 22;
+    public static final int IORING_OP_WRITE = 23;
+
+    // ---- sqe->flags ----
+    public static final int IOSQE_FIXED_FILE = 1 << 0;
+    public static final int IOSQE_IO_DRAIN = 1 << 1;
+    public static final int IOSQE_IO_LINK = 1 << 2;
+    public static final int IOSQE_ASYNC = 1 << 4;
+    public static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
+
+    // ---- io_uring_setup flags ----
+    public static final int IORING_SETUP_IOPOLL = 1 << 0;
+    public static final int IORING_SETUP_SQPOLL = 1 << 1;
+    public static final int IORING_SETUP_CQSIZE = 1 << 3;
+    public static final int IORING_SETUP_CLAMP = 1 << 4;
+    public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
+    public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
+    public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    /** No SQ index array: SQEs are taken in ring order (Linux 6.6; newer than the system header). */
+    public static final int IORING_SETUP_NO_SQARRAY = 1 << 16;
+
+    // ---- io_uring_params->features ----
+    public static final int IORING_FEAT_SINGLE_MMAP = 1 << 0;
+    public static final int IORING_FEAT_NODROP = 1 << 1;
+    public static final int IORING_FEAT_SUBMIT_STABLE = 1 << 2;
+    public static final int IORING_FEAT_FAST_POLL = 1 << 5;
+    public static final int IORING_FEAT_POLL_32BITS = 1 << 6;
+    public static final int IORING_FEAT_EXT_ARG = 1 << 8;
+    public static final int IORING_FEAT_NATIVE_WORKERS = 1 << 9;
+    public static final int IORING_FEAT_RSRC_TAGS = 1 << 10;
+    public static final int IORING_FEAT_CQE_SKIP = 1 << 11;
+
+    // ---- sq_ring->flags ----
+    public static final int IORING_SQ_NEED_WAKEUP = 1 << 0;
+    public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
+
+    // ---- io_uring_enter flags ----
+    public static final int IORING_ENTER_GETEVENTS = 1 << 0;
+    public static final int IORING_ENTER_SQ_WAKEUP = 1 << 1;
+    public static final int IORING_ENTER_SQ_WAIT = 1 << 2;
+    public static final int IORING_ENTER_EXT_ARG = 1 << 3;
+
+    // ---- sqe->fsync_flags, sqe->timeout_flags, sqe->cancel_flags ----
+    public static final int IORING_FSYNC_DATASYNC = 1 << 0;
+    public static final int IORING_ASYNC_CANCEL_ALL = 1 << 0;
+    public static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
+
+    // ---- io_uring_register opcodes ----
+    public static final int IORING_REGISTER_BUFFERS = 0;
+    public static final int IORING_UNREGISTER_BUFFERS = 1;
+    public static final int IORING_REGISTER_FILES = 2;
+    public static final int IORING_UNREGISTER_FILES = 3;
+    public static final int IORING_REGISTER_FILES_UPDATE = 6;
+    public static final int IORING_REGISTER_PROBE = 8;
+
+    /** io_uring_probe_op->flags: the opcode is supported. */
+    public static final int IO_URING_OP_SUPPORTED = 1 << 0;
+
+    // ---- mmap offsets ----
+    public static final long IORING_OFF_SQ_RING = 0L;
+    public static final long IORING_OFF_CQ_RING = 0x8000000L;
+    public static final long IORING_OFF_SQES = 0x10000000L;
+
+    /** IORING_MAX_ENTRIES in io_uring/io_uring.c: the largest submission ring. */
+    public static final int MAX_SQ_ENTRIES = 32768;
+    /** IORING_MAX_CQ_ENTRIES: the largest completion ring. */
+    public static final int MAX_CQ_ENTRIES = 2 * MAX_SQ_ENTRIES;
+
+    private static final Linker.Option VARIADIC = Linker.Option.firstVariadicArg(1);
+    private static final MethodHandle SYSCALL2 = Native.capturing("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), VARIADIC);
+    private static final MethodHandle SYSCALL4 = Native.capturing("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), VARIADIC);
+    private static final MethodHandle SYSCALL6 = Native.capturing("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG), VARIADIC);
+
+    private IoUring() {}
+
+    /**
+     * io_uring_setup(2): creates a ring for {@code entries} submissions; the kernel reads and
+     * fills {@code params} (an {@link IoUringParams#LAYOUT}).
+     *
+     * @return the ring's descriptor, or -EPERM (seccomp filter, kernel.io_uring_disabled),
+     *         -ENOSYS (no io_uring), -ENOMEM (locked-memory limit), -EINVAL (a flag or size
+     *         this kernel does not take)
+     */
+    public static int setup(int entries, MemorySegment params) {
+        try {
+            MemorySegment st = Native.capture();
+            long r = (long) SYSCALL2.invokeExact(st, (long) Arch.CURRENT.sysIoUringSetup, (long) entries,
+                    params.address());
+            return r < 0 ? -Native.errno(st) : (int) r;
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * io_uring_enter(2): submits up to {@code toSubmit} SQEs and, with
+     * {@link #IORING_ENTER_GETEVENTS}, waits until at least {@code minComplete} completions
+     * are in the ring. With {@link #IORING_ENTER_EXT_ARG}, {@code arg} is an
+     * {@link IoUringGeteventsArg} carrying a timeout.
+     *
+     * @return how many SQEs were consumed, or -errno (-ETIME when the wait timed out, -EINTR
+     *         on a signal, -EBUSY/-EAGAIN when the kernel is short of room or memory)
+     */
+    public static int enter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        try {
+            MemorySegment st = Native.capture();
+            long r = (long) SYSCALL6.invokeExact(st, (long) Arch.CURRENT.sysIoUringEnter, (long) fd,
+                    Integer.toUnsignedLong(toSubmit), Integer.toUnsignedLong(minComplete), Integer.toUnsignedLong(flags),
+                    arg, argSize);
+            return r < 0 ? -Native.errno(st) : (int) r;
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * io_uring_register(2) of {@code opcode} with {@code nrArgs} arguments at {@code arg}.
+     *
+     * @return a result that depends on the opcode, or -errno (-EINVAL for an opcode this
+     *         kernel does not know)
+     */
+    public static int register(int fd, int opcode, long arg, int nrArgs) {
+        try {
+            MemorySegment st = Native.capture();
+            long r = (long) SYSCALL4.invokeExact(st, (long) Arch.CURRENT.sysIoUringRegister, (long) fd,
+                    (long) opcode, arg, Integer.toUnsignedLong(nrArgs));
+            return r < 0 ? -Native.errno(st) : (int) r;
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package jaio.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The three shared-memory areas of one io_uring instance, mapped from its descriptor: the SQ
+ * ring (head, tail, flags, index array), the SQE array, and the CQ ring (head, tail, CQEs).
+ * With IORING_FEAT_SINGLE_MMAP the two rings share one mapping.
+ *
+ * <p>Who writes what: user space writes SQEs and the SQ tail, and the CQ head; the kernel
+ * writes the SQ head, the flags, the CQEs and the CQ tail. Each shared index is read or
+ * written with the ordering its comment states. The segments belong to the arena given to
+ * {@link #map}, so once that arena is closed a stray access throws instead of touching
+ * unmapped memory.
+ *
+ * <p>Not thread safe: the engine serialises the submission side and the completion side
+ * with one lock each.
+ */
+public final class IoUringRings {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+
+    public final int sqEntries;
+    public final int cqEntries;
+    private final int sqMask;
+    private final int cqMask;
+    private final MemorySegment sqRing;
+    private final MemorySegment cqRing;
+    /** The SQE array; SQE {@code i} starts at {@code i * IoUringSqe.SIZE}. */
+    public final MemorySegment sqes;
+    private final MemorySegment cqes;
+    private final long sqHead;
+    private final long sqTail;
+    private final long sqFlags;
+    private final long cqHead;
+    private final long cqTail;
+    private final long cqOverflow;
+    private final long sqRingAddr;
+    private final long sqRingSize;
+    private final long cqRingAddr;
+    private final long cqRingSize;
+    private final long sqesAddr;
+    private final long sqesSize;
+    /** Our copy of the SQ tail: only the submission side writes it. */
+    private int localSqTail;
+    /** Our copy of the CQ head: only the completion side writes it. */
+    private int localCqHead;
+
+    private IoUringRings(MemorySegment p, long sqAddr, long sqSize, long cqAddr, long cqSize, long sqesAddr,
+                         long sqesSize, Arena owner) {
+        this.sqEntries = IoUringParams.get(p, IoUringParams.SQ_ENTRIES);
+        this.cqEntries = IoUringParams.get(p, IoUringParams.CQ_ENTRIES);
+        this.sqRingAddr = sqAddr;
+        this.sqRingSize = sqSize;
+        this.cqRingAddr = cqAddr;
+        this.cqRingSize = cqSize;
+        this.sqesAddr = sqesAddr;
+        this.sqesSize = sqesSize;
+        this.sqRing = view(sqAddr, sqSize, owner);
+        this.cqRing = cqAddr == sqAddr ? sqRing : view(cqAddr, cqSize, owner);
+        this.sqes = view(sqesAddr, sqesSize, owner);
+        this.sqHead = IoUringParams.get(p, IoUringParams.SQ_OFF_HEAD);
+        this.sqTail = IoUringParams.get(p, IoUringParams.SQ_OFF_TAIL);
+        this.sqFlags = IoUringParams.get(p, IoUringParams.SQ_OFF_FLAGS);
+        this.cqHead = IoUringParams.get(p, IoUringParams.CQ_OFF_HEAD);
+        this.cqTail = IoUringParams.get(p, IoUringParams.CQ_OFF_TAIL);
+        this.cqOverflow = IoUringParams.get(p, IoUringParams.CQ_OFF_OVERFLOW);
+        this.sqMask = sqRing.get(JAVA_INT, IoUringParams.get(p, IoUringParams.SQ_OFF_RING_MASK));
+        this.cqMask = cqRing.get(JAVA_INT, IoUringParams.get(p, IoUringParams.CQ_OFF_RING_MASK));
+        long cqesOff = Integer.toUnsignedLong(IoUringParams.get(p, IoUringParams.CQ_OFF_CQES));
+        this.cqes = cqRing.asSlice(cqesOff, (long) cqEntries * IoUringCqe.SIZE);
+        this.localSqTail = sqRing.get(JAVA_INT, sqTail);
+        this.localCqHead = cqRing.get(JAVA_INT, cqHead);
+        int flags = IoUringParams.get(p, IoUringParams.FLAGS);
+        if ((flags & IoUring.IORING_SETUP_NO_SQARRAY) == 0) {
+            // The index array maps ring positions to SQEs; the identity map lets the SQE at
+            // position (tail & mask) be used directly, as if there were no array.
+            long array = Integer.toUnsignedLong(IoUringParams.get(p, IoUringParams.SQ_OFF_ARRAY));
+            for (int i = 0; i < sqEntries; i++) {
+                sqRing.set(JAVA_INT, array + 4L * i, i);
+            }
+        }
+    }
+
+    @SuppressWarnings("restricted") // the size is what io_uring_setup reported for this mapping
+    private static MemorySegment view(long addr, long size, Arena owner) {
+        return MemorySegment.ofAddress(addr).reinterpret(size, owner, null);
+    }
+
+    /**
+     * Maps the rings of the io_uring instance {@code fd} that {@code params} describes (as
+     * io_uring_setup filled it in).
+     *
+     * @return the rings, or null with the failing mmap's -errno in {@code err[0]}
+     */
+    public static IoUringRings map(int fd, MemorySegment params, Arena owner, int[] err) {
+        int features = IoUringParams.get(params, IoUringParams.FEATURES);
+        int flags = IoUringParams.get(params, IoUringParams.FLAGS);
+        long sqEntries = Integer.toUnsignedLong(IoUringParams.get(params, IoUringParams.SQ_ENTRIES));
+        long cqEntries = Integer.toUnsignedLong(IoUringParams.get(params, IoUringParams.CQ_ENTRIES));
+        long sqSize = (flags & IoUring.IORING_SETUP_NO_SQARRAY) != 0 ? 0
+                : Integer.toUnsignedLong(IoUringParams.get(params, IoUringParams.SQ_OFF_ARRAY)) + 4 * sqEntries;
+        long cqSize = Integer.toUnsignedLong(IoUringParams.get(params, IoUringParams.CQ_OFF_CQES))
+                + cqEntries * IoUringCqe.SIZE;
+        boolean single = (features & IoUring.IORING_FEAT_SINGLE_MMAP) != 0;
+        if (single) {
+            sqSize = Math.max(sqSize, cqSize);
+            cqSize = sqSize;
+        }
+        int prot = LibC.PROT_READ | LibC.PROT_WRITE;
+        int mflags = LibC.MAP_SHARED | LibC.MAP_POPULATE;
+        long sq = LibC.mmap(0, sqSize, prot, mflags, fd, IoUring.IORING_OFF_SQ_RING);
+        if (sq < 0) {
+            err[0] = (int) sq;
+            return null;
+        }
+        long cq = sq;
+        if (!single) {
+            cq = LibC.mmap(0, cqSize, prot, mflags, fd, IoUring.IORING_OFF_CQ_RING);
+            if (cq < 0) {
+                LibC.munmap(sq, sqSize);
+                err[0] = (int) cq;
+                return null;
+            }
+        }
+        long sqesSize = sqEntries * IoUringSqe.SIZE;
+        long sqes = LibC.mmap(0, sqesSize, prot, mflags, fd, IoUring.IORING_OFF_SQES);
+        if (sqes < 0) {
+            if (!single) {
+                LibC.munmap(cq, cqSize);
+            }
+            LibC.munmap(sq, sqSize);
+            err[0] = (int) sqes;
+            return null;
+        }
+        return new IoUringRings(params, sq, sqSize, cq, cqSize, sqes, sqesSize, owner);
+    }
+
+    /** Unmaps everything. Call once, after the owner arena is closed (so nothing can touch it). */
+    public void unmap() {
+        LibC.munmap(sqesAddr, sqesSize);
+        if (cqRingAddr != sqRingAddr) {
+            LibC.munmap(cqRingAddr, cqRingSize);
+        }
+        LibC.munmap(sqRingAddr, sqRingSize);
+    }
+
+    // ------------------------------------------------------------------ submission side
+
+    /**
+     * SQEs written and published but not yet consumed by the kernel. Acquire on the head:
+     * pairs with the kernel's release of the SQ head once it has copied the SQEs, so their
+     * slots may be rewritten.
+     */
+    public int sqPending() {
+        return localSqTail - (int) INT.getAcquire(sqRing, sqHead);
+    }
+
+    /** Free SQE slots. */
+    public int sqSpace() {
+        return sqEntries - sqPending();
+    }
+
+    /** Byte offset in {@link #sqes} of the next SQE to write; call {@link #advanceSq} after writing it. */
+    public long nextSqe() {
+        return (long) (localSqTail & sqMask) * IoUringSqe.SIZE;
+    }
+
+    /** Counts the SQE written at {@link #nextSqe()} (not yet visible to the kernel). */
+    public void advanceSq() {
+        localSqTail++;
+    }
+
+    /**
+     * Publishes the SQEs written so far to the kernel before io_uring_enter. Release: the
+     * SQE writes happen before the kernel can see the new tail (it reads it with acquire).
+     */
+    public void publishSq() {
+        INT.setRelease(sqRing, sqTail, localSqTail);
+    }
+
+    /**
+     * The SQ ring's flags (IORING_SQ_CQ_OVERFLOW, IORING_SQ_NEED_WAKEUP). Volatile: a fresh
+     * value each time, ordered after our earlier ring accesses.
+     */
+    public int sqFlags() {
+        return (int) INT.getVolatile(sqRing, sqFlags);
+    }
+
+    // ------------------------------------------------------------------ completion side
+
+    /**
+     * CQEs available to take. Acquire on the tail: pairs with the kernel's release store of
+     * the CQ tail, so the CQEs below it are complete when read.
+     */
+    public int cqReady() {
+        return (int) INT.getAcquire(cqRing, cqTail) - localCqHead;
+    }
+
+    /** Byte offset in the CQE array of the {@code i}-th available CQE (0 is the oldest). */
+    public long cqe(int i) {
+        return (long) ((localCqHead + i) & cqMask) * IoUringCqe.SIZE;
+    }
+
+    public long cqeUserData(long cqe) {
+        return IoUringCqe.userData(cqes, cqe);
+    }
+
+    public int cqeRes(long cqe) {
+        return IoUringCqe.res(cqes, cqe);
+    }
+
+    public int cqeFlags(long cqe) {
+        return IoUringCqe.flags(cqes, cqe);
+    }
+
+    /**
+     * Gives {@code n} CQEs back to the kernel. Release: our reads of those CQEs complete
+     * before the kernel can see their slots free and overwrite them.
+     */
+    public void consumeCq(int n) {
+        localCqHead += n;
+        INT.setRelease(cqRing, cqHead, localCqHead);
+    }
+
+    /** Completions the kernel had to drop (only without IORING_FEAT_NODROP). */
+    public int cqOverflow() {
+        return (int) INT.getVolatile(cqRing, cqOverflow);
+    }
+}
