@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import jaio.core.Op;
+import jaio.core.OpSlots;
 import jaio.linux.Iocb;
 import jaio.linux.Iovec;
 
@@ -20,45 +20,32 @@ import jaio.linux.Iovec;
  *
  * <p>Not thread safe: the engine's submit lock guards it.
  */
-final class SlotTable {
+final class SlotTable extends OpSlots {
     /** iovec entries kept per slot; vectors with more get their own memory, kept for reuse. */
     static final int INLINE_IOVECS = 8;
 
     private final Arena arena;
     /** Each slot's iocb, sliced once so that lookups allocate nothing. */
-    private MemorySegment[] iocbs;
-    private long[] addresses;
+    private MemorySegment[] iocbs = new MemorySegment[0];
+    private long[] addresses = new long[0];
     /** Each slot's iovec array. */
-    private MemorySegment[] iovecs;
+    private MemorySegment[] iovecs = new MemorySegment[0];
     private MemorySegment pointers;
     private int[] pointerSlots;
-    private Op[] ops;
-    private int[] free;
-    private int freeCount;
 
     SlotTable(int slots, Arena arena) {
         this.arena = arena;
-        this.iocbs = new MemorySegment[0];
-        this.addresses = new long[0];
-        this.iovecs = new MemorySegment[0];
-        this.ops = new Op[0];
-        this.free = new int[0];
         grow(slots);
     }
 
-    /** Adds slots up to {@code slots} in all; the existing ones keep their memory. */
-    void grow(int slots) {
-        int old = ops.length;
-        if (slots <= old) {
-            return;
-        }
+    @Override
+    protected void grown(int old, int slots) {
         int added = slots - old;
         MemorySegment iocbChunk = arena.allocate(Iocb.LAYOUT, added);
         MemorySegment iovChunk = arena.allocate(Iovec.LAYOUT, (long) added * INLINE_IOVECS);
         iocbs = Arrays.copyOf(iocbs, slots);
         addresses = Arrays.copyOf(addresses, slots);
         iovecs = Arrays.copyOf(iovecs, slots);
-        ops = Arrays.copyOf(ops, slots);
         for (int i = 0; i < added; i++) {
             iocbs[old + i] = iocbChunk.asSlice(i * Iocb.SIZE, Iocb.SIZE);
             addresses[old + i] = iocbs[old + i].address();
@@ -66,38 +53,6 @@ final class SlotTable {
         }
         pointers = arena.allocate(ValueLayout.JAVA_LONG, slots);
         pointerSlots = new int[slots];
-        free = Arrays.copyOf(free, slots);
-        for (int s = slots - 1; s >= old; s--) {
-            free[freeCount++] = s;
-        }
-    }
-
-    int size() {
-        return ops.length;
-    }
-
-    /** Takes a slot for {@code op} and records it in {@code op.slot}; -1 when all are taken. */
-    int take(Op op) {
-        if (freeCount == 0) {
-            return -1;
-        }
-        int s = free[--freeCount];
-        ops[s] = op;
-        op.slot = s;
-        return s;
-    }
-
-    /** Gives the slot of {@code op} back. */
-    void release(Op op) {
-        int s = op.slot;
-        ops[s] = null;
-        op.slot = -1;
-        free[freeCount++] = s;
-    }
-
-    /** The op in slot {@code s}, or null. */
-    Op op(int s) {
-        return ops[s];
     }
 
     /** Slot {@code s}'s iocb. */

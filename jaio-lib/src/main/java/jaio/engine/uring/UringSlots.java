@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jaio.core.Op;
+import jaio.core.OpSlots;
 import jaio.linux.Iovec;
 import jaio.linux.Timespec;
 
@@ -19,78 +20,30 @@ import jaio.linux.Timespec;
  *
  * <p>Not thread safe: the engine's submit lock guards it.
  */
-final class UringSlots {
+final class UringSlots extends OpSlots {
     /** iovec entries allocated per slot at first vectored use; more get their own memory, kept. */
     static final int MIN_IOVECS = 8;
 
     private final Arena arena;
-    private Op[] ops;
-    private int[] gens;
-    private MemorySegment[] iovecs;
-    private MemorySegment[] timespecs;
-    private int[] free;
-    private int freeCount;
-    private int used;
+    private int[] gens = new int[0];
+    private MemorySegment[] iovecs = new MemorySegment[0];
+    private MemorySegment[] timespecs = new MemorySegment[0];
 
     UringSlots(int slots, Arena arena) {
         this.arena = arena;
-        this.ops = new Op[0];
-        this.gens = new int[0];
-        this.iovecs = new MemorySegment[0];
-        this.timespecs = new MemorySegment[0];
-        this.free = new int[0];
         grow(slots);
     }
 
-    /** Adds slots up to {@code slots} in all (C9); existing slots and their memory stay. */
-    void grow(int slots) {
-        int old = ops.length;
-        if (slots <= old) {
-            return;
-        }
-        ops = Arrays.copyOf(ops, slots);
+    @Override
+    protected void grown(int old, int slots) {
         gens = Arrays.copyOf(gens, slots);
         iovecs = Arrays.copyOf(iovecs, slots);
         timespecs = Arrays.copyOf(timespecs, slots);
-        free = Arrays.copyOf(free, slots);
-        for (int s = slots - 1; s >= old; s--) {
-            free[freeCount++] = s;
-        }
     }
 
-    int size() {
-        return ops.length;
-    }
-
-    /** Slots in use: ops the kernel has or will have again (between iterations). */
-    int used() {
-        return used;
-    }
-
-    /** Takes a slot for {@code op}, recorded in {@code op.slot}; -1 when none is free. */
-    int take(Op op) {
-        if (freeCount == 0) {
-            return -1;
-        }
-        int s = free[--freeCount];
-        ops[s] = op;
+    @Override
+    protected void taken(int s) {
         gens[s] = (gens[s] + 1) & 0x7fffffff;
-        op.slot = s;
-        used++;
-        return s;
-    }
-
-    void release(Op op) {
-        int s = op.slot;
-        ops[s] = null;
-        op.slot = -1;
-        free[freeCount++] = s;
-        used--;
-    }
-
-    /** The op in slot {@code s}, or null. */
-    Op op(int s) {
-        return ops[s];
     }
 
     /** The user_data of the op in slot {@code s}: generation and slot, bit 63 clear. */
@@ -101,10 +54,10 @@ final class UringSlots {
     /** The op a user CQE's user_data names, or null when the slot moved on (never expected). */
     Op lookup(long userData) {
         int s = (int) userData;
-        if (s < 0 || s >= ops.length || gens[s] != (int) (userData >>> 32)) {
+        if (s < 0 || s >= size() || gens[s] != (int) (userData >>> 32)) {
             return null;
         }
-        return ops[s];
+        return op(s);
     }
 
     /** An iovec array of slot {@code s} with room for {@code n} entries, kept for reuse. */
