@@ -136,12 +136,21 @@ public final class IoUringEngine implements IoEngine {
         }
         this.ring = r;
         this.q = ring.rings;
-        this.slots = new UringSlots(capacity, arena);
-        UringBuffers bufs = UringBuffers.register(ring.fd, ectx.options().buffers(), arena);
-        UringFiles files = ectx.options().registerFiles() ? UringFiles.open(ring.fd, FILE_SLOTS, arena) : null;
-        this.sub = new UringSubmitter(ring, slots, ectx.counters(), bufs, files);
-        this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
-        this.waitTs = arena.allocate(Timespec.LAYOUT);
+        UringBuffers bufs;
+        UringFiles files;
+        try {
+            this.slots = new UringSlots(capacity, arena);
+            bufs = UringBuffers.register(ring.fd, ectx.options().buffers(), arena);
+            files = ectx.options().registerFiles() ? UringFiles.open(ring.fd, FILE_SLOTS, arena) : null;
+            this.sub = new UringSubmitter(ring, slots, ectx.counters(), bufs, files);
+            this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
+            this.waitTs = arena.allocate(Timespec.LAYOUT);
+        } catch (RuntimeException | Error e) {
+            // Out of memory for the slots, say: give the ring back before failing.
+            arena.close();
+            ring.close();
+            throw e;
+        }
         this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(files != null,
                 files == null ? 0 : files.size(), files == null ? null : files.refused,
                 ectx.options().buffers().size(), bufs.refused, ring.sqPoll(), pollRefused));
