@@ -2,11 +2,19 @@
  * jaio: asynchronous I/O for the JVM on the design of Linux kernel AIO.
  *
  * <p>Only {@code jaio} is exported. Engines, the engine contract and the native bindings
- * stay internal so that they can change without breaking users.
+ * stay internal so that they can change without breaking users. The engines are services of
+ * the engine contract: the same list is in META-INF/services for the class path.
  */
 module jaio {
     // ExtendedOpenOption.DIRECT for the portable engine's FileChannel on O_DIRECT files.
     requires jdk.unsupported;
 
     exports jaio;
+
+    uses jaio.spi.EngineProvider;
+
+    provides jaio.spi.EngineProvider with
+            jaio.engine.uring.IoUringProvider,
+            jaio.engine.kaio.KaioProvider,
+            jaio.engine.threads.ThreadPoolProvider;
 }

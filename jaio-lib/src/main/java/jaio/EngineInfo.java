@@ -7,7 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jaio.core.Engines;
+import jaio.engine.Engines;
 import jaio.spi.Availability;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineProvider;

@@ -1,6 +1,5 @@
 package jaio;
 
-import jaio.core.Op;
 
 /**
  * A completion event: which request finished, its user data, and its result (SPEC C4).
@@ -26,15 +25,15 @@ public final class Event {
     /** An empty event, to be filled by {@link IoContext#getEvents}. */
     public Event() {}
 
-    void set(Request r, Op op) {
-        this.request = r;
-        this.context = (IoContext) op.ctx.owner();
+    void set(IoContext context, RequestOp op) {
+        this.request = op.request;
+        this.context = context;
         this.userData = op.userData;
         this.attachment = op.attachment;
         this.opcode = op.opcode;
         this.result = op.result;
         this.result2 = op.result2;
-        this.callback = (CompletionCallback) op.callback;
+        this.callback = op.callback;
     }
 
     CompletionCallback callback() {

@@ -6,11 +6,17 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jaio.core.ContextCore;
-import jaio.core.Counters;
-import jaio.core.Engines;
+import jaio.core.CoreOp;
+import jaio.core.EngineChoice;
+import jaio.core.EventWriter;
 import jaio.core.GlobalLimit;
-import jaio.core.Op;
+import jaio.core.RequestRefused;
+import jaio.engine.Descriptors;
+import jaio.engine.Engines;
+import jaio.spi.Counters;
 import jaio.spi.EngineOptions;
+import jaio.spi.EngineProvider;
+import jaio.spi.FileHandle;
 
 /**
  * A completion context: requests are submitted to it in batches, run asynchronously on its
@@ -47,27 +53,25 @@ public final class IoContext implements AutoCloseable {
      * {@code PRIORITY_STARVATION_BOUND + 1} events that completed after an event are reaped
      * before it.
      */
-    public static final int PRIORITY_STARVATION_BOUND = 64;
+    public static final int PRIORITY_STARVATION_BOUND = ContextCore.PRIORITY_STARVATION_BOUND;
 
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final ThreadLocal<Op[]> SCRATCH = ThreadLocal.withInitial(() -> new Op[64]);
+    private static final ThreadLocal<CoreOp[]> SCRATCH = ThreadLocal.withInitial(() -> new CoreOp[64]);
     private static final ThreadLocal<Event[]> AWAIT_SLOT = ThreadLocal.withInitial(() -> new Event[1]);
-    private static final ContextCore.ApiAccess ACCESS = (event, op) -> ((Event) event).set((Request) op.owner, op);
-
-    private final ContextCore core;
+    private final ContextCore<Event> core;
     private final Engine engine;
     private final EngineInfo info;
     /** The eventfd signalled per completion, held open while the context is; or null. */
-    private final jaio.core.FileHandle notify;
+    private final FileHandle notify;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */
     private final java.util.List<java.lang.foreign.MemorySegment> buffers;
 
-    private IoContext(Engines.Opened opened, jaio.core.FileHandle notify) {
+    private IoContext(EngineChoice.Opened<Event> opened, Writer writer, FileHandle notify) {
         this.notify = notify;
         this.buffers = opened.core().options().buffers();
         this.core = opened.core();
-        core.owner(this);
+        writer.context = this;
         this.engine = opened.provider().kind();
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
     }
@@ -93,11 +97,23 @@ public final class IoContext implements AutoCloseable {
         return builder().capacity(capacity).engine(engine).open();
     }
 
+    /** Fills the public events of one context: an op's outcome and the context it ran on. */
+    private static final class Writer implements EventWriter<Event> {
+        /** Set by the context's constructor, before the context is handed to anybody. */
+        IoContext context;
+
+        @Override
+        public void write(Event event, CoreOp op) {
+            event.set(context, (RequestOp) op);
+        }
+    }
+
     /** For tests: a context on a given engine provider (a scripted engine, say). */
-    static IoContext open(int capacity, jaio.spi.EngineProvider provider, int workers) throws IOException {
+    static IoContext open(int capacity, EngineProvider provider, int workers) throws IOException {
         String n = "ctx-" + IDS.incrementAndGet();
-        return new IoContext(new Engines.Opened(ContextCore.open(n, capacity, ACCESS, provider, workers, EngineOptions.DEFAULT),
-                provider, java.util.List.of()), null);
+        Writer w = new Writer();
+        return new IoContext(new EngineChoice.Opened<>(ContextCore.open(n, capacity, w, provider, workers,
+                EngineOptions.DEFAULT), provider, java.util.List.of()), w, null);
     }
 
     /** Options for opening a context. */
@@ -227,7 +243,7 @@ public final class IoContext implements AutoCloseable {
          * @throws IllegalArgumentException when it is not an eventfd
          */
         public Builder notifyEventFd(IoFile eventFd) {
-            if (eventFd != null && eventFd.handle.kind() != jaio.core.FileHandle.Kind.EVENTFD) {
+            if (eventFd != null && eventFd.handle.kind() != FileHandle.Kind.EVENTFD) {
                 throw new IllegalArgumentException(eventFd + " is not an eventfd (use IoFile.eventFd())");
             }
             this.notify = eventFd;
@@ -243,7 +259,7 @@ public final class IoContext implements AutoCloseable {
         public IoContext open() throws IOException {
             String n = name != null ? name : "ctx-" + IDS.incrementAndGet();
             int w = workers > 0 ? workers : Math.min(capacity, 64);
-            jaio.core.FileHandle nh = notify == null ? null : notify.handle;
+            FileHandle nh = notify == null ? null : notify.handle;
             if (nh != null && !nh.acquire()) {
                 throw new IllegalArgumentException(notify + " is closed");
             }
@@ -252,8 +268,11 @@ public final class IoContext implements AutoCloseable {
                 for (int i = 0; i < bufferCount; i++) {
                     bufs.add(IoBuffers.allocateAligned(bufferSize, IoBuffers.DEFAULT_ALIGNMENT));
                 }
-                IoContext ctx = new IoContext(Engines.open(engine, n, capacity, ACCESS, w,
-                        new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd())), nh);
+                Writer writer = new Writer();
+                EngineOptions options = new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd(),
+                        nh == null ? null : Descriptors.notifier(nh), EngineOptions.DEFAULT_SQPOLL_IDLE_MILLIS);
+                IoContext ctx = new IoContext(EngineChoice.open(engine, Engines.all(), n, capacity, writer, w, options),
+                        writer, nh);
                 if (concurrency > 0) {
                     ctx.setConcurrency(concurrency);
                 }
@@ -289,7 +308,7 @@ public final class IoContext implements AutoCloseable {
         if (count == 0) {
             return 0;
         }
-        Op[] ops = scratch(count);
+        CoreOp[] ops = scratch(count);
         for (int i = 0; i < count; i++) {
             Request r = requests[offset + i];
             if (r == null) {
@@ -303,8 +322,8 @@ public final class IoContext implements AutoCloseable {
         }
         try {
             return core.submit(ops, count);
-        } catch (InvalidRequestException e) {
-            throw offset == 0 ? e : e.atIndex(offset + e.index());
+        } catch (RequestRefused e) {
+            throw refused(e, offset);
         } finally {
             for (int i = 0; i < count; i++) {
                 ops[i] = null;
@@ -312,10 +331,15 @@ public final class IoContext implements AutoCloseable {
         }
     }
 
-    private static Op[] scratch(int n) {
-        Op[] s = SCRATCH.get();
+    /** The public form of a refusal, naming the request and its index in the caller's array. */
+    private static InvalidRequestException refused(RequestRefused e, int offset) {
+        return new InvalidRequestException(((RequestOp) e.op()).request, offset + e.index(), e.errno(), e.reason());
+    }
+
+    private static CoreOp[] scratch(int n) {
+        CoreOp[] s = SCRATCH.get();
         if (s.length < n) {
-            s = new Op[Math.max(n, s.length * 2)];
+            s = new CoreOp[Math.max(n, s.length * 2)];
             SCRATCH.set(s);
         }
         return s;
@@ -443,15 +467,15 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
             }
         }
-        Op[] ops = scratch(count);
+        CoreOp[] ops = scratch(count);
         for (int i = 0; i < count; i++) {
             ops[i] = Objects.requireNonNull(requests[offset + i], "request").op;
         }
         int n;
         try {
             n = core.submitAndWait(ops, count, minNr, events, nanos(timeout));
-        } catch (InvalidRequestException e) {
-            throw offset == 0 ? e : e.atIndex(offset + e.index());
+        } catch (RequestRefused e) {
+            throw refused(e, offset);
         } finally {
             for (int i = 0; i < count; i++) {
                 ops[i] = null;
@@ -589,7 +613,7 @@ public final class IoContext implements AutoCloseable {
         return core.readyChannel();
     }
 
-    ContextCore core() {
+    ContextCore<Event> core() {
         return core;
     }
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import jaio.core.ContextCore;
 import jaio.core.Watcher;
 
 /**
@@ -98,7 +99,7 @@ public final class IoContextGroup {
         boolean timed = timeout >= 0;
         long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
         IllegalStateException[] closed = new IllegalStateException[1];
-        Object before = jaio.core.ContextCore.runningOn();
+        Object before = ContextCore.runningOn();
         IoContext[] last = new IoContext[1];
         int n = poll(events, 0, maxNr, closed, last);
         if (n >= minNr || (timed && timeout == 0) || closed[0] != null) {
@@ -109,7 +110,7 @@ public final class IoContextGroup {
         } finally {
             // P3: while it parked the thread counted nowhere; it runs again on the member it
             // last took events from, or where it ran before the call when it took none.
-            jaio.core.ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
+            ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
         }
         return finish(events, n, closed[0]);
     }
@@ -146,7 +147,7 @@ public final class IoContextGroup {
                     interrupted |= Thread.interrupted();
                     if (!w.signaled()) {
                         // Blocked inside jaio: no longer running on any member (P3).
-                        jaio.core.ContextCore.pauseRunning();
+                        ContextCore.pauseRunning();
                         LockSupport.parkNanos(this, rem);
                     }
                 }

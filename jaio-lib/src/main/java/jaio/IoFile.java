@@ -2,22 +2,16 @@ package jaio;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
-import jaio.core.FileHandle;
-import jaio.linux.LibC;
-import jaio.linux.Native;
-import jaio.linux.Statx;
+import jaio.engine.Descriptors;
+import jaio.spi.FileHandle;
 
 /**
  * A file (or pipe end) opened for jaio requests. Any number of contexts may use one file.
@@ -40,8 +34,6 @@ public final class IoFile implements Closeable {
             return "DIRECT";
         }
     };
-
-    private static final boolean PROC_FD = Native.LINUX && Files.isDirectory(Path.of("/proc/self/fd"));
 
     final FileHandle handle;
     private final Path path;
@@ -77,128 +69,10 @@ public final class IoFile implements Closeable {
         }
         boolean write = opts.contains(StandardOpenOption.WRITE);
         boolean read = opts.contains(StandardOpenOption.READ) || !write;
-        boolean direct = opts.contains(DIRECT);
-        boolean dsync = opts.contains(StandardOpenOption.DSYNC);
-        boolean sync = opts.contains(StandardOpenOption.SYNC);
-        if (Native.LINUX) {
-            return openNative(path, opts, read, write, direct, dsync, sync);
-        }
-        return openPortable(path, opts, read, write, direct, dsync, sync);
-    }
-
-    private static IoFile openNative(Path path, Set<OpenOption> opts, boolean read, boolean write,
-                                     boolean direct, boolean dsync, boolean sync) throws IOException {
-        int flags = read && write ? LibC.O_RDWR : write ? LibC.O_WRONLY : LibC.O_RDONLY;
-        if (opts.contains(StandardOpenOption.CREATE_NEW)) {
-            flags |= LibC.O_CREAT | LibC.O_EXCL;
-        } else if (opts.contains(StandardOpenOption.CREATE)) {
-            flags |= LibC.O_CREAT;
-        }
-        if (write && opts.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-            flags |= LibC.O_TRUNC;
-        }
-        if (direct) {
-            flags |= LibC.O_DIRECT;
-        }
-        if (dsync) {
-            flags |= LibC.O_DSYNC;
-        }
-        if (sync) {
-            flags |= LibC.O_SYNC;
-        }
-        String p = path.toString();
-        int fd = LibC.open(p, flags, 0666);
-        if (fd < 0) {
-            throw openFailure(p, -fd, direct);
-        }
-        FileHandle.Kind kind = FileHandle.Kind.OTHER;
-        int memAlign = 1;
-        int offAlign = 1;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(Statx.LAYOUT);
-            int r = LibC.fstatx(fd, Statx.STATX_TYPE | (direct ? Statx.STATX_DIOALIGN : 0), st);
-            if (r < 0) {
-                LibC.close(fd);
-                throw new IOException(p + ": statx failed: " + Errno.describe(r));
-            }
-            int mode = st.get(java.lang.foreign.ValueLayout.JAVA_SHORT, Statx.MODE) & LibC.S_IFMT;
-            kind = mode == LibC.S_IFREG || mode == LibC.S_IFBLK ? FileHandle.Kind.FILE
-                    : mode == LibC.S_IFIFO ? FileHandle.Kind.PIPE : FileHandle.Kind.OTHER;
-            if (direct) {
-                int mask = st.get(java.lang.foreign.ValueLayout.JAVA_INT, Statx.MASK);
-                if ((mask & Statx.STATX_DIOALIGN) != 0) {
-                    memAlign = st.get(java.lang.foreign.ValueLayout.JAVA_INT, Statx.DIO_MEM_ALIGN);
-                    offAlign = st.get(java.lang.foreign.ValueLayout.JAVA_INT, Statx.DIO_OFFSET_ALIGN);
-                    if (offAlign == 0) {
-                        LibC.close(fd);
-                        throw new IOException(p + ": the file system does not support O_DIRECT for this file");
-                    }
-                } else {
-                    // Kernel too old to say: assume the strictest common case, the page size.
-                    memAlign = LibC.PAGE_SIZE;
-                    offAlign = LibC.PAGE_SIZE;
-                }
-            }
-        }
-        Path channelPath = kind != FileHandle.Kind.FILE ? null : PROC_FD ? Path.of("/proc/self/fd/" + fd) : path;
-        int storeAlign = 1;
-        if (direct) {
-            try {
-                storeAlign = (int) Files.getFileStore(path).getBlockSize();
-            } catch (IOException | UnsupportedOperationException e) {
-                storeAlign = LibC.PAGE_SIZE;
-            }
-        }
-        FileHandle h = new FileHandle(p, kind, read, write, direct, dsync, sync, fd, memAlign, offAlign, storeAlign,
-                channelPath, null, IoFile::closeNative);
-        return new IoFile(h, path);
-    }
-
-    private static void closeNative(int fd, FileChannel ch) throws IOException {
-        try {
-            if (ch != null) {
-                ch.close();
-            }
-        } finally {
-            if (fd >= 0) {
-                LibC.close(fd);
-            }
-        }
-    }
-
-    private static IOException openFailure(String p, int errno, boolean direct) {
-        return switch (errno) {
-            case Errno.ENOENT -> new NoSuchFileException(p);
-            case Errno.EEXIST -> new FileAlreadyExistsException(p);
-            case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(p, null, Errno.describe(errno));
-            case Errno.EINVAL -> new IOException(p + ": " + Errno.describe(errno)
-                    + (direct ? ": the file system does not support O_DIRECT" : ""));
-            default -> new IOException(p + ": " + Errno.describe(errno));
-        };
-    }
-
-    private static IoFile openPortable(Path path, Set<OpenOption> opts, boolean read, boolean write,
-                                       boolean direct, boolean dsync, boolean sync) throws IOException {
-        Set<OpenOption> co = new HashSet<>();
-        for (OpenOption o : opts) {
-            if (o != DIRECT) {
-                co.add(o);
-            }
-        }
-        if (read) {
-            co.add(StandardOpenOption.READ);
-        }
-        if (direct) {
-            co.add(FileHandle.directOption());
-        }
-        FileChannel ch = FileChannel.open(path, co);
-        int align = 1;
-        if (direct) {
-            align = (int) Files.getFileStore(path).getBlockSize();
-        }
-        FileHandle h = new FileHandle(path.toString(), FileHandle.Kind.FILE, read, write, direct, dsync, sync,
-                -1, align, align, align, null, ch, (fd, c) -> c.close());
-        return new IoFile(h, path);
+        Descriptors.Mode mode = new Descriptors.Mode(read, write, opts.contains(StandardOpenOption.CREATE),
+                opts.contains(StandardOpenOption.CREATE_NEW), opts.contains(StandardOpenOption.TRUNCATE_EXISTING),
+                opts.contains(DIRECT), opts.contains(StandardOpenOption.DSYNC), opts.contains(StandardOpenOption.SYNC));
+        return new IoFile(Descriptors.open(path, mode), path);
     }
 
     /**
@@ -208,17 +82,8 @@ public final class IoFile implements Closeable {
      * @throws UnsupportedOperationException off Linux
      */
     public static IoFile[] pipe() throws IOException {
-        Native.requireLinux();
-        int[] fds = new int[2];
-        int r = LibC.pipe2(fds, 0);
-        if (r < 0) {
-            throw new IOException("pipe2: " + Errno.describe(r));
-        }
-        FileHandle rd = new FileHandle("pipe[" + fds[0] + "]", FileHandle.Kind.PIPE, true, false, false, false, false,
-                fds[0], 1, 1, 1, null, null, IoFile::closeNative);
-        FileHandle wr = new FileHandle("pipe[" + fds[1] + "]", FileHandle.Kind.PIPE, false, true, false, false, false,
-                fds[1], 1, 1, 1, null, null, IoFile::closeNative);
-        return new IoFile[] {new IoFile(rd, null), new IoFile(wr, null)};
+        FileHandle[] ends = Descriptors.pipe();
+        return new IoFile[] {new IoFile(ends[0], null), new IoFile(ends[1], null)};
     }
 
     /**
@@ -229,14 +94,7 @@ public final class IoFile implements Closeable {
      * @throws UnsupportedOperationException off Linux
      */
     public static IoFile eventFd() throws IOException {
-        Native.requireLinux();
-        int fd = LibC.eventfd(0, LibC.EFD_NONBLOCK);
-        if (fd < 0) {
-            throw new IOException("eventfd: " + Errno.describe(fd));
-        }
-        FileHandle h = new FileHandle("eventfd[" + fd + "]", FileHandle.Kind.EVENTFD, true, true, false, false, false,
-                fd, 1, 1, 1, null, null, IoFile::closeNative);
-        return new IoFile(h, null);
+        return new IoFile(Descriptors.eventFd(), null);
     }
 
     /**
@@ -246,24 +104,7 @@ public final class IoFile implements Closeable {
      * @throws IOException when this is not an eventfd, or it is closed
      */
     public long readCounter() throws IOException {
-        if (handle.kind() != FileHandle.Kind.EVENTFD) {
-            throw new IOException(handle.name() + " is not an eventfd");
-        }
-        if (!handle.acquire()) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        try {
-            long r = LibC.eventfdRead(handle.fd());
-            if (r == -Errno.EAGAIN) {
-                return 0;
-            }
-            if (r < 0) {
-                throw new IOException(handle.name() + ": read: " + Errno.describe(r));
-            }
-            return r;
-        } finally {
-            handle.release();
-        }
+        return Descriptors.readCounter(handle);
     }
 
     /** The path it was opened with, or null for a pipe or eventfd. */
@@ -312,24 +153,7 @@ public final class IoFile implements Closeable {
      * @throws IOException when closed, or the query fails
      */
     public long size() throws IOException {
-        if (!handle.acquire()) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        try {
-            if (handle.fd() >= 0) {
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment st = a.allocate(Statx.LAYOUT);
-                    int r = LibC.fstatx(handle.fd(), Statx.STATX_SIZE, st);
-                    if (r < 0) {
-                        throw new IOException(handle.name() + ": statx: " + Errno.describe(r));
-                    }
-                    return st.get(java.lang.foreign.ValueLayout.JAVA_LONG, Statx.SIZE);
-                }
-            }
-            return handle.channel().size();
-        } finally {
-            handle.release();
-        }
+        return Descriptors.size(handle);
     }
 
     /**
@@ -341,29 +165,7 @@ public final class IoFile implements Closeable {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
         }
-        if (!handle.acquire()) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        try {
-            if (!handle.writable()) {
-                throw new java.nio.channels.NonWritableChannelException();
-            }
-            if (handle.fd() >= 0) {
-                int r = LibC.ftruncate(handle.fd(), size);
-                if (r < 0) {
-                    throw new IOException(handle.name() + ": ftruncate: " + Errno.describe(r));
-                }
-                return;
-            }
-            FileChannel ch = handle.channel();
-            if (size < ch.size()) {
-                ch.truncate(size);
-            } else if (size > ch.size()) {
-                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
-            }
-        } finally {
-            handle.release();
-        }
+        Descriptors.truncate(handle, size);
     }
 
     /**

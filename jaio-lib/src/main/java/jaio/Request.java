@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
-import jaio.core.Op;
+import jaio.core.CoreOp;
+import jaio.spi.Op;
 
 /**
  * One I/O request, like a kernel iocb: what to do, on which file, with which memory, plus
@@ -32,7 +33,7 @@ import jaio.core.Op;
  * <p>Not thread safe: prepare a request on one thread, or hand it over safely.
  */
 public final class Request {
-    final Op op = new Op(this);
+    final RequestOp op = new RequestOp(this);
 
     private Request() {}
 
@@ -326,11 +327,11 @@ public final class Request {
 
     /** Whether the request was accepted and its event not yet reaped. */
     public boolean isInFlight() {
-        return op.state() != Op.IDLE;
+        return op.state() != CoreOp.IDLE;
     }
 
     private void ensureIdle() {
-        if (op.state() != Op.IDLE) {
+        if (op.state() != CoreOp.IDLE) {
             throw new IllegalStateException("request " + this + " is in flight; change it after its event is reaped");
         }
     }

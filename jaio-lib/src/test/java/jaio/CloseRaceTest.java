@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import jaio.core.Op;
+import jaio.spi.Op;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;

@@ -2,8 +2,8 @@ package jaio;
 
 import java.util.ArrayList;
 import java.util.List;
-import jaio.core.Op;
-import jaio.core.Retry;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 import jaio.spi.CompletionSink;
 
 /**

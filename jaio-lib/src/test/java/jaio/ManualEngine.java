@@ -1,6 +1,6 @@
 package jaio;
 
-import jaio.core.Op;
+import jaio.spi.Op;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import jaio.Errno;
 import jaio.spi.BufferAccess;
+import jaio.spi.Counters;
+import jaio.spi.Memory;
+import jaio.spi.Retry;
 
 /**
  * Copies requests' buffers through library-owned memory when an engine cannot use them in
@@ -39,7 +42,7 @@ final class Bounce {
      * memory (filled from the user's for writes). Returns a problem, with nothing held, when
      * the user's memory cannot be read.
      */
-    Validator.Problem prepare(Op op, BufferAccess access, Counters counters) {
+    Validator.Problem prepare(CoreOp op, BufferAccess access, Counters counters) {
         op.ioSegs = op.segs;
         if (op.segCount == 0) {
             return null;
@@ -88,7 +91,7 @@ final class Bounce {
      * For a finished op: copies what a bounced read brought back into the user's memory, and
      * frees the bounce memory. A user arena closed meanwhile turns the result into -EFAULT.
      */
-    void finish(Op op) {
+    void finish(CoreOp op) {
         if (op.ioSegs == op.segs || op.ioSegs == null) {
             return;
         }
@@ -112,7 +115,7 @@ final class Bounce {
     }
 
     /** Frees an op's bounce memory without copying anything back. */
-    void abandon(Op op) {
+    void abandon(CoreOp op) {
         if (op.ioSegs == op.segs || op.ioSegs == null) {
             return;
         }
@@ -121,7 +124,7 @@ final class Bounce {
         op.invalidateViews();
     }
 
-    private void release(Op op) {
+    private void release(CoreOp op) {
         for (int i = 0; i < op.segCount; i++) {
             MemorySegment b = op.bounce[i];
             if (b != null) {

@@ -3,7 +3,9 @@ package jaio.core;
 import java.nio.channels.Pipe;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import jaio.spi.Counters;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
 
 /**
  * A context's completion queue and its delivery policy (SPEC C4-C6, C10, C12, P2, P3; seed
@@ -41,7 +43,7 @@ final class CompletionQueue {
     private static final ThreadLocal<Waiter> WAITERS = ThreadLocal.withInitial(() -> new Waiter(Thread.currentThread()));
 
     final WakingLock lock = new WakingLock();
-    private final ContextCore ctx;
+    private final ContextCore<?> ctx;
     private final Counters counters;
     private IoEngine engine;
     private boolean pump;
@@ -69,7 +71,7 @@ final class CompletionQueue {
 
     private boolean closed;
 
-    CompletionQueue(ContextCore ctx, Counters counters) {
+    CompletionQueue(ContextCore<?> ctx, Counters counters) {
         this.ctx = ctx;
         this.counters = counters;
     }
@@ -87,7 +89,7 @@ final class CompletionQueue {
         try {
             wokenCount = 0;
             for (int i = 0; i < count; i++) {
-                postLocked(ops[i]);
+                postLocked((CoreOp) ops[i]);
             }
             dealLeftovers();
             updateWatch();
@@ -96,7 +98,7 @@ final class CompletionQueue {
         }
     }
 
-    void post(Op op) {
+    void post(CoreOp op) {
         lock.lock();
         try {
             wokenCount = 0;
@@ -108,9 +110,9 @@ final class CompletionQueue {
         }
     }
 
-    private void postLocked(Op op) {
+    private void postLocked(CoreOp op) {
         if (closed) {
-            op.setState(Op.IDLE);
+            op.setState(CoreOp.IDLE);
             ctx.eventsGone(1);
             return;
         }
@@ -123,7 +125,7 @@ final class CompletionQueue {
             wake(a);
             return;
         }
-        op.setState(Op.COMPLETED);
+        op.setState(CoreOp.COMPLETED);
         ready.add(op);
         if (ready.size() >= waiters.minNeed()) {
             dispatch();
@@ -186,7 +188,7 @@ final class CompletionQueue {
      *
      * @throws IllegalStateException when the context is closed (and nothing was taken)
      */
-    int reap(int min, int max, Object[] out, int off, long timeoutNanos, Op[] sub, int subCount) {
+    int reap(int min, int max, Object[] out, int off, long timeoutNanos, CoreOp[] sub, int subCount) {
         Running st = Running.current();
         CompletionQueue prev = st.on;
         st.on = null;
@@ -214,7 +216,7 @@ final class CompletionQueue {
         }
     }
 
-    private int reapLocked(int min, int max, Object[] out, int off, long timeoutNanos, Op[] sub, int subCount,
+    private int reapLocked(int min, int max, Object[] out, int off, long timeoutNanos, CoreOp[] sub, int subCount,
                            boolean wasRunningHere) {
         lock.lock();
         Waiter w = null;
@@ -288,7 +290,7 @@ final class CompletionQueue {
     }
 
     /** Submits with the lock released (the engine may take its own locks or enter the kernel). */
-    private void submitUnlocked(Op[] sub, int count) {
+    private void submitUnlocked(CoreOp[] sub, int count) {
         lock.unlock();
         try {
             engine.submit(sub, 0, count);
@@ -317,7 +319,7 @@ final class CompletionQueue {
      * @throws IllegalStateException when the op is not in flight here, is already awaited,
      *         or the context closes
      */
-    boolean await(Op op, Object[] out, int off, long timeoutNanos) {
+    boolean await(CoreOp op, Object[] out, int off, long timeoutNanos) {
         Running st = Running.current();
         CompletionQueue prev = st.on;
         if (prev != null) {
@@ -335,18 +337,18 @@ final class CompletionQueue {
         }
     }
 
-    private boolean awaitLocked(Op op, Object[] out, int off, long timeoutNanos) {
+    private boolean awaitLocked(CoreOp op, Object[] out, int off, long timeoutNanos) {
         lock.lock();
         Waiter w = null;
         try {
             if (closed) {
                 throw ctx.closedException();
             }
-            if (op.ctx != ctx || op.state() == Op.IDLE) {
+            if (op.ctx != ctx || op.state() == CoreOp.IDLE) {
                 throw new IllegalStateException("request " + op + " is not in flight on " + ctx.name()
                         + " (never submitted here, or its event was already reaped)");
             }
-            if (op.state() == Op.COMPLETED) {
+            if (op.state() == CoreOp.COMPLETED) {
                 ready.remove(op);
                 ctx.fill(out[off], op);
                 counters.reaped.increment();
@@ -439,7 +441,7 @@ final class CompletionQueue {
         leader = w;
         int target = pumpTarget();
         leaderTarget = target;
-        Op[] sub = w.pendingOps;
+        CoreOp[] sub = w.pendingOps;
         int subCount = w.pendingCount;
         w.pendingOps = null;
         w.pendingCount = 0;
@@ -481,7 +483,7 @@ final class CompletionQueue {
     private int takeInto(Object[] out, int off, int max) {
         int n = 0;
         while (n < max && ready.size() > 0) {
-            Op op = ready.take();
+            CoreOp op = ready.take();
             ctx.fill(out[off + n], op);
             n++;
         }
@@ -492,7 +494,7 @@ final class CompletionQueue {
         return n;
     }
 
-    private void give(Waiter w, Op op) {
+    private void give(Waiter w, CoreOp op) {
         ctx.fill(w.out[w.off + w.got], op);
         w.got++;
         counters.reaped.increment();
@@ -761,7 +763,7 @@ final class CompletionQueue {
             closed = true;
             int dropped = 0;
             while (ready.size() > 0) {
-                ready.take().setState(Op.IDLE);
+                ready.take().setState(CoreOp.IDLE);
                 dropped++;
             }
             if (dropped > 0) {

@@ -5,14 +5,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jaio.CancelResult;
 import jaio.Errno;
-import jaio.InvalidRequestException;
-import jaio.Request;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
+import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineOptions;
 import jaio.spi.EngineProvider;
+import jaio.spi.FileHandle;
 import jaio.spi.IoEngine;
+import jaio.spi.Notifier;
+import jaio.spi.Op;
 
 /**
  * The engine-independent body of a completion context: validation, flow control, buffer
@@ -21,7 +23,10 @@ import jaio.spi.IoEngine;
  *
  * <p>Thread safe: any thread may submit, reap, await, cancel or close.
  */
-public final class ContextCore implements CompletionSink {
+public final class ContextCore<E> implements CompletionSink {
+    /** The starvation bound of prioritized delivery (P2); see {@code IoContext.PRIORITY_STARVATION_BOUND}. */
+    public static final int PRIORITY_STARVATION_BOUND = 64;
+
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -31,7 +36,7 @@ public final class ContextCore implements CompletionSink {
 
     private final String name;
     private volatile int capacity;
-    private final ApiAccess access;
+    private final EventWriter<E> writer;
     private final Counters counters = new Counters();
     private final CompletionQueue queue;
     private final Bounce bounce = new Bounce();
@@ -39,8 +44,8 @@ public final class ContextCore implements CompletionSink {
     private final EngineOptions options;
     private final Capabilities caps;
     private final boolean pump;
-    /** The eventfd this context signals per posted event, or -1 (also -1 when the engine does it). */
-    private final int notifyFd;
+    /** Signals the notification eventfd per posted event, or null (also null when the engine does it). */
+    private final Notifier notifier;
 
     /** Events this context is answerable for: in flight plus unreaped (C3). */
     private final AtomicInteger used = new AtomicInteger();
@@ -52,24 +57,19 @@ public final class ContextCore implements CompletionSink {
     private volatile Thread closingThread;
     private final Object closeLock = new Object();
 
-    /** Copies a finished op's outcome into a public event object. */
-    public interface ApiAccess {
-        void fill(Object event, Op op);
-    }
-
-    private ContextCore(String name, int capacity, ApiAccess access, EngineProvider provider,
+    private ContextCore(String name, int capacity, EventWriter<E> writer, EngineProvider provider,
                         int workers, EngineOptions options) throws IOException {
         this.name = name;
         this.capacity = capacity;
-        this.access = access;
+        this.writer = writer;
         this.queue = new CompletionQueue(this, counters);
         this.options = options;
         this.engine = provider.open(new EngineContext(name, capacity, workers, this, counters, options));
         this.caps = engine.capabilities();
         this.pump = engine.needsPumping();
-        this.notifyFd = caps.signalsNotifyFd() ? -1 : options.notifyFd();
+        this.notifier = caps.signalsNotifyFd() ? null : options.notifier();
         queue.attach(engine);
-        if (notifyFd >= 0) {
+        if (notifier != null) {
             // The context signals the eventfd when it posts; with a kernel ring that needs
             // pumping, somebody must post without waiting for a reaper.
             queue.startBackgroundPump();
@@ -81,24 +81,13 @@ public final class ContextCore implements CompletionSink {
      *
      * @throws IOException when the engine cannot be opened (the kernel refused its setup)
      */
-    public static ContextCore open(String name, int capacity, ApiAccess access, EngineProvider provider,
-                                   int workers, EngineOptions options) throws IOException {
-        return new ContextCore(name, capacity, access, provider, workers, options);
+    public static <E> ContextCore<E> open(String name, int capacity, EventWriter<E> writer, EngineProvider provider,
+                                          int workers, EngineOptions options) throws IOException {
+        return new ContextCore<>(name, capacity, writer, provider, workers, options);
     }
 
     public String name() {
         return name;
-    }
-
-    /** The public object this core belongs to (an IoContext), set once after opening. */
-    private volatile Object owner;
-
-    public Object owner() {
-        return owner;
-    }
-
-    public void owner(Object o) {
-        this.owner = o;
     }
 
     public int capacity() {
@@ -141,7 +130,7 @@ public final class ContextCore implements CompletionSink {
      * @throws InvalidRequestException when the first op is invalid
      * @throws IllegalStateException when the context is closed
      */
-    public int submit(Op[] ops, int count) {
+    public int submit(CoreOp[] ops, int count) {
         if (!enterEngine()) {
             throw closedException();
         }
@@ -152,7 +141,7 @@ public final class ContextCore implements CompletionSink {
         }
     }
 
-    private int submitGated(Op[] ops, int count) {
+    private int submitGated(CoreOp[] ops, int count) {
         int valid = count;
         for (int i = 0; i < count; i++) {
             Validator.Problem p = Validator.check(ops[i], caps);
@@ -208,7 +197,7 @@ public final class ContextCore implements CompletionSink {
      * @return events reaped, or -EAGAIN when there was no room for the whole batch
      * @throws InvalidRequestException naming the first invalid op (nothing was submitted)
      */
-    public int submitAndWait(Op[] ops, int count, int minNr, Object[] out, long timeoutNanos) {
+    public int submitAndWait(CoreOp[] ops, int count, int minNr, E[] out, long timeoutNanos) {
         if (!enterEngine()) {
             throw closedException();
         }
@@ -219,7 +208,7 @@ public final class ContextCore implements CompletionSink {
         }
     }
 
-    private int submitAndWaitGated(Op[] ops, int count, int minNr, Object[] out, long timeoutNanos) {
+    private int submitAndWaitGated(CoreOp[] ops, int count, int minNr, E[] out, long timeoutNanos) {
         for (int i = 0; i < count; i++) {
             Validator.Problem p = Validator.check(ops[i], caps);
             if (p != null) {
@@ -270,12 +259,12 @@ public final class ContextCore implements CompletionSink {
     }
 
     /** Reverses a successful {@link #claim} of an op that will not be submitted. */
-    private void unclaim(Op op) {
+    private void unclaim(CoreOp op) {
         bounce.abandon(op);
         if (op.file != null) {
             op.file.release();
         }
-        op.setState(Op.IDLE);
+        op.setState(CoreOp.IDLE);
     }
 
     /** Takes room for up to n events; returns how many fit. */
@@ -300,13 +289,13 @@ public final class ContextCore implements CompletionSink {
     }
 
     /** Makes the op ours: state, file reference, buffers. Undoes itself on failure. */
-    private Validator.Problem claim(Op op) {
-        if (!op.casState(Op.IDLE, Op.INFLIGHT)) {
+    private Validator.Problem claim(CoreOp op) {
+        if (!op.casState(CoreOp.IDLE, CoreOp.INFLIGHT)) {
             return new Validator.Problem(Errno.EBUSY, "request is already in flight (submitted twice?)");
         }
         FileHandle f = op.file;
         if (f != null && !f.acquire()) {
-            op.setState(Op.IDLE);
+            op.setState(CoreOp.IDLE);
             return new Validator.Problem(Errno.EBADF, "file " + f.name() + " was closed");
         }
         op.resetProgress();
@@ -316,7 +305,7 @@ public final class ContextCore implements CompletionSink {
             if (f != null) {
                 f.release();
             }
-            op.setState(Op.IDLE);
+            op.setState(CoreOp.IDLE);
         }
         return p;
     }
@@ -325,10 +314,10 @@ public final class ContextCore implements CompletionSink {
 
     @Override
     public void complete(Op op) {
-        finish(op);
+        finish((CoreOp) op);
         GlobalLimit.release(1);
         counters.completed.increment();
-        queue.post(op);
+        queue.post((CoreOp) op);
         signal(1);
         inFlightDone(1);
     }
@@ -339,7 +328,7 @@ public final class ContextCore implements CompletionSink {
             return;
         }
         for (int i = 0; i < count; i++) {
-            finish(ops[i]);
+            finish((CoreOp) ops[i]);
         }
         GlobalLimit.release(count);
         counters.completed.add(count);
@@ -349,12 +338,12 @@ public final class ContextCore implements CompletionSink {
     }
 
     private void signal(int n) {
-        if (notifyFd >= 0) {
-            jaio.linux.LibC.eventfdWrite(notifyFd, n);
+        if (notifier != null) {
+            notifier.signal(n);
         }
     }
 
-    private void finish(Op op) {
+    private void finish(CoreOp op) {
         bounce.finish(op);
         FileHandle f = op.file;
         if (f != null) {
@@ -383,20 +372,21 @@ public final class ContextCore implements CompletionSink {
     }
 
     /** Copies an op's outcome into a public event and makes the op reusable. */
-    void fill(Object event, Op op) {
-        access.fill(event, op);
-        op.setState(Op.IDLE);
+    @SuppressWarnings("unchecked") // the queue's arrays are the caller's E[], typed Object[] inside
+    void fill(Object event, CoreOp op) {
+        writer.write((E) event, op);
+        op.setState(CoreOp.IDLE);
     }
 
     // ------------------------------------------------------------------ reaping
 
     /** See {@link CompletionQueue#reap}. */
-    public int reap(int min, int max, Object[] out, int off, long timeoutNanos) {
+    public int reap(int min, int max, E[] out, int off, long timeoutNanos) {
         return queue.reap(min, max, out, off, timeoutNanos, null, 0);
     }
 
     /** See {@link CompletionQueue#await}. */
-    public boolean await(Op op, Object[] out, int off, long timeoutNanos) {
+    public boolean await(CoreOp op, E[] out, int off, long timeoutNanos) {
         return queue.await(op, out, off, timeoutNanos);
     }
 
@@ -407,12 +397,12 @@ public final class ContextCore implements CompletionSink {
      *
      * @throws IllegalArgumentException when the op was never submitted to this context
      */
-    public CancelResult cancel(Op op) {
+    public CancelResult cancel(CoreOp op) {
         checkOpen();
         if (op.ctx != this) {
             throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
         }
-        if (op.state() != Op.INFLIGHT) {
+        if (op.state() != CoreOp.INFLIGHT) {
             return CancelResult.ALREADY_DONE;
         }
         op.cancelRequested = true;
@@ -425,10 +415,10 @@ public final class ContextCore implements CompletionSink {
         } finally {
             exitEngine();
         }
-        if (r == CancelResult.NOT_CANCELED && op.state() != Op.INFLIGHT) {
+        if (r == CancelResult.NOT_CANCELED && op.state() != CoreOp.INFLIGHT) {
             return CancelResult.ALREADY_DONE;
         }
-        if (r == CancelResult.ALREADY_DONE && op.state() == Op.INFLIGHT && op.ctx == this) {
+        if (r == CancelResult.ALREADY_DONE && op.state() == CoreOp.INFLIGHT && op.ctx == this) {
             // The engine does not have it (yet, or any more) but its event is not posted:
             // it is still on its way, so it may complete normally.
             return CancelResult.NOT_CANCELED;
@@ -627,7 +617,7 @@ public final class ContextCore implements CompletionSink {
         return new IllegalStateException("completion context " + name + " is closed");
     }
 
-    private static InvalidRequestException invalid(Op op, int index, Validator.Problem p) {
-        return new InvalidRequestException((Request) op.owner, index, p.errno(), p.reason());
+    private static RequestRefused invalid(CoreOp op, int index, Validator.Problem p) {
+        return new RequestRefused(op, index, p.errno(), p.reason());
     }
 }

@@ -2,7 +2,7 @@ package jaio.core;
 
 /**
  * Events ready to be reaped, one FIFO list per priority level (SPEC P2), intrusive through
- * {@link Op#qnext}/{@link Op#qprev} so that adding and removing allocate nothing and an
+ * {@link CoreOp#qnext}/{@link CoreOp#qprev} so that adding and removing allocate nothing and an
  * awaited op can be taken from the middle.
  *
  * <p>{@link #take()} serves the highest level first, except that the oldest ready event, once
@@ -15,12 +15,12 @@ package jaio.core;
  */
 final class ReadyList {
     /** Takes after which a passed-over event is served before higher levels. */
-    static final int STARVATION_BOUND = jaio.IoContext.PRIORITY_STARVATION_BOUND;
+    static final int STARVATION_BOUND = ContextCore.PRIORITY_STARVATION_BOUND;
 
-    private static final int LEVELS = Op.MAX_PRIORITY + 1;
+    private static final int LEVELS = jaio.spi.Op.MAX_PRIORITY + 1;
 
-    private final Op[] head = new Op[LEVELS];
-    private final Op[] tail = new Op[LEVELS];
+    private final CoreOp[] head = new CoreOp[LEVELS];
+    private final CoreOp[] tail = new CoreOp[LEVELS];
     private int size;
     /** Events posted and taken so far; an event records both counts when it is posted. */
     private long posts;
@@ -30,7 +30,7 @@ final class ReadyList {
         return size;
     }
 
-    void add(Op op) {
+    void add(CoreOp op) {
         int p = op.priority;
         op.postSeq = posts++;
         op.postTakes = takes;
@@ -46,11 +46,11 @@ final class ReadyList {
     }
 
     /** Removes and returns the next event; the list must not be empty. */
-    Op take() {
-        Op pick = null;
-        Op oldest = null;
+    CoreOp take() {
+        CoreOp pick = null;
+        CoreOp oldest = null;
         for (int p = LEVELS - 1; p >= 0; p--) {
-            Op h = head[p];
+            CoreOp h = head[p];
             if (h == null) {
                 continue;
             }
@@ -70,7 +70,7 @@ final class ReadyList {
     }
 
     /** Removes a particular event (an awaited op). */
-    void remove(Op op) {
+    void remove(CoreOp op) {
         int p = op.priority;
         if (op.qprev != null) {
             op.qprev.qnext = op.qnext;

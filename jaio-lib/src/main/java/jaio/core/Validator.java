@@ -6,6 +6,8 @@ import jaio.Opcode;
 import jaio.RequestFlag;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
+import jaio.spi.FileHandle;
+import jaio.spi.Memory;
 
 /**
  * Checks a request against the context's engine before anything is queued (SPEC C2). It
@@ -21,12 +23,12 @@ final class Validator {
     private Validator() {}
 
     /** Null when {@code op} may be submitted to an engine with {@code caps}, else the problem. */
-    static Problem check(Op op, Capabilities caps) {
+    static Problem check(CoreOp op, Capabilities caps) {
         Opcode code = op.opcode;
         if (code == null) {
             return new Problem(Errno.EINVAL, "request has no operation (use one of Request's factories)");
         }
-        if (op.state() != Op.IDLE) {
+        if (op.state() != CoreOp.IDLE) {
             return new Problem(Errno.EBUSY, "request is already in flight; reuse it after its event is reaped");
         }
         if (!caps.supports(code)) {

@@ -19,11 +19,11 @@ final class Waiter {
     /** Its condition was met and it was handed its events; it is no longer in the list. */
     boolean satisfied;
     /** Await: the op this waiter wants, else null. */
-    Op target;
+    CoreOp target;
     /** In the queue's waiter list. */
     boolean linked;
     /** Submit-and-wait: ops still to submit, handed to the kernel with the first wait. */
-    Op[] pendingOps;
+    CoreOp[] pendingOps;
     int pendingCount;
     Waiter newer;
     Waiter older;
@@ -32,7 +32,7 @@ final class Waiter {
         this.thread = thread;
     }
 
-    void reset(int min, int max, Object[] out, int off, Op target) {
+    void reset(int min, int max, Object[] out, int off, CoreOp target) {
         this.min = min;
         this.max = max;
         this.out = out;

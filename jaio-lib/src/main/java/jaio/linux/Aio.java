@@ -40,17 +40,6 @@ public final class Aio {
     /** aio_reqprio holds an I/O priority (Linux 4.18). */
     public static final int IOCB_FLAG_IOPRIO = 1 << 1;
 
-    // ---- include/uapi/linux/fs.h ----
-    public static final int RWF_HIPRI = 0x1;
-    public static final int RWF_DSYNC = 0x2;
-    public static final int RWF_SYNC = 0x4;
-    /** Fail with EAGAIN instead of blocking (Linux 4.14). */
-    public static final int RWF_NOWAIT = 0x8;
-
-    // ---- include/uapi/linux/ioprio.h ----
-    public static final int IOPRIO_CLASS_SHIFT = 13;
-    public static final int IOPRIO_CLASS_BE = 2;
-
     private static final Linker.Option VARIADIC = Linker.Option.firstVariadicArg(1);
     private static final MethodHandle SYSCALL1 = Native.capturing("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG), VARIADIC);
@@ -62,26 +51,6 @@ public final class Aio {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), VARIADIC);
 
     private Aio() {}
-
-    /** {@link jaio.RequestFlag} bits as RWF_* bits, for the rw_flags of a transfer. */
-    public static int rwFlags(int requestFlags) {
-        int rw = 0;
-        if ((requestFlags & jaio.RequestFlag.NOWAIT.bit()) != 0) {
-            rw |= RWF_NOWAIT;
-        }
-        if ((requestFlags & jaio.RequestFlag.DSYNC.bit()) != 0) {
-            rw |= RWF_DSYNC;
-        }
-        if ((requestFlags & jaio.RequestFlag.SYNC.bit()) != 0) {
-            rw |= RWF_SYNC;
-        }
-        return rw;
-    }
-
-    /** An I/O priority of the best-effort class at {@code level} (0 highest, 7 lowest). */
-    public static int ioprioBestEffort(int level) {
-        return (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | level;
-    }
 
     /**
      * io_setup(2): creates a context for {@code nrEvents} requests in flight and stores its

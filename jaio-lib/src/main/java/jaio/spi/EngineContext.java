@@ -1,6 +1,5 @@
 package jaio.spi;
 
-import jaio.core.Counters;
 
 /**
  * What a context hands to the engine it opens.

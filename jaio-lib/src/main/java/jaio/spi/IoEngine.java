@@ -1,7 +1,6 @@
 package jaio.spi;
 
 import jaio.CancelResult;
-import jaio.core.Op;
 
 /**
  * What an engine must do for one completion context.

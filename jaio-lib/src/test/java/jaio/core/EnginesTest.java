@@ -38,7 +38,7 @@ class EnginesTest {
                 new Refusing(Engine.IO_URING, Availability.no("io_uring_setup: EPERM (operation not permitted)"), null),
                 new Refusing(Engine.KAIO, Availability.yes("ok"), "io_setup(64): EAGAIN (fs.aio-max-nr reached)"),
                 ThreadPoolProvider.INSTANCE);
-        Engines.Opened o = Engines.openFirst(order, "auto", 8, (e, op) -> { }, 2, EngineOptions.DEFAULT);
+        EngineChoice.Opened<Object> o = EngineChoice.openFirst(order, "auto", 8, (e, op) -> { }, 2, EngineOptions.DEFAULT);
         try {
             assertEquals(Engine.THREADS, o.provider().kind());
             assertEquals(List.of("uring: io_uring_setup: EPERM (operation not permitted)",
@@ -54,7 +54,7 @@ class EnginesTest {
                 new Refusing(Engine.IO_URING, Availability.no("disabled by sysctl"), null),
                 new Refusing(Engine.KAIO, Availability.no("no CONFIG_AIO"), null));
         IOException e = assertThrows(IOException.class,
-                () -> Engines.openFirst(order, "none", 8, (ev, op) -> { }, 2, EngineOptions.DEFAULT));
+                () -> EngineChoice.openFirst(order, "none", 8, (ev, op) -> { }, 2, EngineOptions.DEFAULT));
         assertTrue(e.getMessage().contains("disabled by sysctl") && e.getMessage().contains("no CONFIG_AIO"), e.getMessage());
     }
 }

@@ -27,13 +27,13 @@ class ReadyListProperties {
         // Skewed towards high priorities, so that low ones are passed over a lot.
         int highBias = rnd.nextInt(4);
         int postPercent = 40 + rnd.nextInt(30);
-        Map<Op, Posted> ready = new HashMap<>();
-        Map<Op, Integer> overtaken = new HashMap<>();
+        Map<CoreOp, Posted> ready = new HashMap<>();
+        Map<CoreOp, Integer> overtaken = new HashMap<>();
         long[] counts = new long[2]; // posts, takes
         int steps = 500 + rnd.nextInt(2000);
         for (int step = 0; step < steps; step++) {
             if (ready.isEmpty() || rnd.nextInt(100) < postPercent) {
-                Op op = new Op(null);
+                CoreOp op = new CoreOp();
                 op.priority = rnd.nextInt(4) < highBias ? 7 : rnd.nextInt(8);
                 list.add(op);
                 ready.put(op, new Posted(counts[0]++, counts[1]));
@@ -47,14 +47,14 @@ class ReadyListProperties {
         check(list.size() == 0, "drained");
     }
 
-    private static void takeAndCheck(ReadyList list, Map<Op, Posted> ready, Map<Op, Integer> overtaken, long[] counts) {
-        Op t = list.take();
+    private static void takeAndCheck(ReadyList list, Map<CoreOp, Posted> ready, Map<CoreOp, Integer> overtaken, long[] counts) {
+        CoreOp t = list.take();
         Posted tp = ready.remove(t);
         check(tp != null, "took an event that was not ready");
         boolean outOfOrder = false;
         boolean oldest = true;
-        for (Map.Entry<Op, Posted> e : ready.entrySet()) {
-            Op o = e.getKey();
+        for (Map.Entry<CoreOp, Posted> e : ready.entrySet()) {
+            CoreOp o = e.getKey();
             Posted op = e.getValue();
             if (o.priority == t.priority) {
                 check(op.seq() > tp.seq(), "FIFO within priority " + t.priority);

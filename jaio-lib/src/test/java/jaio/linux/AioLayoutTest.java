@@ -63,11 +63,11 @@ class AioLayoutTest {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(Iocb.LAYOUT);
             s.fill((byte) 0x5a);
-            Iocb.set(s, 0, 0x1122334455667788L, Aio.IOCB_CMD_PWRITEV, 7, 0x1000, 3, 4096, Aio.RWF_NOWAIT,
-                    Aio.IOCB_FLAG_RESFD | Aio.IOCB_FLAG_IOPRIO, Aio.ioprioBestEffort(5), 9);
+            Iocb.set(s, 0, 0x1122334455667788L, Aio.IOCB_CMD_PWRITEV, 7, 0x1000, 3, 4096, Fs.RWF_NOWAIT,
+                    Aio.IOCB_FLAG_RESFD | Aio.IOCB_FLAG_IOPRIO, Fs.ioprioBestEffort(5), 9);
             assertEquals(0x1122334455667788L, Iocb.data(s, 0));
             assertEquals(0, s.get(ValueLayout.JAVA_INT, 8), "aio_key");
-            assertEquals(Aio.RWF_NOWAIT, s.get(ValueLayout.JAVA_INT, 12));
+            assertEquals(Fs.RWF_NOWAIT, s.get(ValueLayout.JAVA_INT, 12));
             assertEquals(Aio.IOCB_CMD_PWRITEV, Iocb.opcode(s, 0));
             assertEquals((2 << 13) | 5, s.get(ValueLayout.JAVA_SHORT, 18));
             assertEquals(7, s.get(ValueLayout.JAVA_INT, 20));

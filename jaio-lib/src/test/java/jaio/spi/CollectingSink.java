@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import jaio.core.Op;
 
 /** For engine tests below the context: collects what an engine posts, and pumps it like a waiter. */
 public final class CollectingSink implements CompletionSink {

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import jaio.Opcode;
-import jaio.core.Counters;
-import jaio.core.FileHandle;
-import jaio.core.Op;
 import jaio.linux.LibC;
 
 /**
@@ -24,7 +21,7 @@ public final class TestOps {
     }
 
     public static Op noop(long userData) {
-        Op op = new Op(null);
+        Op op = new Op();
         op.opcode = Opcode.NOOP;
         op.userData = userData;
         return op;
@@ -41,7 +38,7 @@ public final class TestOps {
     }
 
     private static Op transfer(Opcode opcode, FileHandle f, MemorySegment buf, long offset, long userData) {
-        Op op = new Op(null);
+        Op op = new Op();
         op.opcode = opcode;
         op.file = f;
         op.setSingle(buf, null);
@@ -53,7 +50,7 @@ public final class TestOps {
 
     /** A POLL for the poll(2) {@code events} of {@code f}. */
     public static Op poll(FileHandle f, int events, long userData) {
-        Op op = new Op(null);
+        Op op = new Op();
         op.opcode = Opcode.POLL;
         op.file = f;
         op.pollEvents = events;

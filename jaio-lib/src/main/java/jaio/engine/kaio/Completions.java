@@ -1,7 +1,7 @@
 package jaio.engine.kaio;
 
 import java.util.Arrays;
-import jaio.core.Op;
+import jaio.spi.Op;
 
 /**
  * Finished ops collected under the engine's locks and handed to the sink after they are

@@ -7,17 +7,17 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
-import jaio.core.Counters;
-import jaio.core.KernelWake;
-import jaio.core.Op;
-import jaio.core.Retry;
+import jaio.engine.KernelWake;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
+import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * The Linux native AIO engine (SPEC E2): io_setup / io_submit / io_getevents / io_cancel /

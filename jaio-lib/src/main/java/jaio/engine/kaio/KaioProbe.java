@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import jaio.Errno;
 import jaio.linux.Aio;
 import jaio.linux.AioRing;
+import jaio.linux.Fs;
 import jaio.linux.IoEvent;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
@@ -107,7 +108,7 @@ record KaioProbe(boolean available, String reason, boolean ring, String ringInfo
         try {
             MemorySegment iocb = a.allocate(Iocb.LAYOUT);
             MemorySegment buf = a.allocate(8);
-            Iocb.set(iocb, 0, 2, Aio.IOCB_CMD_PREAD, fds[0], buf.address(), 1, 0, Aio.RWF_NOWAIT, 0, 0, 0);
+            Iocb.set(iocb, 0, 2, Aio.IOCB_CMD_PREAD, fds[0], buf.address(), 1, 0, Fs.RWF_NOWAIT, 0, 0, 0);
             return roundTrip(ctx, a, iocb) == -Errno.EAGAIN;
         } finally {
             LibC.close(fds[0]);

@@ -15,14 +15,16 @@ import jaio.spi.IoEngine;
 public final class KaioProvider implements EngineProvider {
     public static final KaioProvider INSTANCE = new KaioProvider();
 
-    private volatile KaioProbe probe;
+    /** Probed once per process, whichever instance asks first. */
+    private static volatile KaioProbe probe;
 
-    private KaioProvider() {}
+    /** For the service loader; code uses {@link #INSTANCE}. Instances share one probe. */
+    public KaioProvider() {}
 
     private KaioProbe probe() {
         KaioProbe p = probe;
         if (p == null) {
-            synchronized (this) {
+            synchronized (KaioProvider.class) {
                 p = probe;
                 if (p == null) {
                     p = KaioProbe.run();

@@ -10,16 +10,18 @@ import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
-import jaio.core.Counters;
-import jaio.core.FileHandle;
-import jaio.core.Op;
-import jaio.core.Retry;
+import jaio.engine.KernelFlags;
 import jaio.linux.Aio;
+import jaio.linux.Fs;
 import jaio.linux.IoEvent;
 import jaio.linux.Iocb;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
 import jaio.linux.Statx;
+import jaio.spi.Counters;
+import jaio.spi.FileHandle;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * The submission side of the native AIO engine: where each op goes (kernel, workers or done
@@ -175,11 +177,11 @@ final class KaioSubmitter {
             case FDSYNC -> Iocb.set(t, base, s, Aio.IOCB_CMD_FDSYNC, fd, 0, 0, 0, 0, flags, 0, resfd);
             case POLL -> Iocb.set(t, base, s, Aio.IOCB_CMD_POLL, fd, op.pollEvents & 0xFFFF, 0, 0, 0, flags, 0, resfd);
             default -> {
-                int rw = Aio.rwFlags(op.flags) | (engineNowait(op) ? Aio.RWF_NOWAIT : 0);
+                int rw = KernelFlags.rw(op.flags) | (engineNowait(op) ? Fs.RWF_NOWAIT : 0);
                 int prio = 0;
                 if (op.priority != 0) {
                     flags |= Aio.IOCB_FLAG_IOPRIO;
-                    prio = Aio.ioprioBestEffort(Op.MAX_PRIORITY - op.priority);
+                    prio = KernelFlags.ioprio(op.priority);
                 }
                 boolean read = op.isRead();
                 int cmd;

@@ -9,12 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
-import jaio.core.FileHandle;
-import jaio.core.Op;
-import jaio.core.Retry;
+import jaio.engine.KernelFlags;
 import jaio.linux.Aio;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
+import jaio.spi.FileHandle;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * The worker threads of the native AIO engine: they run, with blocking preadv2/pwritev2,
@@ -238,7 +239,7 @@ final class PuntPool {
         int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
         // Pipes and other streams have no offset: -1 asks preadv2 for the current position.
         long off = op.file.kind() == FileHandle.Kind.FILE ? op.nextOffset() : -1;
-        int rw = Aio.rwFlags(op.flags);
+        int rw = KernelFlags.rw(op.flags);
         return op.isRead() ? LibC.preadv2(fd, iov, n, off, rw) : LibC.pwritev2(fd, iov, n, off, rw);
     }
 }

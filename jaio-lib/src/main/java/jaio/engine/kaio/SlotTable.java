@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import jaio.core.OpSlots;
+import jaio.engine.OpSlots;
 import jaio.linux.Iocb;
 import jaio.linux.Iovec;
 

@@ -14,15 +14,15 @@ import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
-import jaio.core.IoErrors;
-import jaio.core.Op;
-import jaio.core.Retry;
+import jaio.engine.IoErrors;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
 import jaio.spi.Execution;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * The portable engine (SPEC E3): positional FileChannel I/O on a bounded pool of worker

@@ -11,7 +11,8 @@ import jaio.spi.IoEngine;
 public final class ThreadPoolProvider implements EngineProvider {
     public static final ThreadPoolProvider INSTANCE = new ThreadPoolProvider();
 
-    private ThreadPoolProvider() {}
+    /** For the service loader; code uses {@link #INSTANCE}. Instances share one probe. */
+    public ThreadPoolProvider() {}
 
     @Override
     public Engine kind() {

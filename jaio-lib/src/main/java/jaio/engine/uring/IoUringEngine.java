@@ -7,9 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
-import jaio.core.KernelWake;
-import jaio.core.Op;
-import jaio.core.OpBatch;
+import jaio.engine.KernelWake;
+import jaio.engine.OpBatch;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringGeteventsArg;
 import jaio.linux.IoUringRings;
@@ -18,6 +17,7 @@ import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
 
 /**
  * The io_uring engine (SPEC E1): every request kind runs in the kernel, asynchronously, with

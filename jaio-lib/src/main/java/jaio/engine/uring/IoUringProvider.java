@@ -15,14 +15,16 @@ import jaio.spi.IoEngine;
 public final class IoUringProvider implements EngineProvider {
     public static final IoUringProvider INSTANCE = new IoUringProvider();
 
-    private volatile UringProbe probe;
+    /** Probed once per process, whichever instance asks first. */
+    private static volatile UringProbe probe;
 
-    private IoUringProvider() {}
+    /** For the service loader; code uses {@link #INSTANCE}. Instances share one probe. */
+    public IoUringProvider() {}
 
     UringProbe probe() {
         UringProbe p = probe;
         if (p == null) {
-            synchronized (this) {
+            synchronized (IoUringProvider.class) {
                 p = probe;
                 if (p == null) {
                     p = UringProbe.run();

@@ -6,9 +6,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import jaio.Errno;
-import jaio.core.FileHandle;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringFilesUpdate;
+import jaio.spi.FileHandle;
 
 /**
  * Registered files (J4): a sparse table registered with the ring when the engine opens; each

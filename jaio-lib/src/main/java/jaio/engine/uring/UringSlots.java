@@ -3,10 +3,10 @@ package jaio.engine.uring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import jaio.core.Op;
-import jaio.core.OpSlots;
+import jaio.engine.OpSlots;
 import jaio.linux.Iovec;
 import jaio.linux.Timespec;
+import jaio.spi.Op;
 
 /**
  * The engine's requests in the kernel: one slot per op, held from the op's first SQE until

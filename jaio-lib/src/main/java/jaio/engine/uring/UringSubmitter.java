@@ -5,18 +5,18 @@ import java.util.concurrent.locks.LockSupport;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
-import jaio.core.Counters;
-import jaio.core.FileHandle;
-import jaio.core.Op;
-import jaio.core.OpBatch;
-import jaio.core.Retry;
-import jaio.linux.Aio;
+import jaio.engine.KernelFlags;
+import jaio.engine.OpBatch;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringRings;
 import jaio.linux.IoUringSqe;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
 import jaio.linux.Timespec;
+import jaio.spi.Counters;
+import jaio.spi.FileHandle;
+import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * The submission side of the io_uring engine: each op's SQE for its next iteration, the SQ
@@ -160,8 +160,8 @@ final class UringSubmitter {
                 IoUringSqe.set(sqes, at, IoUring.IORING_OP_TIMEOUT, 0, 0, -1, 0, ts.address(), 1, 0, ud, 0);
             }
             default -> {
-                int prio = op.priority == 0 ? 0 : Aio.ioprioBestEffort(Op.MAX_PRIORITY - op.priority);
-                int rw = Aio.rwFlags(op.flags);
+                int prio = KernelFlags.ioprio(op.priority);
+                int rw = KernelFlags.rw(op.flags);
                 boolean read = op.isRead();
                 if (op.segCount == 1) {
                     long addr = op.ioSegs[0].address() + op.done;

@@ -1,4 +1,4 @@
-package jaio.core;
+package jaio.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,7 @@
-package jaio.core;
+package jaio.engine;
 
 import java.util.Arrays;
+import jaio.spi.Op;
 
 /**
  * Finished ops collected while an engine holds its own locks, handed to the sink in one

@@ -1,4 +1,4 @@
-package jaio.core;
+package jaio.spi;
 
 import java.util.concurrent.atomic.LongAdder;
 

@@ -1,4 +1,4 @@
-package jaio.core;
+package jaio.engine;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;

@@ -1,4 +1,4 @@
-package jaio.core;
+package jaio.spi;
 
 import jaio.Errno;
 import jaio.RequestFlag;

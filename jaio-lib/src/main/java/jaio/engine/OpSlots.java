@@ -1,6 +1,7 @@
-package jaio.core;
+package jaio.engine;
 
 import java.util.Arrays;
+import jaio.spi.Op;
 
 /**
  * The ops a kernel engine has handed to the kernel, by slot number: the number an op carries

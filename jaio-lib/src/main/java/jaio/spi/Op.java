@@ -1,88 +1,78 @@
-package jaio.core;
+package jaio.spi;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import jaio.Opcode;
 
 /**
- * The internal state of one request: what it asks for, and where it stands. Every
- * {@code jaio.Request} owns exactly one {@code Op} for its whole life; the op is reused each
- * time the request is submitted again, so the per-request path allocates nothing.
+ * One request as an engine sees it: what to do, on which descriptors and memory, and where
+ * its iterations stand. The context owns the rest of the request's state (its place in the
+ * completion queue, its owner, its life-cycle) in a subclass the engines never see.
  *
- * <p>Threading: the description fields are written by the user's thread while the op is
- * {@link #IDLE}, and read by engines after submission (the engine's hand-off publishes them).
- * The progress fields belong to whichever thread runs the current iteration; only one
- * iteration runs at a time (SPEC E4), and each hand-off between iterations goes through a
- * lock or a volatile write.
+ * <p>Threading: the description fields are written by the submitting thread while the op is
+ * not in flight, and read by the engine after submission; the engine's hand-off (a lock or a
+ * volatile write) publishes them. The progress fields belong to whichever thread runs the
+ * current iteration: only one iteration runs at a time (E4), and each hand-off between
+ * iterations goes through a lock or a volatile write. {@link #cancelRequested} is volatile:
+ * the cancelling thread publishes it to the thread running the next iteration.
  */
-public final class Op {
-    /** Not in flight; may be prepared and submitted. */
-    public static final int IDLE = 0;
-    /** Accepted by a context; an engine is driving it. */
-    public static final int INFLIGHT = 1;
-    /** Its event is posted and waits to be reaped. */
-    public static final int COMPLETED = 2;
-
+public class Op {
     /** Highest delivery priority; 0 is the default and the lowest. */
     public static final int MAX_PRIORITY = 7;
 
-    private static final VarHandle STATE;
+    /** {@link #linkMode}: the op is not linked to the next one. */
+    public static final int LINK_NONE = 0;
+    /** {@link #linkMode}: the next op starts only when this one ended well (a soft link). */
+    public static final int LINK_SOFT = 1;
+    /** {@link #linkMode}: the next op starts when this one ended, whatever its result. */
+    public static final int LINK_HARD = 2;
 
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Op.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // ---- description: set while the op is not in flight ----
 
-    // ---- description: set by the public Request API while IDLE ----
-
-    /** The public request object this op belongs to. */
-    public final Object owner;
     public Opcode opcode;
+    /** The descriptor the op works on (a file, pipe end, eventfd or socket), or null. */
     public FileHandle file;
+    /** A second descriptor (splice, sendfile: the destination), or null. */
+    public FileHandle file2;
     /** The user's memory, one segment per buffer; only the first {@link #segCount} are used. */
     public MemorySegment[] segs = new MemorySegment[1];
     public int segCount;
-    /** User objects kept reachable while in flight (ByteBuffers behind the segments). */
+    /** User objects kept reachable while in flight (the ByteBuffers behind the segments). */
     public Object[] keep = new Object[1];
     /** {@link Memory} kind of each segment, computed when the buffers are set. */
     public byte[] kinds = new byte[1];
     public long offset;
-    /** Total bytes of the segments. */
+    /** The second descriptor's offset (splice, sendfile), or -1 for its current position. */
+    public long offset2 = -1;
+    /** Total bytes of the segments, or of the transfer for ops without memory (sendfile). */
     public long length;
+    /** The caller's word, returned in the event; engines use it only in messages. */
     public long userData;
-    public Object attachment;
     public int priority;
     /** Bits of {@link jaio.RequestFlag}. */
     public int flags;
+    /** Socket operations: the MSG_* flags of send(2) and recv(2). */
+    public int msgFlags;
+    /** Socket operations: a socket address in native memory (connect, sendto), or null. */
+    public MemorySegment address;
     /** POLL: the poll(2) event mask. */
     public int pollEvents;
     /** TIMEOUT: the delay in nanoseconds. */
     public long timeoutNanos;
     /** TIMEOUT: complete after this many other completions (0: only the delay counts). */
     public int timeoutCount;
-    /** Run on the reaping thread when the event is reaped; a {@code jaio.CompletionCallback}. */
-    public Object callback;
+    /** The next op of a chain, started when this one ended (see {@link #linkMode}), or null. */
+    public Op link;
+    /** How this op is linked to {@link #link}: LINK_NONE, LINK_SOFT or LINK_HARD. */
+    public int linkMode;
 
     // ---- per submission ----
 
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state;
-    /** The context that accepted this op last. */
-    public volatile ContextCore ctx;
     /**
-     * The memory engines use: {@link #segs} itself, or library bounce memory when the
-     * user's memory cannot be handed to the engine directly. Same length as segs.
+     * The memory engines use: {@link #segs} itself, or library bounce memory when the user's
+     * memory cannot be handed to the engine directly. Same length as segs.
      */
     public MemorySegment[] ioSegs;
-    /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
-    MemorySegment[] bounce;
-    /** The engine-visible array used when some segments are bounced. */
-    MemorySegment[] bounceIo;
     /** ByteBuffer views of ioSegs for engines that need them, built lazily. */
     private ByteBuffer[] views;
     private MemorySegment[] viewsOf;
@@ -100,15 +90,8 @@ public final class Op {
     /** Second result word: for errors after partial progress, the bytes transferred. */
     public long result2;
 
-    // ---- completion queue links (owned by CompletionQueue, under its lock) ----
-    Op qnext;
-    Op qprev;
-    Waiter awaiter;
-    /** Order of posting (for finding the oldest ready event) and the takes counted when posted. */
-    long postSeq;
-    long postTakes;
+    // ---- engine scratch: owned by the engine while the op is in flight ----
 
-    // ---- engine scratch (owned by the engine while INFLIGHT) ----
     public Op enext;
     public Op eprev;
     /** The engine's slot for this op (its index in the engine's table), or -1. */
@@ -117,24 +100,8 @@ public final class Op {
     public long engineWord;
     public int engineState;
 
-    public Op(Object owner) {
-        this.owner = owner;
-    }
-
-    public int state() {
-        return state;
-    }
-
-    boolean casState(int expect, int update) {
-        return STATE.compareAndSet(this, expect, update);
-    }
-
-    void setState(int s) {
-        state = s;
-    }
-
     /** Sets a single user segment (PREAD, PWRITE). */
-    public void setSingle(MemorySegment seg, Object keepAlive) {
+    public final void setSingle(MemorySegment seg, Object keepAlive) {
         clearBuffers();
         segs[0] = seg;
         keep[0] = keepAlive;
@@ -144,7 +111,7 @@ public final class Op {
     }
 
     /** Sets several user segments (PREADV, PWRITEV). */
-    public void setVector(MemorySegment[] s, Object[] keepAlive) {
+    public final void setVector(MemorySegment[] s, Object[] keepAlive) {
         clearBuffers();
         if (segs.length < s.length) {
             segs = new MemorySegment[s.length];
@@ -163,7 +130,7 @@ public final class Op {
     }
 
     /** Drops every buffer reference (opcodes without data). */
-    public void clearBuffers() {
+    public final void clearBuffers() {
         for (int i = 0; i < segCount; i++) {
             segs[i] = null;
             keep[i] = null;
@@ -175,27 +142,27 @@ public final class Op {
     }
 
     /** Whether this opcode moves data from memory to the file (PWRITE, PWRITEV). */
-    public boolean isWrite() {
+    public final boolean isWrite() {
         return opcode == Opcode.PWRITE || opcode == Opcode.PWRITEV;
     }
 
     /** Whether this opcode moves data from the file to memory (PREAD, PREADV). */
-    public boolean isRead() {
+    public final boolean isRead() {
         return opcode == Opcode.PREAD || opcode == Opcode.PREADV;
     }
 
     /** Whether this op transfers data (and so takes part in short-transfer retry). */
-    public boolean isTransfer() {
+    public final boolean isTransfer() {
         return isRead() || isWrite();
     }
 
     /** The file offset where the next iteration starts. */
-    public long nextOffset() {
+    public final long nextOffset() {
         return offset + done;
     }
 
     /** Bytes left to transfer. */
-    public long remaining() {
+    public final long remaining() {
         return length - done;
     }
 
@@ -203,7 +170,7 @@ public final class Op {
      * A ByteBuffer view of {@code ioSegs[i]}, positioned at 0 with the segment's size as its
      * limit. Built once per buffer set and reused across submissions. The caller positions it.
      */
-    public ByteBuffer view(int i) {
+    public final ByteBuffer view(int i) {
         if (views == null || viewsOf != ioSegs || views.length < segCount) {
             views = new ByteBuffer[segCount];
             viewsOf = ioSegs;
@@ -217,23 +184,22 @@ public final class Op {
     }
 
     /** Forgets the cached views (the memory behind ioSegs changed). */
-    void invalidateViews() {
+    public final void invalidateViews() {
         views = null;
         viewsOf = null;
     }
 
-    /** Resets progress for a new submission. */
-    void resetProgress() {
+    /** Resets progress and engine scratch for a new submission. */
+    public void resetProgress() {
         done = 0;
         iterations = 0;
         stalls = 0;
         cancelRequested = false;
         result = 0;
         result2 = 0;
-        awaiter = null;
-        qnext = null;
-        qprev = null;
         slot = -1;
+        enext = null;
+        eprev = null;
         engineData = null;
         engineWord = 0;
         engineState = 0;

@@ -1,0 +1,82 @@
+package jaio.core;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import jaio.spi.Op;
+
+/**
+ * An op with the state the context keeps for it beside what the engine sees: where it is in
+ * its life (idle, in flight, completed), which context accepted it, its bounce memory, and its
+ * links in the completion queue. Every public request owns exactly one for its whole life; it
+ * is reused each time the request is submitted again, so the per-request path allocates
+ * nothing.
+ *
+ * <p>Threading: {@link #state} is a volatile CAS-guarded word: the submitting thread claims the
+ * op (IDLE to INFLIGHT), the posting thread completes it under the queue's lock, the reaping
+ * thread makes it IDLE again. The queue links and the awaiter are guarded by the completion
+ * queue's lock; the bounce fields belong to the thread that claims or completes the op.
+ */
+public class CoreOp extends Op {
+    /** Not in flight; may be prepared and submitted. */
+    public static final int IDLE = 0;
+    /** Accepted by a context; an engine is driving it. */
+    public static final int INFLIGHT = 1;
+    /** Its event is posted and waits to be reaped. */
+    public static final int COMPLETED = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CoreOp.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** An object of the caller's, returned in the event. */
+    public Object attachment;
+
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+    /** The context that accepted this op last; written when it is claimed. */
+    volatile ContextCore<?> ctx;
+    /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
+    MemorySegment[] bounce;
+    /** The engine-visible array used when some segments are bounced. */
+    MemorySegment[] bounceIo;
+
+    // ---- completion queue links (under the queue's lock) ----
+    CoreOp qnext;
+    CoreOp qprev;
+    Waiter awaiter;
+    /** Order of posting (for finding the oldest ready event) and the takes counted when posted. */
+    long postSeq;
+    long postTakes;
+
+    public final int state() {
+        return state;
+    }
+
+    /** The context that accepted this op last, or null. */
+    public final ContextCore<?> context() {
+        return ctx;
+    }
+
+    final boolean casState(int expect, int update) {
+        return STATE.compareAndSet(this, expect, update);
+    }
+
+    final void setState(int s) {
+        state = s;
+    }
+
+    @Override
+    public void resetProgress() {
+        super.resetProgress();
+        awaiter = null;
+        qnext = null;
+        qprev = null;
+    }
+}

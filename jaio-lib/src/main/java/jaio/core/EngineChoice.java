@@ -1,0 +1,69 @@
+package jaio.core;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import jaio.Engine;
+import jaio.spi.Availability;
+import jaio.spi.EngineOptions;
+import jaio.spi.EngineProvider;
+
+/**
+ * Opens a context on the engine asked for, or for AUTO on the first of the given providers
+ * that this machine allows and that opens (SPEC E5), recording why each one before it was
+ * passed over. Stateless; any thread may call it.
+ */
+public final class EngineChoice {
+    private EngineChoice() {}
+
+    /** A context opened on the chosen engine, with the reasons other engines were passed over. */
+    public record Opened<E>(ContextCore<E> core, EngineProvider provider, List<String> passedOver) {}
+
+    /**
+     * Opens a context on {@code kind}, one of {@code providers}; for AUTO, on the first of
+     * them, in order, that is available and opens.
+     *
+     * @throws IOException when the requested engine (or, for AUTO, every engine) fails
+     * @throws UnsupportedOperationException when a requested concrete engine is unavailable here
+     */
+    public static <E> Opened<E> open(Engine kind, List<EngineProvider> providers, String name, int capacity,
+                                     EventWriter<E> writer, int workers, EngineOptions options) throws IOException {
+        if (kind != Engine.AUTO) {
+            for (EngineProvider p : providers) {
+                if (p.kind() == kind) {
+                    Availability a = p.availability();
+                    if (!a.available()) {
+                        throw new UnsupportedOperationException("engine " + kind.shortName() + " is not available here: "
+                                + a.reason());
+                    }
+                    return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options), p, List.of());
+                }
+            }
+            throw new IllegalArgumentException("no engine " + kind);
+        }
+        return openFirst(providers, name, capacity, writer, workers, options);
+    }
+
+    /** AUTO: the first of {@code order} that is available and opens. */
+    static <E> Opened<E> openFirst(List<EngineProvider> order, String name, int capacity, EventWriter<E> writer,
+                                   int workers, EngineOptions options) throws IOException {
+        List<String> passed = new ArrayList<>();
+        IOException last = null;
+        for (EngineProvider p : order) {
+            Availability a = p.availability();
+            if (!a.available()) {
+                passed.add(p.kind().shortName() + ": " + a.reason());
+                continue;
+            }
+            try {
+                return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options), p, List.copyOf(passed));
+            } catch (IOException | RuntimeException e) {
+                // A kernel refusal at setup (ENOMEM for the rings, say) passes the engine over
+                // like a failed probe does.
+                passed.add(p.kind().shortName() + ": " + e.getMessage());
+                last = e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+        throw new IOException("no engine could be opened: " + passed, last);
+    }
+}
