@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
+import jaio.Capability;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
@@ -74,7 +75,15 @@ public final class ThreadPoolEngine implements IoEngine {
                 BufferAccess.THREAD_ACCESSIBLE, false, false,
                 List.of("FileChannel positional I/O", "up to " + workers + " worker threads, started on demand",
                         "DSYNC/SYNC writes are followed by force()",
-                        "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), true);
+                        "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), true)
+                .withMechanisms(EnumSet.noneOf(Capability.class), Map.of(
+                        Capability.SHARED_RING, "events wait in jaio's queue: taking them costs no system call",
+                        Capability.PREAD_PWRITE, "FileChannel positional read, write",
+                        Capability.VECTORED, "FileChannel positional read, write, a buffer at a time",
+                        Capability.SYNC, "FileChannel.force",
+                        Capability.NOOP_TIMEOUT, "NOOP by jaio",
+                        Capability.REQUEST_FLAGS, "force() after the write",
+                        Capability.THREADS, "FileChannel on a bounded pool, started on demand"));
     }
 
     @Override
