@@ -2,6 +2,7 @@ package jaio.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import jaio.bench.cli.BenchCommand;
 import jaio.bench.cli.JobSpec;
 import jaio.bench.cli.UsageException;
@@ -42,7 +43,7 @@ public final class Main {
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean progress) {
         if (args.length > 0 && args[0].equals("engines")) {
-            return EnginesReport.print(out);
+            return EnginesReport.run(List.of(args).subList(1, args.length), out, err);
         }
         BenchCommand cmd = new BenchCommand();
         CommandLine cl = BenchCommand.parser(cmd);
