@@ -52,6 +52,31 @@ public final class WorkerPool {
      */
     public static final long HANDED_OFF = Long.MIN_VALUE;
 
+    /**
+     * How long an engine's iterations take, which decides whether an op queued while every
+     * idle worker has already been signalled starts a new worker. The two engines that had
+     * their own pools differed here, and each was right for what its workers run.
+     */
+    public enum Iterations {
+        /**
+         * Mostly microseconds (page-cache hits): a signalled or running worker will be free
+         * again before a new thread would have started, so the op waits for it. Starting one
+         * per such op grows the pool toward its bound (a loop of cached reads at depth 1
+         * started 64 workers that way instead of about 10), and each extra waiting worker is
+         * one more that a submission wakes where a running worker would have served the op:
+         * the cost the idle stack had (above). This is the thread-pool engine's behaviour as
+         * it was measured.
+         */
+        SHORT,
+        /**
+         * Expected to block (the kernel said they would), maybe without bound: a signalled
+         * worker is counted on for one op only, so another op gets a new worker while the
+         * bound allows, instead of waiting behind one that may never return (native AIO
+         * punts a pipe read that may never get data).
+         */
+        BLOCKING
+    }
+
     /** What a worker does with an op. One per worker thread, made on that thread. */
     public interface Worker {
         /**
@@ -75,6 +100,7 @@ public final class WorkerPool {
     }
 
     private final int maxWorkers;
+    private final Iterations iterations;
     private final Supplier<? extends Worker> newWorker;
     private final Owner owner;
     private final ReentrantLock lock = new ReentrantLock();
@@ -85,13 +111,7 @@ public final class WorkerPool {
     private final List<Thread> workers = new ArrayList<>();
     private final Thread.Builder threads;
     private int idle;
-    /**
-     * Signals sent to idle workers that have not woken yet, each meant for one queued op.
-     * Without the count, ops queued while every idle worker is already signalled would start
-     * no new worker and wait for a busy one, even below the bound, and for ever if that one
-     * is blocked (native AIO punts a pipe read that may never get data). With all workers
-     * started the count changes nothing: a signal with no waiter left is a no-op either way.
-     */
+    /** Signals sent to idle workers that have not woken yet, each meant for one queued op. */
     private int signalled;
     private boolean closed;
 
@@ -99,8 +119,10 @@ public final class WorkerPool {
      * A pool of at most {@code maxWorkers} threads named {@code threadName} followed by a
      * number, each running the {@link Worker} that {@code newWorker} makes on it.
      */
-    public WorkerPool(String threadName, int maxWorkers, Supplier<? extends Worker> newWorker, Owner owner) {
+    public WorkerPool(String threadName, int maxWorkers, Iterations iterations, Supplier<? extends Worker> newWorker,
+                      Owner owner) {
         this.maxWorkers = Math.max(1, maxWorkers);
+        this.iterations = iterations;
         this.newWorker = newWorker;
         this.owner = owner;
         this.threads = Thread.ofPlatform().daemon().name(threadName, 0);
@@ -261,14 +283,19 @@ public final class WorkerPool {
         return false;
     }
 
-    /** Signals idle workers nobody has signalled yet, then starts workers for the rest. Lock held. */
+    /**
+     * Signals idle workers for {@code n} new ops, then starts workers for those no idle one
+     * covers (see {@link Iterations}). Lock held.
+     */
     private void wake(int n) {
-        int signal = Math.max(0, Math.min(n, idle - signalled));
+        int unclaimed = Math.max(0, idle - signalled);
+        int signal = Math.min(n, unclaimed);
         for (int i = 0; i < signal; i++) {
             work.signal();
         }
         signalled += signal;
-        for (int deficit = n - signal; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
+        int covered = iterations == Iterations.BLOCKING ? signal : Math.min(n, idle);
+        for (int deficit = n - covered; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
             Thread t = threads.unstarted(this::workerLoop);
             workers.add(t);
             try {

@@ -90,8 +90,12 @@ class WorkerPoolTest {
     }
 
     private WorkerPool pool(int max, Supplier<WorkerPool.Worker> workers) {
+        return pool(max, WorkerPool.Iterations.SHORT, workers);
+    }
+
+    private WorkerPool pool(int max, WorkerPool.Iterations kind, Supplier<WorkerPool.Worker> workers) {
         name = "wp" + POOLS.incrementAndGet() + "-worker-";
-        WorkerPool p = new WorkerPool(name, max, workers, owner);
+        WorkerPool p = new WorkerPool(name, max, kind, workers, owner);
         pools.add(p);
         return p;
     }
@@ -222,6 +226,39 @@ class WorkerPoolTest {
         p.close();
         assertEquals(0, p.workers());
         assertEquals(0, liveWorkerThreads(), "close stops the workers");
+    }
+
+    /**
+     * With blocking iterations, an op queued while the only idle worker is already signalled
+     * for another gets a worker of its own: it must not wait behind one that may never return.
+     * Each round has a fresh pool with one idle worker and queues two blocking ops back to back.
+     */
+    @Test
+    void blockingIterationsNeverWaitBehindAClaimedWorker() throws Exception {
+        for (int round = 0; round < 30; round++) {
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch done = new CountDownLatch(1);
+            WorkerPool p = pool(2, WorkerPool.Iterations.BLOCKING, () -> op -> {
+                if (op.userData == BLOCK) {
+                    started.countDown();
+                    done.await();
+                }
+                return 0;
+            });
+            int before = owner.count();
+            p.enqueue(TestOps.noop(round));
+            owner.await(before + 1);
+            Thread w = workerThread();
+            waitUntil(() -> w.getState() == Thread.State.WAITING, LIMIT);
+            p.enqueue(TestOps.noop(BLOCK));
+            p.enqueue(TestOps.noop(BLOCK));
+            try {
+                assertTrue(started.await(10, TimeUnit.SECONDS), "round " + round + ": both blocking ops run at once");
+            } finally {
+                done.countDown();
+                p.close();
+            }
+        }
     }
 
     @Test

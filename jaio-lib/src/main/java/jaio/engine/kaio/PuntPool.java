@@ -39,7 +39,9 @@ final class PuntPool {
     private final WorkerPool pool;
 
     PuntPool(String name, int maxWorkers, Owner owner) {
-        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, PuntWorker::new, owner);
+        // BLOCKING: every punt is an iteration the kernel said would block.
+        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, WorkerPool.Iterations.BLOCKING, PuntWorker::new,
+                owner);
     }
 
     int maxWorkers() {
