@@ -68,7 +68,11 @@ public final class KaioEngine extends KernelEngine<Completions> {
     private final Arena arena;
     /** The kernel context; replaced (under both locks) only when it is idle, after C9. */
     private KaioRing ring;
-    /** The io_setup count of {@link #ring}, and the one the capacity asks for (written under the submit lock). */
+    /**
+     * The io_setup count of {@link #ring}, and the one the capacity asks for. Written under
+     * the submit lock; volatile because the reaper reads them without it to decide whether to
+     * try a replacement, which looks at them again under the lock.
+     */
     private volatile int ringSize;
     private volatile int ringWanted;
     private final boolean useRing;

@@ -12,17 +12,16 @@ import jaio.linux.LibC;
 import jaio.spi.EngineOptions;
 
 /**
- * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}):
- * one io_uring instance, with its descriptor, what setup reported, and its mapped rings. Setup asks
- * for the best flag set this kernel takes, dropping flags newer kernels added when an older
- * one refuses them with EINVAL.
+ * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}): one
+ * io_uring instance, with its descriptor, what setup reported, and its mapped rings. Setup asks
+ * for the best flag set this kernel takes, dropping flags newer kernels added when an older one
+ * refuses them with EINVAL.
  *
  * <p>Flags jaio never asks for, and why: IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (any
- * thread may submit to a context), COOP_TASKRUN (completion work queued to a submitting
- * thread that is parked in Java, and not in the ring's wait, would then wait until that
- * thread next enters the kernel, which may be never: the waiter is often another thread),
- * IOPOLL (it makes every request polled, and only O_DIRECT on devices with poll queues can
- * be).
+ * thread may submit to a context), COOP_TASKRUN (completion work queued to a submitting thread
+ * that is parked in Java, and not in the ring's wait, would then wait until that thread next
+ * enters the kernel, which may be never: the waiter is often another thread), IOPOLL (it makes
+ * every request polled, and only O_DIRECT on devices with poll queues can be).
  */
 final class UringInstance {
     /** Flag sets tried in order: the best first, then without the newest flags. */
