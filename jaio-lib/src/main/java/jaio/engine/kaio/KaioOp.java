@@ -15,7 +15,9 @@ import jaio.spi.Retry;
  *
  * <p>A family may keep state in its instance (the submit lock guards it) and in the op's
  * {@link Op#engineWord}, which is the family's own apart from {@link #CANCEL_ACCEPTED}.
- * {@link Op#engineState} belongs to the submitter and the punt pool.
+ * {@link Op#engineState} belongs to the submitter and the punt pool. {@link #route} and
+ * {@link #complete} may make a non-blocking system call themselves (a socket's recv when its
+ * POLL fired) and then end the op or arm another POLL; nothing here may block.
  */
 abstract class KaioOp {
     // ---- route(): where a new op goes ----

@@ -12,7 +12,10 @@ import jaio.spi.Retry;
  *
  * <p>A family may keep state in its instance (the submit lock guards it) and in the op's
  * engine scratch ({@link Op#engineState}, {@link Op#engineWord}), which is the family's own
- * from the op's first SQE to its final CQE.
+ * from the op's first SQE to its final CQE. A family whose op takes more than one SQE (a
+ * splice through a pipe: read into it, then write from it, linked) reserves them together
+ * ({@link UringSubmitter#reserve}) and writes the rest at {@link UringSubmitter#sqe()}; their
+ * CQEs come back to {@link #complete} under the op's one user_data.
  */
 abstract class UringOp {
     /** {@link #complete}: the op is finished, its result set; the submitter posts it. */

@@ -129,17 +129,27 @@ final class UringSubmitter {
 
     /** Room for one more SQE, flushing the SQ to the kernel first when it is full. */
     long sqe() {
-        if (q.sqSpace() == 0) {
+        reserve(1);
+        long at = q.nextSqe();
+        q.advanceSq();
+        return at;
+    }
+
+    /**
+     * Makes room for {@code n} SQEs (at most the ring's size), flushing the SQ first when
+     * there is less, so that the next {@code n} {@link #sqe()} calls flush nothing: SQEs that
+     * must reach the kernel in one submission (a chain, whose links end where a submission
+     * ends) are written after one reserve.
+     */
+    void reserve(int n) {
+        if (q.sqSpace() < n) {
             flush();
-            while (q.sqSpace() == 0) {
+            while (q.sqSpace() < n) {
                 // The kernel refused to take SQEs (short of memory): give it a moment.
                 LockSupport.parkNanos(100_000L);
                 flush();
             }
         }
-        long at = q.nextSqe();
-        q.advanceSq();
-        return at;
     }
 
     /** Writes the SQE of {@code op}'s next iteration, through its family. */
@@ -162,9 +172,9 @@ final class UringSubmitter {
     /**
      * The IOSQE_* bits a chain puts on an op's SQE: none yet. Linked requests (issue 11) map
      * {@link Op#linkMode} here, IOSQE_IO_LINK for {@link Op#LINK_SOFT} and IOSQE_IO_HARDLINK
-     * for {@link Op#LINK_HARD}, once {@link #start} writes a chain's SQEs back to back in one
-     * flush; a continuation of a short transfer must then not carry them, since the kernel
-     * has already started the next request of the chain.
+     * for {@link Op#LINK_HARD}, once {@link #start} writes a chain's SQEs back to back after
+     * one {@link #reserve}; a continuation of a short transfer must then not carry them, since
+     * the kernel has already started the next request of the chain.
      */
     private static int linkFlags(Op op) {
         return 0;
