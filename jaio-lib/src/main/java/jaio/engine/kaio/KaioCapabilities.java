@@ -1,6 +1,7 @@
 package jaio.engine.kaio;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
