@@ -13,7 +13,10 @@ import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
 
-/** The capability report of the native AIO engine, from what {@link KaioProbe} found. */
+/**
+ * Stateless: the capability report of the native AIO engine, from what {@link KaioProbe}
+ * found; the opcode map comes from the engine's opcode table ({@link KaioOpcodes}).
+ */
 final class KaioCapabilities {
     private KaioCapabilities() {}
 
@@ -24,17 +27,7 @@ final class KaioCapabilities {
      * @param workers    the bound on punt workers
      */
     static Capabilities of(KaioProbe probe, boolean ring, String ringInfo, int workers) {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        Execution transfer = probe.nowait() ? Execution.KERNEL_NOWAIT_THEN_WORKER : Execution.WORKER;
-        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV)) {
-            ops.put(o, transfer);
-        }
-        ops.put(Opcode.FSYNC, Execution.KERNEL_ASYNC);
-        ops.put(Opcode.FDSYNC, Execution.KERNEL_ASYNC);
-        if (probe.poll()) {
-            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
-        }
-        ops.put(Opcode.NOOP, Execution.INLINE);
+        Map<Opcode, Execution> ops = KaioOpcodes.TABLE.carried(probe);
 
         Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC);
         if (probe.nowait()) {

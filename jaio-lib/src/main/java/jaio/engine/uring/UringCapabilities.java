@@ -14,7 +14,10 @@ import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
 
-/** The capability report of the io_uring engine, from what {@link UringProbe} found. */
+/**
+ * Stateless: the capability report of the io_uring engine, from what {@link UringProbe} found;
+ * the opcode map comes from the engine's opcode table ({@link UringOpcodes}).
+ */
 final class UringCapabilities {
     private UringCapabilities() {}
 
@@ -23,17 +26,7 @@ final class UringCapabilities {
      * @param options what this context uses of it: null for the machine's report
      */
     static Capabilities of(UringProbe probe, Options options) {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV, Opcode.FSYNC, Opcode.FDSYNC,
-                Opcode.NOOP)) {
-            ops.put(o, Execution.KERNEL_ASYNC);
-        }
-        if (probe.op(IoUring.IORING_OP_POLL_ADD)) {
-            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
-        }
-        if (timeouts(probe)) {
-            ops.put(Opcode.TIMEOUT, Execution.KERNEL_ASYNC);
-        }
+        Map<Opcode, Execution> ops = UringOpcodes.TABLE.carried(probe);
         Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC);
 
         List<String> f = new ArrayList<>();
@@ -67,7 +60,7 @@ final class UringCapabilities {
                             + " the kernel (" + options.buffersRefused + "); used as plain buffers"
                     : "registered buffers: " + options.buffers + " (READ_FIXED/WRITE_FIXED for PREAD/PWRITE inside one)");
             f.add(options.sqPoll ? "SQPOLL: a kernel thread polls the submission ring (sleeps after "
-                    + UringInstance.SQPOLL_IDLE_MILLIS + " ms idle)"
+                    + options.sqPollIdleMillis + " ms idle)"
                     : options.sqPollRefused != null ? "SQPOLL: refused by the kernel (" + options.sqPollRefused
                             + "); submissions use io_uring_enter"
                     : "SQPOLL: off (IoContext.Builder.sqPoll)");
@@ -101,11 +94,7 @@ final class UringCapabilities {
 
     /** What a context uses, for its report. */
     record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
-                   boolean sqPoll, String sqPollRefused) {}
-
-    static boolean timeouts(UringProbe probe) {
-        return probe.op(IoUring.IORING_OP_TIMEOUT) && probe.op(IoUring.IORING_OP_TIMEOUT_REMOVE);
-    }
+                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused) {}
 
     static String opName(int op) {
         return switch (op) {
