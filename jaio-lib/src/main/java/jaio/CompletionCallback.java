@@ -3,11 +3,19 @@ package jaio;
 /**
  * Code run for a request when its event is reaped (SPEC C10, like libaio's io_set_callback).
  *
- * <p>It runs on the thread that reaped the event, inside {@code getEvents} or {@code await},
- * after the events were taken and outside every lock of the context: it may submit, reap or
- * cancel on any context. It should be short, since the reaping thread waits for it. An
- * exception thrown by a callback goes to the thread's uncaught-exception handler; the other
- * callbacks of the batch still run and the events are still returned.
+ * <p>Where it runs: on the thread that reaped the event, inside {@code getEvents} or
+ * {@code await}, after the events were taken. For a
+ * {@link IoContext.Builder#selfReaping() self-reaping} context, on the context's reaper
+ * thread, or on the executor given to {@link IoContext.Builder#selfReaping(java.util.concurrent.Executor)};
+ * there the event passed in is the request's own (the reaper reuses its events at once, and
+ * a fresh one per event would cost an allocation per request) and is filled again when the
+ * request completes again, so a callback that submits its request again reads what it needs
+ * from the event first.
+ *
+ * <p>It runs outside every lock of the context: it may submit, reap or cancel on any
+ * context. It should be short, since the thread that runs it waits for it. An exception thrown
+ * by a callback goes to the thread's uncaught-exception handler; the other callbacks of the
+ * batch still run and the events are still returned.
  */
 @FunctionalInterface
 public interface CompletionCallback {

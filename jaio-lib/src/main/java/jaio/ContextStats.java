@@ -1,5 +1,8 @@
 package jaio;
 
+import jaio.core.ContextCore;
+import jaio.spi.Counters;
+
 /**
  * A snapshot of a context's counters (SPEC J5).
  *
@@ -18,4 +21,14 @@ package jaio;
  */
 public record ContextStats(long submitted, long completed, long reaped, long retries, long punted, long eagain,
                            long canceled, long bounced, long errors, long wakeups, int inFlight, int unreaped) {
+
+    /** A snapshot of {@code core}: each counter and each of the two gauges read once. */
+    static ContextStats of(ContextCore<?> core) {
+        Counters c = core.counters();
+        int used = core.used();
+        int inFlight = Math.min(core.inFlight(), used);
+        return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
+                c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
+                c.wakeups.sum(), inFlight, used - inFlight);
+    }
 }

@@ -36,6 +36,18 @@ public final class Event {
         this.callback = op.callback;
     }
 
+    /** Makes this event a copy of {@code e}. */
+    void copyFrom(Event e) {
+        this.request = e.request;
+        this.context = e.context;
+        this.userData = e.userData;
+        this.attachment = e.attachment;
+        this.opcode = e.opcode;
+        this.result = e.result;
+        this.result2 = e.result2;
+        this.callback = e.callback;
+    }
+
     CompletionCallback callback() {
         return callback;
     }

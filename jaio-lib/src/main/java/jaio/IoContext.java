@@ -1,22 +1,17 @@
 package jaio;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.Pipe;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import jaio.core.ContextCore;
-import jaio.core.CoreOp;
 import jaio.core.EngineChoice;
-import jaio.core.EventWriter;
 import jaio.core.GlobalLimit;
-import jaio.core.RequestRefused;
-import jaio.engine.Descriptors;
-import jaio.engine.Engines;
-import jaio.spi.Counters;
-import jaio.spi.EngineOptions;
 import jaio.spi.EngineProvider;
-import jaio.spi.FileHandle;
 
 /**
  * A completion context: requests are submitted to it in batches, run asynchronously on its
@@ -40,9 +35,14 @@ import jaio.spi.FileHandle;
  * requests in flight across all contexts the same way.
  *
  * <p><b>Exactly one event</b> is produced for every accepted request, whether it succeeds,
- * fails, is cancelled or the context is closed (then the event is dropped with the context).
+ * fails, is cancelled or the context is closed (then the event is dropped with the context,
+ * unless the context reaps by itself).
  *
- * <p>Thread safe: any number of threads may submit, reap, await and cancel at once.
+ * <p><b>Who reaps.</b> By default the caller does, with {@link #getEvents}, {@link #await}
+ * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
+ * reaps by itself and runs each request's callback.
+ *
+ * <p>Thread safe: any number of threads may submit, reap, await, cancel and close at once.
  */
 public final class IoContext implements AutoCloseable {
     /**
@@ -55,25 +55,26 @@ public final class IoContext implements AutoCloseable {
      */
     public static final int PRIORITY_STARVATION_BOUND = ContextCore.PRIORITY_STARVATION_BOUND;
 
-    private static final AtomicInteger IDS = new AtomicInteger();
-    private static final ThreadLocal<CoreOp[]> SCRATCH = ThreadLocal.withInitial(() -> new CoreOp[64]);
     private static final ThreadLocal<Event[]> AWAIT_SLOT = ThreadLocal.withInitial(() -> new Event[1]);
     private final ContextCore<Event> core;
     private final Engine engine;
     private final EngineInfo info;
-    /** The eventfd signalled per completion, held open while the context is; or null. */
-    private final FileHandle notify;
-    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */
-    private final java.util.List<java.lang.foreign.MemorySegment> buffers;
+    private final List<MemorySegment> buffers;
+    /** A self-reaping context's callbacks, or null when the caller reaps. */
+    private final SelfReapingCallbacks selfReaping;
 
-    private IoContext(EngineChoice.Opened<Event> opened, Writer writer, FileHandle notify) {
-        this.notify = notify;
+    IoContext(EngineChoice.Opened<Event> opened, ContextOptions.Writer writer, SelfReapingCallbacks selfReaping) {
         this.buffers = opened.core().options().buffers();
         this.core = opened.core();
         writer.context = this;
         this.engine = opened.provider().kind();
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
+        this.selfReaping = selfReaping;
+        if (selfReaping != null) {
+            // Last: the reaper's start publishes everything above to it.
+            core.startSelfReaping(selfReaping, SelfReapingCallbacks.batch(core.capacity()));
+        }
     }
 
     /**
@@ -97,23 +98,9 @@ public final class IoContext implements AutoCloseable {
         return builder().capacity(capacity).engine(engine).open();
     }
 
-    /** Fills the public events of one context: an op's outcome and the context it ran on. */
-    private static final class Writer implements EventWriter<Event> {
-        /** Set by the context's constructor, before the context is handed to anybody. */
-        IoContext context;
-
-        @Override
-        public void write(Event event, CoreOp op) {
-            event.set(context, (RequestOp) op);
-        }
-    }
-
     /** For tests: a context on a given engine provider (a scripted engine, say). */
     static IoContext open(int capacity, EngineProvider provider, int workers) throws IOException {
-        String n = "ctx-" + IDS.incrementAndGet();
-        Writer w = new Writer();
-        return new IoContext(new EngineChoice.Opened<>(ContextCore.open(n, capacity, w, provider, workers,
-                EngineOptions.DEFAULT), provider, java.util.List.of()), w, null);
+        return builder().capacity(capacity).workerThreads(workers).provider(provider).open();
     }
 
     /** Options for opening a context. */
@@ -121,60 +108,42 @@ public final class IoContext implements AutoCloseable {
         return new Builder();
     }
 
-    /** Options for {@link IoContext}; defaults: capacity 128, engine AUTO. */
+    /** Options for {@link IoContext}; defaults: capacity 128, engine AUTO, the caller reaps. */
     public static final class Builder {
-        private int capacity = 128;
-        private Engine engine = Engine.AUTO;
-        private int workers = -1;
-        private String name;
-        private boolean registerFiles;
-        private int bufferCount;
-        private int bufferSize;
-        private boolean sqPoll;
-        private IoFile notify;
-        private int concurrency;
+        private final ContextOptions o = new ContextOptions();
 
         private Builder() {}
 
         /** Events the context holds: in flight plus unreaped (C3). */
         public Builder capacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
-            }
-            this.capacity = capacity;
+            o.capacity(capacity);
             return this;
         }
 
         public Builder engine(Engine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
+            o.engine(engine);
             return this;
         }
 
         /** The bound on worker threads for engines that use them (default: capacity, at most 64). */
         public Builder workerThreads(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workerThreads must be >= 1, was " + workers);
-            }
-            this.workers = workers;
+            o.workerThreads(workers);
             return this;
         }
 
         /**
          * Completion-port concurrency control (P3): at most {@code k} threads run completion
          * work taken from the context at once; 0 (the default) means no limit. See
-         * {@link IoContext#setConcurrency(int)}.
+         * {@link IoContext#setConcurrency(int)}. Not with {@link #selfReaping()}.
          */
         public Builder concurrency(int k) {
-            if (k < 0) {
-                throw new IllegalArgumentException("concurrency must be >= 0, was " + k);
-            }
-            this.concurrency = k;
+            o.concurrency(k);
             return this;
         }
 
         /** A name for thread names and messages (default ctx-N). */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            o.name(name);
             return this;
         }
 
@@ -185,7 +154,7 @@ public final class IoContext implements AutoCloseable {
          * after it was closed. Ignored by other engines.
          */
         public Builder registerFiles(boolean on) {
-            this.registerFiles = on;
+            o.registerFiles(on);
             return this;
         }
 
@@ -204,14 +173,7 @@ public final class IoContext implements AutoCloseable {
          *         1..1 GiB (the kernel's limits)
          */
         public Builder registeredBuffers(int count, int size) {
-            if (count < 0 || count > 16384) {
-                throw new IllegalArgumentException("registeredBuffers count must be 0..16384, was " + count);
-            }
-            if (count > 0 && (size < 1 || size > (1 << 30))) {
-                throw new IllegalArgumentException("registeredBuffers size must be 1..1073741824 bytes, was " + size);
-            }
-            this.bufferCount = count;
-            this.bufferSize = size;
+            o.registeredBuffers(count, size);
             return this;
         }
 
@@ -222,7 +184,7 @@ public final class IoContext implements AutoCloseable {
          * Ignored by other engines.
          */
         public Builder sqPoll(boolean on) {
-            this.sqPoll = on;
+            o.sqPoll(on);
             return this;
         }
 
@@ -243,10 +205,57 @@ public final class IoContext implements AutoCloseable {
          * @throws IllegalArgumentException when it is not an eventfd
          */
         public Builder notifyEventFd(IoFile eventFd) {
-            if (eventFd != null && eventFd.handle.kind() != FileHandle.Kind.EVENTFD) {
-                throw new IllegalArgumentException(eventFd + " is not an eventfd (use IoFile.eventFd())");
-            }
-            this.notify = eventFd;
+            o.notifyEventFd(eventFd);
+            return this;
+        }
+
+        /**
+         * Makes the context reap by itself, for code with no reaping loop of its own (a facade
+         * that completes futures or sends notifications): a platform daemon thread owned by
+         * the context, its reaper, takes every event as soon as it arrives and runs the
+         * request's {@link CompletionCallback} on itself (one at a time, in the order the
+         * events are taken). On the kernel engines the reaper is the thread that waits in the
+         * kernel, so no caller ever blocks in a native call.
+         *
+         * <p>What changes for the context's users:
+         * <ul>
+         *   <li>every request needs a callback: one without is refused at submission with
+         *       {@link InvalidRequestException} ({@code EINVAL}), as nothing could take its
+         *       event;</li>
+         *   <li>{@link IoContext#getEvents getEvents}, {@link IoContext#await await},
+         *       {@link IoContext#submitAndWait submitAndWait}, {@link IoContext#readyChannel()},
+         *       {@link IoContext#setConcurrency(int)} and joining an {@link IoContextGroup}
+         *       throw {@link IllegalStateException} naming the mode;</li>
+         *   <li>{@link IoContext#close()} delivers every event still to come to its callback
+         *       (requests still in flight are cancelled first, so most carry -ECANCELED) and
+         *       returns only once every callback has returned: each accepted request gets
+         *       exactly one callback, even across close, and none runs after close returned.
+         *       Called from one of this context's callbacks, close cannot wait for itself: it
+         *       begins the close and returns, and the reaper finishes it.</li>
+         * </ul>
+         * Submission, cancel, resize, stats and a {@link #notifyEventFd notification eventfd}
+         * work as usual.
+         */
+        public Builder selfReaping() {
+            o.selfReaping(null);
+            return this;
+        }
+
+        /**
+         * Like {@link #selfReaping()}, but the reaper hands each event's callback to
+         * {@code callbacks} (see {@link CompletionCallback} for what that means for the
+         * event), so that callbacks may block or run in parallel while the reaper goes on
+         * reaping. Close also waits for these callbacks. One the executor rejects runs on the
+         * reaper, so that none is lost.
+         */
+        public Builder selfReaping(Executor callbacks) {
+            o.selfReaping(Objects.requireNonNull(callbacks, "callbacks"));
+            return this;
+        }
+
+        /** For tests: opens the context on this engine provider instead of {@link #engine}'s. */
+        Builder provider(EngineProvider p) {
+            o.provider(p);
             return this;
         }
 
@@ -254,35 +263,12 @@ public final class IoContext implements AutoCloseable {
          * Opens the context.
          *
          * @throws UnsupportedOperationException when a named engine is not available here
+         * @throws IllegalArgumentException when the notification eventfd is closed, or
+         *         concurrency and self-reaping were both asked for
          * @throws IOException when the engine's setup fails (for AUTO: when every engine fails)
          */
         public IoContext open() throws IOException {
-            String n = name != null ? name : "ctx-" + IDS.incrementAndGet();
-            int w = workers > 0 ? workers : Math.min(capacity, 64);
-            FileHandle nh = notify == null ? null : notify.handle;
-            if (nh != null && !nh.acquire()) {
-                throw new IllegalArgumentException(notify + " is closed");
-            }
-            try {
-                java.util.List<java.lang.foreign.MemorySegment> bufs = new java.util.ArrayList<>();
-                for (int i = 0; i < bufferCount; i++) {
-                    bufs.add(IoBuffers.allocateAligned(bufferSize, IoBuffers.DEFAULT_ALIGNMENT));
-                }
-                Writer writer = new Writer();
-                EngineOptions options = new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd(),
-                        nh == null ? null : Descriptors.notifier(nh), EngineOptions.DEFAULT_SQPOLL_IDLE_MILLIS);
-                IoContext ctx = new IoContext(EngineChoice.open(engine, Engines.all(), n, capacity, writer, w, options),
-                        writer, nh);
-                if (concurrency > 0) {
-                    ctx.setConcurrency(concurrency);
-                }
-                return ctx;
-            } catch (IOException | RuntimeException e) {
-                if (nh != null) {
-                    nh.release();
-                }
-                throw e;
-            }
+            return o.open();
         }
     }
 
@@ -305,44 +291,7 @@ public final class IoContext implements AutoCloseable {
     /** Submits {@code count} requests starting at {@code requests[offset]}; see {@link #submit(Request...)}. */
     public int submit(Request[] requests, int offset, int count) {
         Objects.checkFromIndexSize(offset, count, requests.length);
-        if (count == 0) {
-            return 0;
-        }
-        CoreOp[] ops = scratch(count);
-        for (int i = 0; i < count; i++) {
-            Request r = requests[offset + i];
-            if (r == null) {
-                if (i == 0) {
-                    throw new NullPointerException("request " + offset + " is null");
-                }
-                count = i;
-                break;
-            }
-            ops[i] = r.op;
-        }
-        try {
-            return core.submit(ops, count);
-        } catch (RequestRefused e) {
-            throw refused(e, offset);
-        } finally {
-            for (int i = 0; i < count; i++) {
-                ops[i] = null;
-            }
-        }
-    }
-
-    /** The public form of a refusal, naming the request and its index in the caller's array. */
-    private static InvalidRequestException refused(RequestRefused e, int offset) {
-        return new InvalidRequestException(((RequestOp) e.op()).request, offset + e.index(), e.errno(), e.reason());
-    }
-
-    private static CoreOp[] scratch(int n) {
-        CoreOp[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new CoreOp[Math.max(n, s.length * 2)];
-            SCRATCH.set(s);
-        }
-        return s;
+        return RequestBatches.submit(core, requests, offset, count);
     }
 
     // ------------------------------------------------------------------ reap
@@ -363,7 +312,7 @@ public final class IoContext implements AutoCloseable {
      * @see #getEvents(int, int, Event[], long, TimeUnit)
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        return getEvents(minNr, events.length, events, nanos(timeout), TimeUnit.NANOSECONDS);
+        return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -382,25 +331,17 @@ public final class IoContext implements AutoCloseable {
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does
      *         not hold, minNr exceeds the capacity, or an event slot is null
      * @throws IllegalStateException when the context is closed, or closes while this thread
-     *         waits and nothing was reaped yet
+     *         waits and nothing was reaped yet; when it is self-reaping
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
-        Objects.requireNonNull(events, "events");
-        if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
-                    + " maxNr=" + maxNr + " events.length=" + events.length);
-        }
+        core.requireCallerReaps("getEvents");
+        Args.checkEvents(minNr, maxNr, events);
         if (minNr > core.capacity()) {
             throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + core.capacity());
         }
-        for (int i = 0; i < maxNr; i++) {
-            if (events[i] == null) {
-                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
-            }
-        }
         long t = timeout < 0 ? -1 : unit.toNanos(timeout);
         int n = core.reap(minNr, maxNr, events, 0, t);
-        runCallbacks(events, n);
+        Callbacks.runAll(events, n);
         return n;
     }
 
@@ -412,9 +353,11 @@ public final class IoContext implements AutoCloseable {
      * @param into the event to fill
      * @return true when {@code into} was filled, false when the timeout passed first
      * @throws IllegalStateException when the request is not in flight on this context (never
-     *         submitted here, or already reaped), another thread awaits it, or the context closes
+     *         submitted here, or already reaped), another thread awaits it, or the context
+     *         closes; when it is self-reaping
      */
     public boolean await(Request request, Event into, Duration timeout) {
+        core.requireCallerReaps("await");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(into, "into");
         // A per-thread one-element array: a fresh one per call would be the only allocation
@@ -423,14 +366,14 @@ public final class IoContext implements AutoCloseable {
         one[0] = into;
         boolean got;
         try {
-            got = core.await(request.op, one, 0, nanos(timeout));
+            got = core.await(request.op, one, 0, Args.nanos(timeout));
         } finally {
             one[0] = null;
         }
         if (got) {
             CompletionCallback cb = into.callback();
             if (cb != null) {
-                runCallback(cb, into);
+                Callbacks.run(cb, into);
             }
         }
         return got;
@@ -455,8 +398,10 @@ public final class IoContext implements AutoCloseable {
      * @return the number of events reaped into {@code events}, or {@code -Errno.EAGAIN} when
      *         there was no room for the whole batch (nothing was submitted)
      * @throws InvalidRequestException when a request is invalid (nothing was submitted)
+     * @throws IllegalStateException when the context is closed, or self-reaping
      */
     public int submitAndWait(Request[] requests, int offset, int count, int minNr, Event[] events, Duration timeout) {
+        core.requireCallerReaps("submitAndWait");
         Objects.checkFromIndexSize(offset, count, requests.length);
         Objects.requireNonNull(events, "events");
         if (minNr < 0 || minNr > events.length) {
@@ -467,54 +412,11 @@ public final class IoContext implements AutoCloseable {
                 throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
             }
         }
-        CoreOp[] ops = scratch(count);
-        for (int i = 0; i < count; i++) {
-            ops[i] = Objects.requireNonNull(requests[offset + i], "request").op;
-        }
-        int n;
-        try {
-            n = core.submitAndWait(ops, count, minNr, events, nanos(timeout));
-        } catch (RequestRefused e) {
-            throw refused(e, offset);
-        } finally {
-            for (int i = 0; i < count; i++) {
-                ops[i] = null;
-            }
-        }
+        int n = RequestBatches.submitAndWait(core, requests, offset, count, minNr, events, Args.nanos(timeout));
         if (n > 0) {
-            runCallbacks(events, n);
+            Callbacks.runAll(events, n);
         }
         return n;
-    }
-
-    private static long nanos(Duration d) {
-        Objects.requireNonNull(d, "timeout");
-        if (d.isNegative()) {
-            return -1;
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return -1;
-        }
-    }
-
-    static void runCallbacks(Event[] events, int n) {
-        for (int i = 0; i < n; i++) {
-            CompletionCallback cb = events[i].callback();
-            if (cb != null) {
-                runCallback(cb, events[i]);
-            }
-        }
-    }
-
-    private static void runCallback(CompletionCallback cb, Event e) {
-        try {
-            cb.onCompletion(e);
-        } catch (Throwable t) {
-            Thread th = Thread.currentThread();
-            th.getUncaughtExceptionHandler().uncaughtException(th, t);
-        }
     }
 
     // ------------------------------------------------------------------ cancel, close
@@ -545,15 +447,21 @@ public final class IoContext implements AutoCloseable {
      *       buffers and files released);</li>
      *   <li>release the engine: rings unmapped, descriptors closed, worker threads stopped.</li>
      * </ol>
-     * Idempotent; a concurrent second call returns when the first has finished. Files opened
-     * with {@link IoFile} are the caller's and stay open (a notification eventfd is let go by
-     * the context, and really closed once its owner closed it too).
+     * A {@link Builder#selfReaping() self-reaping} context drops nothing: in steps 2 and 4
+     * its reaper delivers every event to its callback, and close returns once the last
+     * callback has returned (called from one of its callbacks, close begins these steps and
+     * returns at once).
+     *
+     * <p>Idempotent; a concurrent second call returns when the first has finished. Files
+     * opened with {@link IoFile} are the caller's and stay open (a notification eventfd is let
+     * go by the context, and really closed once its owner closed it too).
      */
     @Override
     public void close() {
-        core.close();
-        if (notify != null && released.compareAndSet(false, true)) {
-            notify.release();
+        if (selfReaping != null && (core.onReaperThread() || selfReaping.runningHere())) {
+            core.closeFromCallback();
+        } else {
+            core.close();
         }
     }
 
@@ -591,8 +499,10 @@ public final class IoContext implements AutoCloseable {
      * which takes nothing.
      *
      * @throws IllegalArgumentException when k is negative
+     * @throws IllegalStateException when the context is closed, or self-reaping
      */
     public void setConcurrency(int k) {
+        core.requireCallerReaps("setConcurrency");
         if (k < 0) {
             throw new IllegalArgumentException("concurrency must be >= 0, was " + k);
         }
@@ -607,9 +517,10 @@ public final class IoContext implements AutoCloseable {
      * drains it when the events are gone. For engines whose completions must be pumped from
      * the kernel, this starts a background thread that does it.
      *
-     * @throws IllegalStateException when the context is closed
+     * @throws IllegalStateException when the context is closed, or self-reaping
      */
-    public java.nio.channels.Pipe.SourceChannel readyChannel() {
+    public Pipe.SourceChannel readyChannel() {
+        core.requireCallerReaps("readyChannel");
         return core.readyChannel();
     }
 
@@ -632,13 +543,18 @@ public final class IoContext implements AutoCloseable {
      * empty when none were asked for. Requests may use them, or slices of them, from any
      * thread; on io_uring such requests use the ring's registered-buffer path.
      */
-    public java.util.List<java.lang.foreign.MemorySegment> registeredBuffers() {
+    public List<MemorySegment> registeredBuffers() {
         return buffers;
     }
 
     /** The engine this context runs on (never AUTO). */
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether the context reaps by itself ({@link Builder#selfReaping()}). */
+    public boolean isSelfReaping() {
+        return selfReaping != null;
     }
 
     /** What the engine can do, and why AUTO passed over the others. */
@@ -664,12 +580,7 @@ public final class IoContext implements AutoCloseable {
      * the second).
      */
     public ContextStats stats() {
-        Counters c = core.counters();
-        int used = core.used();
-        int inFlight = Math.min(core.inFlight(), used);
-        return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
-                c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
-                c.wakeups.sum(), inFlight, used - inFlight);
+        return ContextStats.of(core);
     }
 
     /** Sets the process-wide cap on requests in flight across all contexts (C3). */

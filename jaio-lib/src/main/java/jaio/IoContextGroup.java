@@ -34,6 +34,8 @@ public final class IoContextGroup {
      * A group of contexts, highest priority first.
      *
      * @throws IllegalArgumentException when empty or a context appears twice
+     * @throws IllegalStateException when a context is self-reaping (its reaper takes every
+     *         event, so a group could take none)
      */
     public static IoContextGroup of(IoContext... inPriorityOrder) {
         Objects.requireNonNull(inPriorityOrder, "contexts");
@@ -43,6 +45,7 @@ public final class IoContextGroup {
         Set<IoContext> seen = new HashSet<>();
         for (IoContext c : inPriorityOrder) {
             Objects.requireNonNull(c, "context");
+            c.core().requireCallerReaps("joining an IoContextGroup");
             if (!seen.add(c)) {
                 throw new IllegalArgumentException(c + " appears twice in the group");
             }
@@ -60,14 +63,7 @@ public final class IoContextGroup {
      * negative timeout, or one too long to count in nanoseconds, waits without limit.
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        long t;
-        try {
-            t = timeout.isNegative() ? -1 : timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            t = -1;
-        }
-        return getEvents(minNr, events.length, events, t, TimeUnit.NANOSECONDS);
+        return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -86,16 +82,7 @@ public final class IoContextGroup {
      * @throws IllegalStateException when a member is closed and nothing was taken
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
-        Objects.requireNonNull(events, "events");
-        if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
-                    + " maxNr=" + maxNr + " events.length=" + events.length);
-        }
-        for (int i = 0; i < maxNr; i++) {
-            if (events[i] == null) {
-                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
-            }
-        }
+        Args.checkEvents(minNr, maxNr, events);
         boolean timed = timeout >= 0;
         long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
         IllegalStateException[] closed = new IllegalStateException[1];
@@ -169,7 +156,7 @@ public final class IoContextGroup {
         if (n == 0 && closed != null) {
             throw closed;
         }
-        IoContext.runCallbacks(events, n);
+        Callbacks.runAll(events, n);
         return n;
     }
 

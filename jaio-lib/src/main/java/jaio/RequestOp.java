@@ -11,8 +11,19 @@ final class RequestOp extends CoreOp {
     final Request request;
     /** Run on the reaping thread when the event is reaped, or null. */
     CompletionCallback callback;
+    /**
+     * A self-reaping context with an executor: this request's callback task, made the first
+     * time it is needed and reused. Used by reaper threads only, one at a time (between two
+     * uses the request was submitted again, which publishes it).
+     */
+    SelfReapingCallbacks.Task callbackTask;
 
     RequestOp(Request request) {
         this.request = request;
+    }
+
+    @Override
+    public boolean hasCallback() {
+        return callback != null;
     }
 }

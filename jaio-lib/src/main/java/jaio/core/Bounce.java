@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import jaio.Errno;
+import jaio.core.op.Refusal;
+import jaio.core.op.TransferKind;
 import jaio.spi.BufferAccess;
 import jaio.spi.Counters;
 import jaio.spi.Memory;
@@ -42,14 +44,14 @@ final class Bounce {
      * memory (filled from the user's for writes). Returns a problem, with nothing held, when
      * the user's memory cannot be read.
      */
-    Validator.Problem prepare(CoreOp op, BufferAccess access, Counters counters) {
+    Refusal prepare(CoreOp op, BufferAccess access, Counters counters) {
         op.ioSegs = op.segs;
         if (op.segCount == 0) {
             return null;
         }
         boolean any = false;
         for (int i = 0; i < op.segCount; i++) {
-            if (Validator.bounced(op.kinds[i], access)) {
+            if (TransferKind.copied(op.kinds[i], access)) {
                 any = true;
                 break;
             }
@@ -64,7 +66,7 @@ final class Bounce {
         boolean write = op.isWrite();
         for (int i = 0; i < op.segCount; i++) {
             MemorySegment user = op.segs[i];
-            if (!Validator.bounced(op.kinds[i], access)) {
+            if (!TransferKind.copied(op.kinds[i], access)) {
                 op.bounceIo[i] = user;
                 continue;
             }
@@ -77,7 +79,7 @@ final class Bounce {
                     MemorySegment.copy(user, 0, io, 0, user.byteSize());
                 } catch (IllegalStateException | WrongThreadException e) {
                     release(op);
-                    return new Validator.Problem(Errno.EFAULT, "buffer " + i + " cannot be read: " + e.getMessage());
+                    return new Refusal(Errno.EFAULT, "buffer " + i + " cannot be read: " + e.getMessage());
                 }
             }
         }

@@ -64,6 +64,14 @@ public class CoreOp extends Op {
         return ctx;
     }
 
+    /**
+     * Whether the request carries a completion callback (a self-reaping context refuses one
+     * without). The public layer, which owns callbacks, answers; the core never runs them.
+     */
+    public boolean hasCallback() {
+        return false;
+    }
+
     final boolean casState(int expect, int update) {
         return STATE.compareAndSet(this, expect, update);
     }

@@ -27,7 +27,8 @@ public final class EngineChoice {
      * @throws UnsupportedOperationException when a requested concrete engine is unavailable here
      */
     public static <E> Opened<E> open(Engine kind, List<EngineProvider> providers, String name, int capacity,
-                                     EventWriter<E> writer, int workers, EngineOptions options) throws IOException {
+                                     EventWriter<E> writer, int workers, EngineOptions options, boolean selfReaping,
+                                     Runnable afterClose) throws IOException {
         if (kind != Engine.AUTO) {
             for (EngineProvider p : providers) {
                 if (p.kind() == kind) {
@@ -36,17 +37,25 @@ public final class EngineChoice {
                         throw new UnsupportedOperationException("engine " + kind.shortName() + " is not available here: "
                                 + a.reason());
                     }
-                    return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options), p, List.of());
+                    return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options, selfReaping,
+                            afterClose), p, List.of());
                 }
             }
             throw new IllegalArgumentException("no engine " + kind);
         }
-        return openFirst(providers, name, capacity, writer, workers, options);
+        return openFirst(providers, name, capacity, writer, workers, options, selfReaping, afterClose);
+    }
+
+    /** AUTO for a context whose caller reaps: the first of {@code order} that is available and opens. */
+    static <E> Opened<E> openFirst(List<EngineProvider> order, String name, int capacity, EventWriter<E> writer,
+                                   int workers, EngineOptions options) throws IOException {
+        return openFirst(order, name, capacity, writer, workers, options, false, null);
     }
 
     /** AUTO: the first of {@code order} that is available and opens. */
     static <E> Opened<E> openFirst(List<EngineProvider> order, String name, int capacity, EventWriter<E> writer,
-                                   int workers, EngineOptions options) throws IOException {
+                                   int workers, EngineOptions options, boolean selfReaping, Runnable afterClose)
+            throws IOException {
         List<String> passed = new ArrayList<>();
         IOException last = null;
         for (EngineProvider p : order) {
@@ -56,7 +65,8 @@ public final class EngineChoice {
                 continue;
             }
             try {
-                return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options), p, List.copyOf(passed));
+                return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options, selfReaping,
+                        afterClose), p, List.copyOf(passed));
             } catch (IOException | RuntimeException e) {
                 // A kernel refusal at setup (ENOMEM for the rings, say) passes the engine over
                 // like a failed probe does.

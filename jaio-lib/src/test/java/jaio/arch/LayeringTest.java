@@ -95,7 +95,7 @@ class LayeringTest {
             case "jaio.engine" -> "engine";
             case "jaio.linux" -> "linux";
             case "jaio.posix", "jaio.nio" -> "facade";
-            default -> pkg.startsWith("jaio.engine.") ? "engines" : null;
+            default -> pkg.startsWith("jaio.engine.") ? "engines" : pkg.startsWith("jaio.core.") ? "core" : null;
         };
     }
 
@@ -188,6 +188,8 @@ class LayeringTest {
         assertTrue(violation("jaio.Opcode", "jaio.IoContext") != null);
         assertTrue(violation("jaio.posix.Aio", "jaio.core.ContextCore") != null);
         assertTrue(violation("jaio.engine.Engines", "jaio.engine.uring.IoUringProvider") != null);
+        assertTrue(violation("jaio.core.op.TransferKind", "jaio.IoContext") != null);
+        assertTrue(violation("jaio.core.op.TransferKind", "jaio.engine.Descriptors") != null);
     }
 
     /** Every jaio class named by a class file: class entries, descriptors and signatures. */

@@ -1,0 +1,41 @@
+package jaio;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Argument checks shared by the reaping calls of contexts and groups. Stateless. */
+final class Args {
+    private Args() {}
+
+    /**
+     * Checks {@code 0 <= minNr <= maxNr <= events.length} and that {@code events[0..maxNr)}
+     * holds no null.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void checkEvents(int minNr, int maxNr, Event[] events) {
+        Objects.requireNonNull(events, "events");
+        if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
+                    + " maxNr=" + maxNr + " events.length=" + events.length);
+        }
+        for (int i = 0; i < maxNr; i++) {
+            if (events[i] == null) {
+                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
+            }
+        }
+    }
+
+    /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
+    static long nanos(Duration d) {
+        Objects.requireNonNull(d, "timeout");
+        if (d.isNegative()) {
+            return -1;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package jaio.core;
+
+import jaio.Errno;
+import jaio.core.op.Refusal;
+import jaio.spi.Capabilities;
+import jaio.spi.Counters;
+import jaio.spi.FileHandle;
+import jaio.spi.IoEngine;
+
+/**
+ * Any number of submitting threads pass their batches through here at once, each inside
+ * the engine gate; it shares no mutable state of its own (room, the global limit and the
+ * ops' states are atomics). What it does to a batch (SPEC C2, C3): validate, reserve room in
+ * the context and under the process-wide limit, claim each op (state, file reference,
+ * buffers), then hand the claimed ops to the engine. Whatever is refused leaves nothing
+ * behind: reservations are given back and claims undone.
+ */
+final class Admission {
+    private final ContextCore<?> owner;
+    private final Capabilities caps;
+    /** Self-reaping: a request without a callback has nobody to take its event. */
+    private final boolean needsCallback;
+    private final Room room;
+    private final EngineGate gate;
+    private final Bounce bounce;
+    private final Counters counters;
+    private final IoEngine engine;
+
+    Admission(ContextCore<?> owner, Capabilities caps, boolean needsCallback, Room room, EngineGate gate,
+              Bounce bounce, Counters counters, IoEngine engine) {
+        this.owner = owner;
+        this.caps = caps;
+        this.needsCallback = needsCallback;
+        this.room = room;
+        this.gate = gate;
+        this.bounce = bounce;
+        this.counters = counters;
+        this.engine = engine;
+    }
+
+    /**
+     * Starts the longest valid prefix of {@code ops[0..count)} that fits. Inside the gate.
+     *
+     * @return how many were started; 0 when there is no room (EAGAIN)
+     * @throws RequestRefused when the first op is invalid
+     * @throws IllegalStateException when the context closes meanwhile
+     */
+    int submit(CoreOp[] ops, int count) {
+        int valid = count;
+        for (int i = 0; i < count; i++) {
+            Refusal p = Validator.check(ops[i], caps, needsCallback);
+            if (p != null) {
+                if (i == 0) {
+                    throw invalid(ops[0], 0, p);
+                }
+                valid = i;
+                break;
+            }
+        }
+        int granted = reserve(valid);
+        if (granted == 0) {
+            return 0;
+        }
+        int k = 0;
+        Refusal fail = null;
+        while (k < granted) {
+            fail = claim(ops[k]);
+            if (fail != null) {
+                break;
+            }
+            k++;
+        }
+        if (k < granted) {
+            unreserve(granted - k);
+        }
+        if (k == 0) {
+            throw invalid(ops[0], 0, fail);
+        }
+        counters.submitted.add(k);
+        engine.submit(ops, 0, k);
+        return k;
+    }
+
+    /**
+     * Claims all of {@code ops[0..count)} or none, for submit-and-wait (C8): the caller hands
+     * them to the engine with its first wait. Inside the gate.
+     *
+     * @return false when there was no room for the whole batch (EAGAIN)
+     * @throws RequestRefused naming the first invalid op (nothing was claimed)
+     * @throws IllegalStateException when the context closes meanwhile
+     */
+    boolean claimAll(CoreOp[] ops, int count) {
+        for (int i = 0; i < count; i++) {
+            Refusal p = Validator.check(ops[i], caps, needsCallback);
+            if (p != null) {
+                throw invalid(ops[i], i, p);
+            }
+        }
+        if (count == 0) {
+            return true;
+        }
+        if (!room.reserveAll(count)) {
+            counters.eagain.increment();
+            return false;
+        }
+        if (!GlobalLimit.reserveAll(count)) {
+            room.release(count);
+            counters.eagain.increment();
+            return false;
+        }
+        started(count);
+        for (int k = 0; k < count; k++) {
+            Refusal fail = claim(ops[k]);
+            if (fail != null) {
+                for (int j = 0; j < k; j++) {
+                    unclaim(ops[j]);
+                }
+                unreserve(count);
+                throw invalid(ops[k], k, fail);
+            }
+        }
+        counters.submitted.add(count);
+        return true;
+    }
+
+    /** Reserves room for up to n ops, in the context and process-wide; counts them in flight. */
+    private int reserve(int n) {
+        int fits = room.reserve(n);
+        if (fits == 0) {
+            counters.eagain.increment();
+            return 0;
+        }
+        int granted = GlobalLimit.reserve(fits);
+        if (granted < fits) {
+            room.release(fits - granted);
+            if (granted == 0) {
+                counters.eagain.increment();
+                return 0;
+            }
+        }
+        started(granted);
+        return granted;
+    }
+
+    /** Counts n ops in flight, then makes sure close has not begun (it would not wait for them). */
+    private void started(int n) {
+        gate.started(n);
+        if (!gate.isOpen()) {
+            unreserve(n);
+            throw owner.closedException();
+        }
+    }
+
+    private void unreserve(int n) {
+        room.release(n);
+        GlobalLimit.release(n);
+        gate.done(n);
+    }
+
+    /** Makes the op ours: state, file reference, buffers. Undoes itself on failure. */
+    private Refusal claim(CoreOp op) {
+        if (!op.casState(CoreOp.IDLE, CoreOp.INFLIGHT)) {
+            return new Refusal(Errno.EBUSY, "request is already in flight (submitted twice?)");
+        }
+        FileHandle f = op.file;
+        if (f != null && !f.acquire()) {
+            op.setState(CoreOp.IDLE);
+            return new Refusal(Errno.EBADF, "file " + f.name() + " was closed");
+        }
+        op.resetProgress();
+        op.ctx = owner;
+        Refusal p = bounce.prepare(op, caps.buffers(), counters);
+        if (p != null) {
+            if (f != null) {
+                f.release();
+            }
+            op.setState(CoreOp.IDLE);
+        }
+        return p;
+    }
+
+    /** Reverses a successful {@link #claim} of an op that will not be submitted. */
+    private void unclaim(CoreOp op) {
+        bounce.abandon(op);
+        if (op.file != null) {
+            op.file.release();
+        }
+        op.setState(CoreOp.IDLE);
+    }
+
+    private static RequestRefused invalid(CoreOp op, int index, Refusal p) {
+        return new RequestRefused(op, index, p.errno(), p.reason());
+    }
+}

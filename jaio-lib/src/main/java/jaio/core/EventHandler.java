@@ -1,0 +1,21 @@
+package jaio.core;
+
+/**
+ * What a self-reaping context does with the events its reaper takes: the public layer runs
+ * their callbacks, on the reaper or on an executor. Called by the reaper thread only, one
+ * batch at a time; an implementation that hands callbacks to other threads keeps its own
+ * count of them, for {@link #awaitHandedOff}.
+ *
+ * @param <E> the public event type
+ */
+public interface EventHandler<E> {
+    /**
+     * Runs (or hands off) the callbacks of {@code events[0..count)}. The array is the
+     * reaper's and is filled again after this returns; whatever outlives the call must be
+     * copied. Must not throw: a callback's exception is the callback's thread's to report.
+     */
+    void deliver(E[] events, int count);
+
+    /** Returns once every callback that {@link #deliver} handed to another thread has returned. */
+    void awaitHandedOff();
+}
