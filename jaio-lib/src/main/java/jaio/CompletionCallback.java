@@ -6,11 +6,9 @@ package jaio;
  * <p>Where it runs: on the thread that reaped the event, inside {@code getEvents} or
  * {@code await}, after the events were taken. For a
  * {@link IoContext.Builder#selfReaping() self-reaping} context, on the context's reaper
- * thread, or on the executor given to {@link IoContext.Builder#selfReaping(java.util.concurrent.Executor)};
- * there the event passed in is the request's own (the reaper reuses its events at once, and
- * a fresh one per event would cost an allocation per request) and is filled again when the
- * request completes again, so a callback that submits its request again reads what it needs
- * from the event first.
+ * thread, or on the executor given to {@link IoContext.Builder#selfReaping(java.util.concurrent.Executor)}.
+ * Either way the event passed in keeps its values until the callback returns, and no longer:
+ * copy what must outlive the call.
  *
  * <p>It runs outside every lock of the context: it may submit, reap or cancel on any
  * context. It should be short, since the thread that runs it waits for it. An exception thrown

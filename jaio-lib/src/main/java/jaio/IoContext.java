@@ -242,11 +242,10 @@ public final class IoContext implements AutoCloseable {
         }
 
         /**
-         * Like {@link #selfReaping()}, but the reaper hands each event's callback to
-         * {@code callbacks} (see {@link CompletionCallback} for what that means for the
-         * event), so that callbacks may block or run in parallel while the reaper goes on
-         * reaping. Close also waits for these callbacks. One the executor rejects runs on the
-         * reaper, so that none is lost.
+         * Like {@link #selfReaping()}, but the reaper hands each event's callback, with a
+         * copy of the event, to {@code callbacks}, so that callbacks may block or run in
+         * parallel while the reaper goes on reaping. Close also waits for these callbacks. One
+         * the executor rejects runs on the reaper, so that none is lost.
          */
         public Builder selfReaping(Executor callbacks) {
             o.selfReaping(Objects.requireNonNull(callbacks, "callbacks"));

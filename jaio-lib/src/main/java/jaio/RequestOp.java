@@ -12,11 +12,12 @@ final class RequestOp extends CoreOp {
     /** Run on the reaping thread when the event is reaped, or null. */
     CompletionCallback callback;
     /**
-     * A self-reaping context with an executor: this request's callback task, made the first
-     * time it is needed and reused. Used by reaper threads only, one at a time (between two
-     * uses the request was submitted again, which publishes it).
+     * A self-reaping context with an executor: this request's callback tasks, made when first
+     * needed and reused. Used by reaper threads only, one at a time (between two uses the
+     * request was submitted again, which publishes them).
      */
     SelfReapingCallbacks.Task callbackTask;
+    SelfReapingCallbacks.Task spareTask;
 
     RequestOp(Request request) {
         this.request = request;

@@ -56,17 +56,11 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
             if (cb == null) {
                 continue; // refused at submission; nothing to run
             }
-            // The request's own task and event: the reaper's batch is filled again at once, and
-            // a task per event would be an allocation per request.
-            RequestOp op = e.request().op;
-            Task t = op.callbackTask;
-            if (t == null) {
-                t = new Task();
-                op.callbackTask = t;
-            }
+            Task t = freeTask(e.request().op);
             t.event.copyFrom(e);
             t.callback = cb;
             t.owner = this;
+            t.busy = true;
             handedOff.incrementAndGet();
             try {
                 // Executor's contract: what happens here happens before the task runs.
@@ -76,6 +70,31 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
                 t.run();
             }
         }
+    }
+
+    /**
+     * A task of the request's that no executor thread is using: the reaper's batch is filled
+     * again at once, and a task per event would be an allocation per request. A request keeps
+     * two, since a callback that submits its request again is usually still running when the
+     * next event comes; only when both are busy is a new one made (the busy one it replaces
+     * stays with the thread running it).
+     */
+    private static Task freeTask(RequestOp op) {
+        Task a = op.callbackTask;
+        if (a != null && !a.busy) {
+            return a;
+        }
+        Task b = op.spareTask;
+        if (b != null && !b.busy) {
+            return b;
+        }
+        Task n = new Task();
+        if (a == null) {
+            op.callbackTask = n;
+        } else {
+            op.spareTask = n;
+        }
+        return n;
     }
 
     @Override
@@ -105,15 +124,18 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
     }
 
     /**
-     * One request's callback, as handed to the executor; reused for each of the request's
-     * completions. Its fields are written by the reaper before {@code execute} and read by
-     * the executor thread after it.
+     * One event's callback as handed to the executor, reused for later events of the same
+     * request once it is free again. The reaper writes its fields, then {@link #busy}, before
+     * {@code execute}, which publishes them to the executor thread; that thread clears
+     * {@code busy} last (a volatile write), so a reaper that reads it false (a volatile read)
+     * may fill the event again: the callback's reads of it are over.
      */
     static final class Task implements Runnable {
-        /** The request's own copy of its event; filled again when the request completes again. */
+        /** A copy of the event, the callback's until it returns. */
         final Event event = new Event();
         CompletionCallback callback;
         SelfReapingCallbacks owner;
+        volatile boolean busy;
 
         @Override
         public void run() {
@@ -124,6 +146,7 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
                 Callbacks.run(callback, event);
             } finally {
                 RUNNING.set(prev);
+                busy = false;
                 o.doneOne();
             }
         }
