@@ -18,9 +18,9 @@ import jaio.spi.EngineProvider;
 import jaio.spi.FileHandle;
 
 /**
- * What {@link IoContext.Builder} collects, checked as it is set, and the opening of a
- * context from it; the Builder's methods document the options. Not thread safe, like the
- * Builder that owns it.
+ * For one thread at a time, like the {@link IoContext.Builder} that owns it (not thread
+ * safe): what the Builder collects, checked as it is set, and the opening of a context from
+ * it; the Builder's methods document the options.
  */
 final class ContextOptions {
     private static final AtomicInteger IDS = new AtomicInteger();

@@ -2,11 +2,12 @@ package jaio;
 
 
 /**
- * A completion event: which request finished, its user data, and its result (SPEC C4).
+ * A completion event, for one thread at a time (not thread safe: the reaping call that fills
+ * it hands it to its caller): which request finished, its user data, and its result (SPEC C4).
  *
  * <p>Events are caller-owned and reused: the caller allocates an array of them once and
  * {@link IoContext#getEvents} fills them, so reaping allocates nothing. An event keeps its
- * values until it is filled again. Not thread safe.
+ * values until it is filled again.
  *
  * <p>{@link #result()} is the number of bytes transferred (0 at end of file for a read, 0 for
  * fsync and noop, the ready mask for poll) or a negative error number; {@link #result2()} is a

@@ -4,7 +4,8 @@ package jaio;
  * A request refused at submission because it is invalid for this context (SPEC C2): a closed
  * file, a file not open for that direction, a read-only buffer to read into, a negative
  * offset, unaligned O_DIRECT I/O, a buffer the engine cannot use, an opcode or flag the
- * engine lacks, a request already in flight. Nothing of the refused request was queued.
+ * engine lacks, a request already in flight, a request without a callback on a context that
+ * reaps by itself. Nothing of the refused request was queued.
  *
  * <p>The message names the request and the reason; {@link #errno()} gives the closest
  * error number, {@link #index()} the request's position in the submitted batch.

@@ -14,8 +14,9 @@ import jaio.core.GlobalLimit;
 import jaio.spi.EngineProvider;
 
 /**
- * A completion context: requests are submitted to it in batches, run asynchronously on its
- * engine, and their events are reaped from it in batches (SPEC C1-C8).
+ * A completion context, for any number of threads at once (it synchronises itself):
+ * requests are submitted to it in batches, run asynchronously on its engine, and their events
+ * are reaped from it in batches (SPEC C1-C8).
  *
  * <pre>{@code
  * try (IoContext ctx = IoContext.open(64);
@@ -42,7 +43,7 @@ import jaio.spi.EngineProvider;
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
  * reaps by itself and runs each request's callback.
  *
- * <p>Thread safe: any number of threads may submit, reap, await, cancel and close at once.
+ * <p>Any number of threads may submit, reap, await, cancel and close at once.
  */
 public final class IoContext implements AutoCloseable {
     /**
@@ -234,7 +235,7 @@ public final class IoContext implements AutoCloseable {
          *       begins the close and returns, and the reaper finishes it.</li>
          * </ul>
          * Submission, cancel, resize, stats and a {@link #notifyEventFd notification eventfd}
-         * work as usual.
+         * work as usual. The reaper is named after the context: {@code <name>-reaper}.
          */
         public Builder selfReaping() {
             o.selfReaping(null);
@@ -418,7 +419,7 @@ public final class IoContext implements AutoCloseable {
         return n;
     }
 
-    // ------------------------------------------------------------------ cancel, close
+    // ------------------------------------------------------------------ cancel, close, options
 
     /**
      * Tries to cancel a request (C7). Best effort: a request not yet started is stopped and
@@ -463,8 +464,6 @@ public final class IoContext implements AutoCloseable {
             core.close();
         }
     }
-
-    // ------------------------------------------------------------------ delivery options
 
     /**
      * Grows the context's capacity while requests may be in flight (C9). The engine makes room

@@ -11,8 +11,9 @@ import jaio.core.ContextCore;
 import jaio.core.Watcher;
 
 /**
- * Several contexts waited on at once, in priority order (SPEC C12; the seed's user-space
- * grouping of completion queues). A group wait takes events from the first context that has
+ * Several contexts waited on at once, in priority order, by any number of threads (the group
+ * is immutable; its members synchronise themselves) (SPEC C12; the seed's user-space grouping
+ * of completion queues). A group wait takes events from the first context that has
  * some, then the next, until it has what it asked for: higher-priority contexts are always
  * drained first.
  *
@@ -21,7 +22,7 @@ import jaio.core.Watcher;
  * are served before group waiters. A member whose engine must be pumped from the kernel gets
  * a background thread that does it, once it has been waited on through a group.
  *
- * <p>Thread safe; any number of threads may wait on a group and on its members at once.
+ * <p>Any number of threads may wait on a group and on its members at once.
  */
 public final class IoContextGroup {
     private final IoContext[] members;

@@ -14,7 +14,8 @@ import jaio.engine.Descriptors;
 import jaio.spi.FileHandle;
 
 /**
- * A file (or pipe end) opened for jaio requests. Any number of contexts may use one file.
+ * A file (or pipe end) opened for jaio requests, for any number of threads and contexts at
+ * once: its descriptor is reference counted atomically, and the rest never changes.
  *
  * <p>Open options are the JDK's {@link StandardOpenOption}s: READ, WRITE, CREATE, CREATE_NEW,
  * TRUNCATE_EXISTING, DSYNC, SYNC, plus {@link #DIRECT} for O_DIRECT. Without READ or WRITE a
@@ -23,8 +24,6 @@ import jaio.spi.FileHandle;
  * <p>{@link #close()} is safe while requests are in flight: new requests on the file are
  * refused at once, and the descriptor is released when the last request in flight has its
  * event, so the kernel never reads or writes through a descriptor number that was reused.
- *
- * <p>Thread safe.
  */
 public final class IoFile implements Closeable {
     /** Open for direct I/O (O_DIRECT): offsets, lengths and buffer addresses must be aligned. */

@@ -8,8 +8,9 @@ import jaio.core.CoreOp;
 import jaio.spi.Op;
 
 /**
- * One I/O request, like a kernel iocb: what to do, on which file, with which memory, plus
- * the caller's user data, priority, flags and callback.
+ * One I/O request, prepared by one thread at a time (not thread safe: hand it over safely;
+ * submission publishes it to the engine): like a kernel iocb, what to do, on which file,
+ * with which memory, plus the caller's user data, priority, flags and callback.
  *
  * <p>Build one with a static factory ({@link #pread(IoFile, ByteBuffer, long)} and so on),
  * submit it with {@link IoContext#submit}, and reap its {@link Event}. Once its event is
@@ -29,8 +30,6 @@ import jaio.spi.Op;
  *
  * <p>Arguments are checked when the request is submitted (SPEC C2), so a bad request is
  * reported with the context's engine in mind; the factories only reject nulls.
- *
- * <p>Not thread safe: prepare a request on one thread, or hand it over safely.
  */
 public final class Request {
     final RequestOp op = new RequestOp(this);
@@ -287,7 +286,10 @@ public final class Request {
         return this;
     }
 
-    /** Code to run on the reaping thread when the event is reaped (C10); null for none. */
+    /**
+     * Code to run when the event is reaped (C10), on the reaping thread or, for a self-reaping
+     * context, where it runs callbacks; null for none (which a self-reaping context refuses).
+     */
     public Request callback(CompletionCallback callback) {
         ensureIdle();
         op.callback = callback;

@@ -3,9 +3,10 @@ package jaio;
 import jaio.core.CoreOp;
 
 /**
- * The op behind one {@link Request}: the context's and the engines' view of it, plus what
- * only the public layer needs (the request itself and its callback). Same threading as
- * {@link CoreOp}: written by the request's owner while it is idle.
+ * The op behind one {@link Request}, with {@link CoreOp}'s threading (written by the
+ * request's owner while it is idle, published by submission): the context's and the
+ * engines' view of it, plus what only the public layer needs (the request itself and its
+ * callback).
  */
 final class RequestOp extends CoreOp {
     final Request request;
@@ -13,8 +14,8 @@ final class RequestOp extends CoreOp {
     CompletionCallback callback;
     /**
      * A self-reaping context with an executor: this request's callback tasks, made when first
-     * needed and reused. Used by reaper threads only, one at a time (between two uses the
-     * request was submitted again, which publishes them).
+     * needed and reused. Read and written by reaper threads only; each task is claimed by a
+     * CAS before use, so a reaper that sees a stale reference at worst makes a new task.
      */
     SelfReapingCallbacks.Task callbackTask;
     SelfReapingCallbacks.Task spareTask;

@@ -1,5 +1,7 @@
 package jaio;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +62,6 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
             t.event.copyFrom(e);
             t.callback = cb;
             t.owner = this;
-            t.busy = true;
             handedOff.incrementAndGet();
             try {
                 // Executor's contract: what happens here happens before the task runs.
@@ -73,22 +74,23 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
     }
 
     /**
-     * A task of the request's that no executor thread is using: the reaper's batch is filled
-     * again at once, and a task per event would be an allocation per request. A request keeps
-     * two, since a callback that submits its request again is usually still running when the
-     * next event comes; only when both are busy is a new one made (the busy one it replaces
-     * stays with the thread running it).
+     * A task of the request's, claimed for this event: the reaper's batch is filled again at
+     * once, and a task per event would be an allocation per request. A request keeps two,
+     * since a callback that submits its request again is usually still running when the next
+     * event comes; only when both are busy is a new one made (the busy one it replaces stays
+     * with the thread running it).
      */
     private static Task freeTask(RequestOp op) {
         Task a = op.callbackTask;
-        if (a != null && !a.busy) {
+        if (a != null && a.claim()) {
             return a;
         }
         Task b = op.spareTask;
-        if (b != null && !b.busy) {
+        if (b != null && b.claim()) {
             return b;
         }
         Task n = new Task();
+        n.claim();
         if (a == null) {
             op.callbackTask = n;
         } else {
@@ -125,17 +127,32 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
 
     /**
      * One event's callback as handed to the executor, reused for later events of the same
-     * request once it is free again. The reaper writes its fields, then {@link #busy}, before
-     * {@code execute}, which publishes them to the executor thread; that thread clears
-     * {@code busy} last (a volatile write), so a reaper that reads it false (a volatile read)
-     * may fill the event again: the callback's reads of it are over.
+     * request once it is free again. A reaper claims it (a CAS on {@link #busy}), then writes
+     * its fields before {@code execute}, which publishes them to the executor thread; that
+     * thread clears {@code busy} last (a volatile write), so the next claim, which reads it
+     * false, comes after the callback's reads of the event are over. The CAS also keeps two
+     * reapers (a request resubmitted elsewhere before its callback ran) off one task.
      */
     static final class Task implements Runnable {
+        private static final VarHandle BUSY;
+
+        static {
+            try {
+                BUSY = MethodHandles.lookup().findVarHandle(Task.class, "busy", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         /** A copy of the event, the callback's until it returns. */
         final Event event = new Event();
         CompletionCallback callback;
         SelfReapingCallbacks owner;
-        volatile boolean busy;
+        private volatile boolean busy;
+
+        boolean claim() {
+            return BUSY.compareAndSet(this, false, true);
+        }
 
         @Override
         public void run() {

@@ -12,17 +12,18 @@ import jaio.spi.Memory;
 import jaio.spi.Retry;
 
 /**
- * Copies requests' buffers through library-owned memory when an engine cannot use them in
- * place (heap memory on a kernel engine, closable arenas; see {@link Memory}), and back for
- * reads when they complete.
+ * For any thread (each size class's free list is guarded by its own monitor; an op's bounce
+ * fields belong to the thread that claims or finishes it): copies requests' buffers through
+ * library-owned memory when an engine cannot use them in place (heap memory on a kernel
+ * engine, closable arenas; see {@link Memory}), and back for reads when they complete.
  *
- * <p>The memory: page-aligned, so bounced buffers also satisfy O_DIRECT. Sizes are rounded up to powers of two from 4 KiB; up to {@link #KEEP_PER_CLASS}
- * segments per size class are kept for reuse, so a steady stream of bounced requests
- * allocates nothing. Larger buffers (over 16 MiB) are allocated per request and left to the
- * garbage collector.
+ * <p>The memory: page-aligned, so bounced buffers also satisfy O_DIRECT. Sizes are rounded
+ * up to powers of two from 4 KiB; up to {@link #KEEP_PER_CLASS} segments per size class are
+ * kept for reuse, so a steady stream of bounced requests allocates nothing. Larger buffers
+ * (over 16 MiB) are allocated per request and left to the garbage collector.
  *
  * <p>Memory comes from automatic arenas: a segment is freed only once no request refers to
- * it, so nothing a user does can free memory the kernel still writes into. Thread safe.
+ * it, so nothing a user does can free memory the kernel still writes into.
  */
 final class Bounce {
     static final int ALIGN = 4096;

@@ -1,11 +1,11 @@
 package jaio.core;
 
 /**
- * Completion-port concurrency control for one completion queue (SPEC P3): with a value K,
- * events are handed out only while fewer than K threads run on the context; when one stops
- * running, waiters are served again, newest first. What counts as running is
- * {@link Running}'s rule. Guarded by the completion queue's lock, apart from the static
- * methods, which touch only the calling thread's own state and lock the queues they name.
+ * Completion-port concurrency control for one completion queue (SPEC P3), guarded by the
+ * queue's lock (the static methods touch only the calling thread's own state and lock the
+ * queues they name): with a value K, events are handed out only while fewer than K threads
+ * run on the context; when one stops running, waiters are served again, newest first. What
+ * counts as running is {@link Running}'s rule.
  */
 final class Concurrency {
     private final CompletionQueue q;

@@ -6,9 +6,10 @@ import java.lang.invoke.VarHandle;
 import jaio.spi.Op;
 
 /**
- * An op with the state the context keeps for it beside what the engine sees: where it is in
- * its life (idle, in flight, completed), which context accepted it, its bounce memory, and its
- * links in the completion queue. Every public request owns exactly one for its whole life; it
+ * An op with the state the context keeps for it beside what the engine sees, shared by the
+ * submitting, posting and reaping threads as described below: where it is in its life
+ * (idle, in flight, completed), which context accepted it, its bounce memory, and its links
+ * in the completion queue. Every public request owns exactly one for its whole life; it
  * is reused each time the request is submitted again, so the per-request path allocates
  * nothing.
  *
@@ -40,7 +41,11 @@ public class CoreOp extends Op {
 
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
-    /** The context that accepted this op last; written when it is claimed. */
+    /**
+     * The context that accepted this op last; written when it is claimed. Volatile: a thread
+     * that cancels or awaits the op, holding no lock of the context yet, reads which context
+     * it belongs to.
+     */
     volatile ContextCore<?> ctx;
     /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
     MemorySegment[] bounce;

@@ -1,9 +1,9 @@
 package jaio.core;
 
 /**
- * What a self-reaping context does with the events its reaper takes: the public layer runs
- * their callbacks, on the reaper or on an executor. Called by the reaper thread only, one
- * batch at a time; an implementation that hands callbacks to other threads keeps its own
+ * What a self-reaping context does with the events its reaper takes, called by the reaper
+ * thread only, one batch at a time: the public layer runs their callbacks, on the reaper or
+ * on an executor. An implementation that hands callbacks to other threads keeps its own
  * count of them, for {@link #awaitHandedOff}.
  *
  * @param <E> the public event type

@@ -6,13 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 
 /**
- * A selectable channel that is readable exactly while a context has events to take, so that
- * a {@link java.nio.channels.Selector} loop can watch the context (SPEC C10). It is level
+ * A selectable channel, guarded by the completion queue's lock (apart from {@link #source()},
+ * which any thread may call), that is readable exactly while a context has events to take,
+ * so that a {@link java.nio.channels.Selector} loop can watch the context (SPEC C10). It is level
  * triggered: the queue writes one byte when events become available and drains the pipe when
  * none are left, under its own lock, so the channel never says "readable" about an empty
  * queue for longer than it takes the queue to notice.
- *
- * <p>Guarded by the completion queue's lock, apart from {@link #source()}.
  */
 final class ReadyChannel implements AutoCloseable {
     private final Pipe pipe;

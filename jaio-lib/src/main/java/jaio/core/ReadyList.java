@@ -1,7 +1,8 @@
 package jaio.core;
 
 /**
- * Events ready to be reaped, one FIFO list per priority level (SPEC P2), intrusive through
+ * Events ready to be reaped, guarded by the completion queue's lock (not thread safe on its
+ * own): one FIFO list per priority level (SPEC P2), intrusive through
  * {@link CoreOp#qnext}/{@link CoreOp#qprev} so that adding and removing allocate nothing and an
  * awaited op can be taken from the middle.
  *
@@ -10,8 +11,6 @@ package jaio.core;
  * whatever its level. An event passed over that much is older than everything posted after
  * it, so from then on only older events go before it: no event is overtaken by more than
  * {@code STARVATION_BOUND + 1} events posted after it (ReadyListProperties checks this).
- *
- * <p>Not thread safe: guarded by the completion queue's lock.
  */
 final class ReadyList {
     /** Takes after which a passed-over event is served before higher levels. */

@@ -1,12 +1,12 @@
 package jaio.core;
 
 /**
- * The one platform thread that reaps a self-reaping context: it takes every event as it
- * arrives (on a kernel engine it is the thread that waits in the kernel, being the only
+ * The one platform thread that reaps a self-reaping context; once started, this object is
+ * used by that thread only (others just read the final thread reference): it takes every
+ * event as it arrives (on a kernel engine it is the thread that waits in the kernel, being the only
  * waiter) and hands each batch to the public layer's {@link EventHandler}. When the context
  * closes, it runs the close sequence itself, so that every remaining event still reaches its
- * callback and none runs after close. Its fields are final and written before the thread
- * starts; only that thread uses the batch.
+ * callback and none runs after close.
  */
 final class SelfReaper<E> {
     private final CompletionQueue q;

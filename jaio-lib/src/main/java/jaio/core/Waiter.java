@@ -1,12 +1,11 @@
 package jaio.core;
 
 /**
- * A thread waiting on a {@link CompletionQueue}: for at least {@link #min} events (getEvents),
- * or for one particular op (await). Events are handed to it by the posting thread, which
+ * A thread waiting on a {@link CompletionQueue}, guarded by the queue's lock (one cached
+ * instance per thread): for at least {@link #min} events (getEvents), or for one particular
+ * op (await). Events are handed to it by the posting thread, which
  * copies them into {@link #out} under the queue's lock, so a woken waiter owns its events
  * at once and nobody else can take them (exclusive wakeup).
- *
- * <p>One cached instance per thread; all fields are guarded by the queue's lock.
  */
 final class Waiter {
     final Thread thread;

@@ -3,11 +3,10 @@ package jaio.core;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The threads waiting on a completion queue, newest first (the seed's exclusive LIFO wait
- * queue), with the smallest N among getEvents waiters kept at hand so that a post can tell
- * in O(1) whether anybody can be satisfied.
- *
- * <p>Not thread safe: guarded by the completion queue's lock.
+ * The threads waiting on a completion queue, guarded by the queue's lock (not thread safe on
+ * its own): newest first (the seed's exclusive LIFO wait queue), with the smallest N among
+ * getEvents waiters kept at hand so that a post can tell in O(1) whether anybody can be
+ * satisfied.
  */
 final class WaiterList {
     /** Newest linked waiter; the list runs from newest to oldest. */

@@ -5,12 +5,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link ReentrantLock} that unparks the threads woken while it was held only once it is
- * released. A thread unparked under the lock would run straight into the lock still held by
+ * A {@link ReentrantLock}, for any thread, that unparks the threads woken while it was held
+ * only once it is released (the list of them is guarded by the lock itself). A thread unparked under the lock would run straight into the lock still held by
  * its waker; besides the wasted context switch, a contended {@code ReentrantLock.lock}
  * allocates a queue node, which on the per-request path (a reaper woken by a posting worker)
- * would be an allocation per request. Thread safe, reentrant like its parent: the threads are
- * unparked when the outermost hold is released.
+ * would be an allocation per request. Reentrant like its parent: the threads are unparked
+ * when the outermost hold is released.
  */
 public final class WakingLock extends ReentrantLock {
     private static final ThreadLocal<Thread[]> SCRATCH = ThreadLocal.withInitial(() -> new Thread[8]);
