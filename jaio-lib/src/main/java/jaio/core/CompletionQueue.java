@@ -30,8 +30,9 @@ import jaio.spi.Op;
  *       another running thread.</li>
  * </ul>
  * Every call into the engine from the queue's classes goes through the context's engine
- * gate, so that close never releases an engine another thread is inside, and none is made
- * while holding the lock, so that an engine may post to the sink while holding its own locks.
+ * gate (the closing thread's own calls aside: it is the one that releases the engine), so
+ * that close never releases an engine another thread is inside; and none is made while
+ * holding the lock, so that an engine may post to the sink while holding its own locks.
  */
 final class CompletionQueue {
     final WakingLock lock = new WakingLock();
