@@ -449,8 +449,8 @@ public final class IoContext implements AutoCloseable {
      * </ol>
      * A {@link Builder#selfReaping() self-reaping} context drops nothing: in steps 2 and 4
      * its reaper delivers every event to its callback, and close returns once the last
-     * callback has returned (called from one of its callbacks, close begins these steps and
-     * returns at once).
+     * callback has returned and the reaper has ended (called from one of its callbacks,
+     * close begins these steps and returns at once).
      *
      * <p>Idempotent; a concurrent second call returns when the first has finished. Files
      * opened with {@link IoFile} are the caller's and stay open (a notification eventfd is let

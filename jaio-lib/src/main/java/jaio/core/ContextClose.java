@@ -47,27 +47,53 @@ final class ContextClose {
     }
 
     /**
-     * Closes the context and returns once it is closed. Idempotent; a concurrent second
-     * caller returns once the first has finished. Uninterruptible: a caller must not return
-     * before the sequence has finished; the interrupt status is kept.
+     * Closes the context and returns once it is closed (for a self-reaping context: once its
+     * reaper has ended, too). Idempotent; a concurrent second caller returns once the first
+     * has finished. Uninterruptible: a caller must not return before the sequence has
+     * finished; the interrupt status is kept.
      */
     void close() {
         SelfReaper<?> r;
+        boolean first = false;
         synchronized (gate.stateLock) {
             gate.awaitClosing(false);
-            if (gate.state() == EngineGate.CLOSED) {
-                return;
-            }
             r = reaper;
-            gate.beginClosing(r != null ? r.thread() : Thread.currentThread());
+            if (gate.state() != EngineGate.CLOSED) {
+                gate.beginClosing(r != null ? r.thread() : Thread.currentThread());
+                first = true;
+            }
         }
         if (r == null) {
-            runSteps(null);
+            if (first) {
+                runSteps(null);
+            }
             return;
         }
-        q.beginDrain();
-        synchronized (gate.stateLock) {
-            gate.awaitClosing(true);
+        if (first) {
+            q.beginDrain();
+            synchronized (gate.stateLock) {
+                gate.awaitClosing(true);
+            }
+        }
+        // The reaper marks the context closed as its last step: wait for it to end, so that
+        // close leaves no thread of the context behind.
+        awaitEnd(r.thread());
+    }
+
+    private static void awaitEnd(Thread t) {
+        if (t == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
