@@ -1,7 +1,7 @@
 package jaio;
 
-import static jaio.TestProcess.cpuNanos;
-import static jaio.TestProcess.waitUntil;
+import static jaio.testkit.TestProcess.cpuNanos;
+import static jaio.testkit.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +13,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import jaio.spi.Op;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
+import jaio.testkit.HeldOps;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Close (SPEC C1) against callers that were already inside the context when it began: their
@@ -145,10 +150,11 @@ class CloseRaceTest {
      * The same race on every real engine, with requests that never complete by themselves
      * where the engine has them (POLL on a pipe nobody writes): close always returns.
      */
-    @Test
-    void closeRacingSubmittersOfRequestsThatNeverCompleteReturns() throws Exception {
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void closeRacingSubmittersOfRequestsThatNeverCompleteReturns(Engine engine) throws Exception {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
-        for (EngineInfo info : TestEngines.availableInfos()) {
+        for (EngineInfo info : List.of(EngineInfo.probe(engine))) {
             boolean poll = info.operations().containsKey(Opcode.POLL) && jaio.linux.Native.LINUX;
             for (int round = 0; round < 15; round++) {
                 IoFile[] pipe = poll ? IoFile.pipe() : null;

@@ -1,7 +1,7 @@
 package jaio;
 
-import static jaio.TestFiles.events;
-import static jaio.TestProcess.waitUntil;
+import static jaio.testkit.TestFiles.events;
+import static jaio.testkit.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import jaio.testkit.ManualEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package jaio;
 
-import static jaio.TestFiles.LONG;
-import static jaio.TestProcess.threadNames;
+import static jaio.testkit.TestFiles.LONG;
+import static jaio.testkit.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,8 +29,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import jaio.TestFiles.BufKind;
-import jaio.TestFiles.EventCopy;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
+import jaio.testkit.TestFiles.BufKind;
+import jaio.testkit.TestFiles.EventCopy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -370,6 +372,8 @@ public abstract class EngineConformanceTest {
     @Test
     void refusesWhatTheEngineCannotDo() throws IOException {
         EngineInfo i = info();
+        assumeTrue(!i.operations().containsKey(Opcode.TIMEOUT) || !i.flags().containsAll(List.of(RequestFlag.values())),
+                () -> engine().shortName() + " runs TIMEOUT and every flag: nothing to refuse");
         try (IoContext ctx = open(4)) {
             for (Opcode op : List.of(Opcode.TIMEOUT)) {
                 if (!i.operations().containsKey(op)) {
@@ -910,6 +914,74 @@ public abstract class EngineConformanceTest {
         }
     }
 
+    // =================================================================== by capability
+
+    /** O7: a TIMEOUT alone ends after its delay with -ETIME; skipped where the engine has none. */
+    @Test
+    void aTimeoutAloneEndsAfterItsDelayWithEtime() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.TIMEOUT), () -> engine().shortName() + " has no TIMEOUT");
+        try (IoContext ctx = open(4)) {
+            long t0 = System.nanoTime();
+            ctx.submit(Request.timeout(Duration.ofMillis(30), 0).userData(5));
+            Event[] ev = TestFiles.events(1);
+            assertEquals(1, ctx.getEvents(1, ev, Duration.ofSeconds(10)));
+            assertEquals(5, ev[0].userData());
+            assertEquals(-Errno.ETIME, ev[0].result(), ev[0].toString());
+            assertTrue(System.nanoTime() - t0 >= 25_000_000L, "ended before its delay");
+        }
+    }
+
+    /** O7: a TIMEOUT with a count ends with 0 once that many other requests completed. */
+    @Test
+    void aTimeoutWithACountEndsWhenTheCountIsReached() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.TIMEOUT), () -> engine().shortName() + " has no TIMEOUT");
+        try (IoContext ctx = open(8)) {
+            Request t = Request.timeout(Duration.ofSeconds(30), 2).userData(9);
+            ctx.submit(t);
+            ctx.submit(Request.noop().userData(1), Request.noop().userData(2));
+            Map<Long, Long> results = new HashMap<>();
+            for (EventCopy e : TestFiles.reap(ctx, 3)) {
+                results.put(e.userData(), e.result());
+            }
+            assertEquals(Map.of(1L, 0L, 2L, 0L, 9L, 0L), results);
+        }
+    }
+
+    /** O4: a POLL on a pipe completes once the pipe has data, with IN in the ready mask. */
+    @Test
+    void aPollOnAPipeCompletesWhenDataArrives() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.POLL), () -> engine().shortName() + " has no POLL");
+        IoFile[] pipe = IoFile.pipe();
+        try (IoContext ctx = open(4); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            ctx.submit(Request.poll(rd, Poll.IN).userData(3));
+            Event[] ev = TestFiles.events(1);
+            assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(50)), "ready before anything was written");
+            ByteBuffer one = ByteBuffer.allocateDirect(1).put((byte) 7).flip();
+            ctx.submit(Request.pwrite(wr, one, 0).userData(4));
+            Map<Long, Long> results = new HashMap<>();
+            for (EventCopy e : TestFiles.reap(ctx, 2)) {
+                results.put(e.userData(), e.result());
+            }
+            assertEquals(1L, results.get(4L));
+            assertTrue((results.get(3L) & Poll.IN) != 0, "ready mask " + results.get(3L));
+        }
+    }
+
+    /** O4 with C7: a POLL nobody answers is cancelled, and its one event says so. */
+    @Test
+    void aPendingPollIsCancelledWithOneEvent() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.POLL), () -> engine().shortName() + " has no POLL");
+        IoFile[] pipe = IoFile.pipe();
+        try (IoContext ctx = open(4); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            Request r = Request.poll(rd, Poll.IN).userData(8);
+            ctx.submit(r);
+            assertEquals(CancelResult.CANCELED, ctx.cancel(r));
+            List<EventCopy> got = TestFiles.reap(ctx, 1);
+            assertEquals(-Errno.ECANCELED, got.get(0).result(), got.toString());
+            assertEquals(0, ctx.getEvents(0, TestFiles.events(1), Duration.ZERO), "one event only");
+        }
+    }
+
     // =================================================================== audit additions
 
     /** C2: a refused request takes no room, no file reference, no global slot, no later request. */
@@ -952,6 +1024,8 @@ public abstract class EngineConformanceTest {
     @Test
     void refusesEveryOpcodeTheEngineLacks() throws IOException {
         EngineInfo i = info();
+        assumeTrue(!i.operations().keySet().containsAll(List.of(Opcode.values())),
+                () -> engine().shortName() + " runs every opcode: nothing to refuse");
         try (IoContext ctx = open(4)) {
             if (!i.operations().containsKey(Opcode.TIMEOUT)) {
                 refused(ctx, Request.timeout(Duration.ofSeconds(1), 0), Errno.EOPNOTSUPP, "cannot run TIMEOUT");

@@ -10,6 +10,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import jaio.testkit.MixedWaiters;
+import jaio.testkit.PoolSubmitter;
+import jaio.testkit.StressLedger;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +37,7 @@ class EngineDeliveryStressTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void manyWaitersMixedNAndTimeoutsNoneLostNoneTwice(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "d.dat", 1 << 20);
@@ -69,7 +74,7 @@ class EngineDeliveryStressTest {
      * kernel on kernel engines) must always get the event, whichever comes first.
      */
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aWaiterAndASubmissionMeetingNeverLoseTheWakeup(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "w.dat", 1 << 16);

@@ -15,6 +15,7 @@ import java.util.Set;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
+import jaio.testkit.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,7 +43,7 @@ class EngineInfoSupportTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     void anAvailableEngineSaysHowItCarriesEveryCapability(Engine engine) {
         EngineInfo i = EngineInfo.probe(engine);
         assertEquals(EnumSet.allOf(Capability.class), i.support().keySet());

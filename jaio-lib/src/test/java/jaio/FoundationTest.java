@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import jaio.core.GlobalLimit;
+import jaio.testkit.ManualEngine;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,7 @@
 package jaio;
 
-import static jaio.TestProcess.cpuNanos;
-import static jaio.TestProcess.waitUntil;
+import static jaio.testkit.TestProcess.cpuNanos;
+import static jaio.testkit.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +10,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
+import jaio.testkit.ManualEngine;
+import jaio.testkit.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A thread whose interrupt status is set waits in jaio as any other: until its events or its
@@ -38,9 +42,10 @@ class InterruptTest {
         assertTrue(stillInterrupted[0], what + ": the interrupt status is kept");
     }
 
-    @Test
-    void getEventsAwaitAndGroupWaitsPark() throws Exception {
-        for (Engine engine : TestEngines.available().toList()) {
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void getEventsAwaitAndGroupWaitsPark(Engine engine) throws Exception {
+        {
             try (IoContext ctx = IoContext.open(8, engine); IoContext other = IoContext.open(8, engine)) {
                 waitsParkedWhileInterrupted(engine + " getEvents", d -> ctx.getEvents(1, new Event[] {new Event()}, d));
                 ManualEngine.Provider p = new ManualEngine.Provider();

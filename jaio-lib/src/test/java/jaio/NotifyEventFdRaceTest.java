@@ -8,6 +8,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jaio.linux.LibC;
+import jaio.testkit.PoolSubmitter;
+import jaio.testkit.StressLedger;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +36,7 @@ class NotifyEventFdRaceTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void anEventfdOnlyLoopSeesEveryCompletion(Engine engine) throws Exception {
         assumeTrue(jaio.linux.Native.LINUX, "eventfd is Linux only");

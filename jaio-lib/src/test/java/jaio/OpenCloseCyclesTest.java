@@ -1,8 +1,8 @@
 package jaio;
 
-import static jaio.TestProcess.aioRings;
-import static jaio.TestProcess.liveThreads;
-import static jaio.TestProcess.openFds;
+import static jaio.testkit.TestProcess.aioRings;
+import static jaio.testkit.TestProcess.liveThreads;
+import static jaio.testkit.TestProcess.openFds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

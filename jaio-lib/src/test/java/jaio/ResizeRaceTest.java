@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jaio.testkit.PoolSubmitter;
+import jaio.testkit.StressLedger;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +30,7 @@ class ResizeRaceTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void growingWhileBusyLosesNothing(Engine engine) throws Exception {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 20);

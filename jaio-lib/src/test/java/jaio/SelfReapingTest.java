@@ -1,7 +1,7 @@
 package jaio;
 
-import static jaio.TestProcess.threadNames;
-import static jaio.TestProcess.waitUntil;
+import static jaio.testkit.TestProcess.threadNames;
+import static jaio.testkit.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import jaio.testkit.ManualEngine;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -349,7 +352,7 @@ class SelfReapingTest {
     // ------------------------------------------------------------------ the reaper
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     void theReaperIsAPlatformDaemonThreadThatWaitsInTheKernel(Engine engine) throws Exception {
         String name = "sr-thread-" + engine.shortName();
         Thread[] ran = new Thread[1];
@@ -413,7 +416,7 @@ class SelfReapingTest {
      * per system call).
      */
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     void aSteadyLoopAllocatesNothingPerRequestOnTheReaper(Engine engine) throws Exception {
         Thread[] reaper = new Thread[1];
         AtomicLong done = new AtomicLong();
@@ -473,7 +476,7 @@ class SelfReapingTest {
     // ------------------------------------------------------------------ misuse
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     void whatNeedsACallerThatReapsIsRefusedNamingTheMode(Engine engine) throws Exception {
         try (IoContext ctx = IoContext.builder().engine(engine).capacity(8).name("sr-misuse").selfReaping().open()) {
             Event[] evs = TestFiles.events(4);

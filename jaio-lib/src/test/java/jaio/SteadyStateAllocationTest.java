@@ -1,12 +1,14 @@
 package jaio;
 
-import static jaio.TestProcess.allocatedBytes;
+import static jaio.testkit.TestProcess.allocatedBytes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +31,7 @@ class SteadyStateAllocationTest {
 
     /** NOOPs complete on the submitting thread: nothing contends, nothing enters the kernel. */
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfNoopsAllocatesNothing(Engine engine) throws Exception {
         measure(engine, false, 1.0);
@@ -37,7 +39,7 @@ class SteadyStateAllocationTest {
 
     /** With reads, locks are contended and system calls made: only their small costs remain. */
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSteadyLoopOfReadsAllocatesNothingPerRequest(Engine engine) throws Exception {
         measure(engine, true, 8.0);

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import jaio.testkit.PoolSubmitter;
+import jaio.testkit.StressLedger;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +30,7 @@ class StressTest {
     private static final int REAPERS = 2;
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aMillionRequestsWithCancelsAllYieldOneEvent(Engine engine) throws Exception {
         Path p = Files.createTempFile("jaio-stress", ".dat");

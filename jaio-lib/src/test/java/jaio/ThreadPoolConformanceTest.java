@@ -1,6 +1,6 @@
 package jaio;
 
-import static jaio.TestProcess.threadNames;
+import static jaio.testkit.TestProcess.threadNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
-import jaio.TestFiles.EventCopy;
+import jaio.testkit.TestFiles;
+import jaio.testkit.TestFiles.EventCopy;
 import org.junit.jupiter.api.Test;
 
 /** The conformance suite on the portable engine, plus what only it can show deterministically. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jaio.spi.Op;
-import jaio.spi.TestOps;
+import jaio.testkit.TestOps;
 import org.junit.jupiter.api.Test;
 
 /** The intrusive FIFO: order, removal from anywhere, and the state it leaves on its ops. */

@@ -1,7 +1,7 @@
 package jaio.engine;
 
-import static jaio.TestProcess.threadNames;
-import static jaio.TestProcess.waitUntil;
+import static jaio.testkit.TestProcess.threadNames;
+import static jaio.testkit.TestProcess.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -22,7 +22,7 @@ import jaio.CancelResult;
 import jaio.Errno;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
-import jaio.spi.TestOps;
+import jaio.testkit.TestOps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,13 +1,14 @@
 package jaio.engine.kaio;
 
-import static jaio.TestFiles.events;
-import static jaio.TestFiles.takeOne;
-import static jaio.TestProcess.aioRings;
+import static jaio.testkit.TestFiles.events;
+import static jaio.testkit.TestFiles.takeOne;
+import static jaio.testkit.TestProcess.aioRings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -31,10 +32,10 @@ import jaio.Opcode;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
-import jaio.TestEngines;
-import jaio.TestFiles;
 import jaio.linux.Fadvise;
 import jaio.linux.LibC;
+import jaio.testkit.TestEngines;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -161,28 +162,34 @@ class KaioEngineTest {
     @Test
     void aPartlyCachedReadIsContinuedWithoutBlockingThenPunted() throws IOException {
         Path p = patterned("partly", 8);
-        dropCache(p);
-        // Bring block 0 alone into the page cache (no readahead on this descriptor).
-        int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            assertEquals(0, Fadvise.fadvise(fd, 0, 0, Fadvise.POSIX_FADV_RANDOM));
-            assertEquals(BLOCK, LibC.pread(fd, a.allocate(BLOCK), BLOCK, 0));
-        } finally {
-            LibC.close(fd);
-        }
-        try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
-            MemorySegment buf = IoBuffers.allocate(8 * BLOCK);
-            ctx.submit(Request.pread(f, buf, 0));
-            assertEquals(8 * BLOCK, takeOne(ctx, WAIT).result());
-            for (int b = 0; b < 8; b++) {
-                assertEquals(b, buf.get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
+        // As above: the kernel's readahead may cache the whole file before the read looks,
+        // and then there is nothing to continue; try a few times.
+        boolean continued = false;
+        for (int attempt = 0; attempt < 8 && !continued; attempt++) {
+            dropCache(p);
+            // Bring block 0 alone into the page cache (no readahead on this descriptor).
+            int fd = LibC.open(p.toString(), LibC.O_RDONLY, 0);
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                assertEquals(0, Fadvise.fadvise(fd, 0, 0, Fadvise.POSIX_FADV_RANDOM));
+                assertEquals(BLOCK, LibC.pread(fd, a.allocate(BLOCK), BLOCK, 0));
+            } finally {
+                LibC.close(fd);
             }
-            // RWF_NOWAIT returns the cached block 0 alone; the rest is continued (without
-            // blocking, as far as the kernel's own readahead got meanwhile) and what would
-            // still block goes to a worker, once.
-            assertTrue(ctx.stats().retries() >= 1, "continued after the short first part: " + ctx.stats());
-            assertTrue(ctx.stats().punted() <= 1, ctx.stats().toString());
+            try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
+                MemorySegment buf = IoBuffers.allocate(8 * BLOCK);
+                ctx.submit(Request.pread(f, buf, 0));
+                assertEquals(8 * BLOCK, takeOne(ctx, WAIT).result());
+                for (int b = 0; b < 8; b++) {
+                    assertEquals(b, buf.get(ValueLayout.JAVA_LONG, (long) b * BLOCK));
+                }
+                // RWF_NOWAIT returns the cached block 0 alone; the rest is continued (without
+                // blocking, as far as the kernel's own readahead got meanwhile) and what would
+                // still block goes to a worker, once.
+                assertTrue(ctx.stats().punted() <= 1, ctx.stats().toString());
+                continued = ctx.stats().retries() >= 1;
+            }
         }
+        assumeTrue(continued, "the kernel's readahead cached the whole file every time: nothing was continued");
     }
 
     @Test
@@ -218,13 +225,25 @@ class KaioEngineTest {
     @Test
     void aUserNowaitReadIsNeverPunted() throws IOException {
         Path p = patterned("nowait", 8);
-        dropCache(p);
-        try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
-            ctx.submit(Request.pread(f, IoBuffers.allocate(BLOCK), BLOCK).flag(RequestFlag.NOWAIT));
-            Event e = takeOne(ctx, WAIT);
-            assertEquals(-Errno.EAGAIN, e.result(), e.toString());
-            assertEquals(0, ctx.stats().punted());
+        // A page just dropped is a miss for RWF_NOWAIT unless the kernel's readahead brought
+        // it back first, which a loaded machine sometimes does: try a few times, and never punt.
+        boolean sawEagain = false;
+        for (int attempt = 0; attempt < 8 && !sawEagain; attempt++) {
+            dropCache(p);
+            try (IoContext ctx = open(8); IoFile f = IoFile.open(p)) {
+                MemorySegment buf = IoBuffers.allocate(BLOCK);
+                ctx.submit(Request.pread(f, buf, BLOCK).flag(RequestFlag.NOWAIT));
+                Event e = takeOne(ctx, WAIT);
+                assertEquals(0, ctx.stats().punted(), "a NOWAIT read is never punted: " + e);
+                if (e.result() == -Errno.EAGAIN) {
+                    sawEagain = true;
+                } else {
+                    assertEquals(BLOCK, e.result(), "served from the cache: " + e);
+                    assertEquals(1, buf.get(ValueLayout.JAVA_LONG, 0));
+                }
+            }
         }
+        assumeTrue(sawEagain, "the kernel served every just-dropped page (readahead): the EAGAIN path did not run");
     }
 
     @Test

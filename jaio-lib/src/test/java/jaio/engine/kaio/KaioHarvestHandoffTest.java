@@ -1,9 +1,9 @@
 package jaio.engine.kaio;
 
-import static jaio.spi.TestOps.context;
-import static jaio.spi.TestOps.eventFd;
-import static jaio.spi.TestOps.openFile;
-import static jaio.spi.TestOps.poll;
+import static jaio.testkit.TestOps.context;
+import static jaio.testkit.TestOps.eventFd;
+import static jaio.testkit.TestOps.openFile;
+import static jaio.testkit.TestOps.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import jaio.spi.FileHandle;
-import jaio.spi.Op;
 import jaio.linux.LibC;
 import jaio.spi.CompletionSink;
-import jaio.spi.TestOps;
+import jaio.spi.FileHandle;
+import jaio.spi.Op;
+import jaio.testkit.TestOps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

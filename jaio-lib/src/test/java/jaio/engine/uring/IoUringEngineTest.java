@@ -1,8 +1,8 @@
 package jaio.engine.uring;
 
-import static jaio.TestFiles.events;
-import static jaio.TestFiles.takeOne;
-import static jaio.TestProcess.openFds;
+import static jaio.testkit.TestFiles.events;
+import static jaio.testkit.TestFiles.takeOne;
+import static jaio.testkit.TestProcess.openFds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +33,7 @@ import jaio.IoFile;
 import jaio.Poll;
 import jaio.Request;
 import jaio.RequestFlag;
-import jaio.TestEngines;
+import jaio.testkit.TestEngines;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

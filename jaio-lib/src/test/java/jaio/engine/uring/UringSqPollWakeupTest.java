@@ -1,8 +1,8 @@
 package jaio.engine.uring;
 
-import static jaio.spi.TestOps.noop;
-import static jaio.spi.TestOps.openFile;
-import static jaio.spi.TestOps.read;
+import static jaio.testkit.TestOps.noop;
+import static jaio.testkit.TestOps.openFile;
+import static jaio.testkit.TestOps.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import jaio.Errno;
 import jaio.Opcode;
-import jaio.TestFiles;
-import jaio.spi.CollectingSink;
 import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineOptions;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
+import jaio.testkit.CollectingSink;
+import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package jaio;
+package jaio.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;

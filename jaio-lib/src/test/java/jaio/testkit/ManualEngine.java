@@ -1,9 +1,14 @@
-package jaio;
+package jaio.testkit;
 
-import jaio.spi.Op;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.IoContext;
+import jaio.TestContexts;
+import jaio.Opcode;
 import jaio.spi.Capabilities;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;
+import jaio.spi.Op;
 
 /**
  * A test engine that holds every submitted op until the test completes it, so delivery can be
@@ -11,7 +16,7 @@ import jaio.spi.IoEngine;
  * order. It runs NOOPs (and reports PREAD so that data requests can be held too, completing
  * them with any result the test likes).
  */
-final class ManualEngine implements IoEngine {
+public final class ManualEngine implements IoEngine {
     private final HeldOps held;
     private int capacityAsked;
 
@@ -21,14 +26,14 @@ final class ManualEngine implements IoEngine {
     }
 
     /** A provider whose opened engine the test can reach through {@link #last}. */
-    static final class Provider extends TestProvider<ManualEngine> {
-        Provider() {
+    public static final class Provider extends TestProvider<ManualEngine> {
+        public Provider() {
             super("manual", caps(), ManualEngine::new);
         }
     }
 
-    static IoContext open(Provider p, int capacity) throws java.io.IOException {
-        return IoContext.open(capacity, p, 1);
+    public static IoContext open(Provider p, int capacity) throws java.io.IOException {
+        return TestContexts.open(capacity, p, 1);
     }
 
     private static Capabilities caps() {
@@ -45,21 +50,21 @@ final class ManualEngine implements IoEngine {
         held.add(ops, from, count);
     }
 
-    int held() {
+    public int held() {
         return held.size();
     }
 
-    int capacityAsked() {
+    public int capacityAsked() {
         return capacityAsked;
     }
 
     /** Completes the oldest held op with result 0, as one post. */
-    void completeOne() {
+    public void completeOne() {
         completeBatch(1);
     }
 
     /** Completes the n oldest held ops with result 0, as one batch post. */
-    void completeBatch(int n) {
+    public void completeBatch(int n) {
         held.completeOldest(n);
     }
 

@@ -1,8 +1,9 @@
-package jaio;
+package jaio.testkit;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import jaio.IoContext;
 
 /**
  * The waiters of the delivery stress tests, on one context. Each getEvents asks for a random
@@ -11,23 +12,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * allowance: these machines have two shared cores), and only events without an error. The
  * ledger checks that no request has two events.
  */
-final class MixedWaiters {
-    static final long LATE_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
+public final class MixedWaiters {
+    public static final long LATE_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
 
     /** getEvents calls made by all the waiters. */
-    final AtomicLong calls = new AtomicLong();
+    public final AtomicLong calls = new AtomicLong();
     /** The most any call returned after its timeout. */
-    final AtomicLong worstLateNanos = new AtomicLong();
+    public final AtomicLong worstLateNanos = new AtomicLong();
     private final IoContext ctx;
     private final StressLedger ledger;
 
-    MixedWaiters(IoContext ctx, StressLedger ledger) {
+    public MixedWaiters(IoContext ctx, StressLedger ledger) {
         this.ctx = ctx;
         this.ledger = ledger;
     }
 
     /** One waiter, with its own random numbers from {@code seed}, until every accepted request had its event. */
-    void waiter(int seed) {
+    public void waiter(int seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         ledger.reapUntilDone(ctx, TestFiles.events(16), evs -> {
             int min = 1 + rnd.nextInt(8);

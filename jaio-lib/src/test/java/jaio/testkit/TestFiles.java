@@ -1,4 +1,4 @@
-package jaio;
+package jaio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,24 +14,30 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import jaio.Event;
+import jaio.IoBuffers;
+import jaio.IoContext;
+import jaio.IoFile;
+import jaio.Opcode;
+import jaio.Request;
 
 /**
  * Helpers shared by the engine tests: patterned files, buffers of every kind, event arrays and
  * reaping. Public for the tests of the engine packages; most members serve package jaio only.
  */
 public final class TestFiles {
-    static final Duration LONG = Duration.ofSeconds(30);
+    public static final Duration LONG = Duration.ofSeconds(30);
 
     private TestFiles() {}
 
     /** The byte the pattern puts at a file offset (with a seed, so writes differ from the file). */
-    static byte pattern(long offset, int seed) {
+    public static byte pattern(long offset, int seed) {
         long x = offset * 0x9E3779B97F4A7C15L + seed * 0x632BE59BD9B4E019L;
         return (byte) (x >>> 56);
     }
 
     /** A file of {@code size} patterned bytes (seed 0). */
-    static Path patterned(Path dir, String name, int size) throws IOException {
+    public static Path patterned(Path dir, String name, int size) throws IOException {
         Path p = dir.resolve(name);
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {
@@ -58,29 +64,29 @@ public final class TestFiles {
         return p;
     }
 
-    static byte[] readAll(Path p) throws IOException {
+    public static byte[] readAll(Path p) throws IOException {
         return Files.readAllBytes(p);
     }
 
-    static byte[] bytes(ByteBuffer bb) {
+    public static byte[] bytes(ByteBuffer bb) {
         ByteBuffer d = bb.duplicate();
         byte[] b = new byte[d.remaining()];
         d.get(b);
         return b;
     }
 
-    static byte[] bytes(MemorySegment s) {
+    public static byte[] bytes(MemorySegment s) {
         return s.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Fills with the pattern for file offsets starting at {@code offset}. */
-    static void fill(MemorySegment s, long offset, int seed) {
+    public static void fill(MemorySegment s, long offset, int seed) {
         for (long i = 0; i < s.byteSize(); i++) {
             s.set(ValueLayout.JAVA_BYTE, i, pattern(offset + i, seed));
         }
     }
 
-    static void fill(ByteBuffer bb, long offset, int seed) {
+    public static void fill(ByteBuffer bb, long offset, int seed) {
         for (int i = bb.position(); i < bb.limit(); i++) {
             bb.put(i, pattern(offset + i - bb.position(), seed));
         }
@@ -115,7 +121,7 @@ public final class TestFiles {
     }
 
     /** Reaps exactly n events (waiting up to 30 s in all), copying each. */
-    static List<EventCopy> reap(IoContext ctx, int n) {
+    public static List<EventCopy> reap(IoContext ctx, int n) {
         List<EventCopy> out = new ArrayList<>();
         Event[] evs = events(Math.max(1, n));
         long deadline = System.nanoTime() + LONG.toNanos();
@@ -132,19 +138,19 @@ public final class TestFiles {
         return out;
     }
 
-    static EventCopy reapOne(IoContext ctx) {
+    public static EventCopy reapOne(IoContext ctx) {
         return reap(ctx, 1).get(0);
     }
 
     /** An immutable copy of an event's fields. */
-    record EventCopy(Request request, long userData, Opcode opcode, long result, long result2) {
+    public record EventCopy(Request request, long userData, Opcode opcode, long result, long result2) {
         EventCopy(Event e) {
             this(e.request(), e.userData(), e.opcode(), e.result(), e.result2());
         }
     }
 
     /** The kinds of memory a request may use, for walking the option space. */
-    enum BufKind {
+    public enum BufKind {
         HEAP_BUFFER, HEAP_BUFFER_SLICE, DIRECT_BUFFER, DIRECT_BUFFER_SLICE, HEAP_SEGMENT,
         AUTO_SEGMENT, SHARED_SEGMENT, SHARED_ARENA_BUFFER, IOBUFFERS_SEGMENT, GLOBAL_SEGMENT
     }
@@ -154,7 +160,7 @@ public final class TestFiles {
      * {@code align} where the kind allows alignment. For ByteBuffer kinds the usable bytes are
      * position..limit; the slice kinds put them in the middle of a larger buffer.
      */
-    static Object buffer(BufKind kind, int size, int align, Arena shared) {
+    public static Object buffer(BufKind kind, int size, int align, Arena shared) {
         return switch (kind) {
             case HEAP_BUFFER -> ByteBuffer.allocate(size);
             case HEAP_BUFFER_SLICE -> ByteBuffer.allocate(size + 2 * align + 64).position(align).limit(align + size);
@@ -172,11 +178,11 @@ public final class TestFiles {
         };
     }
 
-    static byte[] contents(Object buf) {
+    public static byte[] contents(Object buf) {
         return buf instanceof ByteBuffer bb ? bytes(bb) : bytes((MemorySegment) buf);
     }
 
-    static void fillBuf(Object buf, long offset, int seed) {
+    public static void fillBuf(Object buf, long offset, int seed) {
         if (buf instanceof ByteBuffer bb) {
             fill(bb, offset, seed);
         } else {
@@ -184,19 +190,19 @@ public final class TestFiles {
         }
     }
 
-    static long size(Object buf) {
+    public static long size(Object buf) {
         return buf instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) buf).byteSize();
     }
 
-    static Request pread(IoFile f, Object buf, long off) {
+    public static Request pread(IoFile f, Object buf, long off) {
         return buf instanceof ByteBuffer bb ? Request.pread(f, bb, off) : Request.pread(f, (MemorySegment) buf, off);
     }
 
-    static Request pwrite(IoFile f, Object buf, long off) {
+    public static Request pwrite(IoFile f, Object buf, long off) {
         return buf instanceof ByteBuffer bb ? Request.pwrite(f, bb, off) : Request.pwrite(f, (MemorySegment) buf, off);
     }
 
-    static Request preadv(IoFile f, Object[] bufs, long off) {
+    public static Request preadv(IoFile f, Object[] bufs, long off) {
         if (bufs[0] instanceof ByteBuffer) {
             ByteBuffer[] b = new ByteBuffer[bufs.length];
             for (int i = 0; i < b.length; i++) {
@@ -211,7 +217,7 @@ public final class TestFiles {
         return Request.preadv(f, s, off);
     }
 
-    static Request pwritev(IoFile f, Object[] bufs, long off) {
+    public static Request pwritev(IoFile f, Object[] bufs, long off) {
         if (bufs[0] instanceof ByteBuffer) {
             ByteBuffer[] b = new ByteBuffer[bufs.length];
             for (int i = 0; i < b.length; i++) {
@@ -227,7 +233,7 @@ public final class TestFiles {
     }
 
     /** Reads a file region with a plain FileChannel: the model every engine must agree with. */
-    static byte[] model(Path p, long off, int len) throws IOException {
+    public static byte[] model(Path p, long off, int len) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(len);
             while (b.hasRemaining()) {

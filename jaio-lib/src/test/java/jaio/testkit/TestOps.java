@@ -1,4 +1,4 @@
-package jaio.spi;
+package jaio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -6,6 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import jaio.Opcode;
 import jaio.linux.LibC;
+import jaio.spi.CompletionSink;
+import jaio.spi.Counters;
+import jaio.spi.EngineContext;
+import jaio.spi.EngineOptions;
+import jaio.spi.FileHandle;
+import jaio.spi.Op;
 
 /**
  * For engine tests below the context: engine contexts, file handles and ops built by hand,

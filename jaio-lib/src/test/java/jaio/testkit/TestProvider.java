@@ -1,10 +1,13 @@
-package jaio;
+package jaio.testkit;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import jaio.Engine;
+import jaio.Opcode;
+import jaio.RequestFlag;
 import jaio.spi.Availability;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
@@ -18,15 +21,15 @@ import jaio.spi.IoEngine;
  * THREADS, opening engines through a factory and keeping the last one opened for the test to
  * drive. Open a context on it with {@code IoContext.open(capacity, provider, workers)}.
  */
-class TestProvider<E extends IoEngine> implements EngineProvider {
+public class TestProvider<E extends IoEngine> implements EngineProvider {
     /** The engine opened last. */
-    volatile E last;
+    public volatile E last;
     private final String name;
     private final Capabilities description;
     private final Function<EngineContext, E> factory;
 
     /** {@code description} is what {@link #describe()} answers before any engine is open (may be null). */
-    TestProvider(String name, Capabilities description, Function<EngineContext, E> factory) {
+    public TestProvider(String name, Capabilities description, Function<EngineContext, E> factory) {
         this.name = name;
         this.description = description;
         this.factory = factory;
@@ -36,7 +39,7 @@ class TestProvider<E extends IoEngine> implements EngineProvider {
      * What a test engine reports: NOOPs run inline, each of {@code workerOps} on a worker, no
      * request flags, buffers any thread may touch.
      */
-    static Capabilities capabilities(String name, Opcode... workerOps) {
+    public static Capabilities capabilities(String name, Opcode... workerOps) {
         Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
         ops.put(Opcode.NOOP, Execution.INLINE);
         for (Opcode o : workerOps) {

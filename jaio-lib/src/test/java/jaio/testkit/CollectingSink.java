@@ -1,9 +1,12 @@
-package jaio.spi;
+package jaio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import jaio.spi.CompletionSink;
+import jaio.spi.IoEngine;
+import jaio.spi.Op;
 
 /** For engine tests below the context: collects what an engine posts, and pumps it like a waiter. */
 public final class CollectingSink implements CompletionSink {

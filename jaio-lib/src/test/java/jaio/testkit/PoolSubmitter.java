@@ -1,6 +1,9 @@
-package jaio;
+package jaio.testkit;
 
 import java.util.SplittableRandom;
+import jaio.IoContext;
+import jaio.Opcode;
+import jaio.Request;
 
 /**
  * One submitting thread of a stress test, reusing a pool of requests. Until the ledger's ids
@@ -14,16 +17,16 @@ import java.util.SplittableRandom;
  * in turn around the pool. The options change that, and {@link #afterEachBatch} lets a test
  * act on each accepted batch (cancel one of it, say).
  */
-final class PoolSubmitter {
+public final class PoolSubmitter {
     /** Makes the pool's request number {@code index}; may draw on the submitter's random numbers. */
     @FunctionalInterface
-    interface RequestMaker {
+    public interface RequestMaker {
         Request make(int index, SplittableRandom rnd);
     }
 
     /** Called with each batch once the context accepted all of it: the first {@code n} slots. */
     @FunctionalInterface
-    interface BatchAction {
+    public interface BatchAction {
         void accepted(Request[] batch, int n, SplittableRandom rnd);
     }
 
@@ -41,7 +44,7 @@ final class PoolSubmitter {
      * A submitter with its own random numbers from {@code seed} and a pool of
      * {@code poolSize} requests from {@code make}, made in index order before it runs.
      */
-    PoolSubmitter(IoContext ctx, StressLedger ledger, long seed, int poolSize, RequestMaker make) {
+    public PoolSubmitter(IoContext ctx, StressLedger ledger, long seed, int poolSize, RequestMaker make) {
         this.ctx = ctx;
         this.ledger = ledger;
         this.rnd = new SplittableRandom(seed);
@@ -52,30 +55,30 @@ final class PoolSubmitter {
     }
 
     /** The most requests a batch holds (16 unless set). */
-    PoolSubmitter batchSize(int max) {
+    public PoolSubmitter batchSize(int max) {
         batch = new Request[max];
         return this;
     }
 
     /** Every batch tries for the full batch size instead of a random number. */
-    PoolSubmitter fullBatches() {
+    public PoolSubmitter fullBatches() {
         fullBatches = true;
         return this;
     }
 
     /** Each request of a batch is drawn at random from the pool instead of in turn. */
-    PoolSubmitter randomPicks() {
+    public PoolSubmitter randomPicks() {
         randomPicks = true;
         return this;
     }
 
-    PoolSubmitter afterEachBatch(BatchAction action) {
+    public PoolSubmitter afterEachBatch(BatchAction action) {
         afterEachBatch = action;
         return this;
     }
 
     /** Submits until the ledger has no ids left or a thread failed. */
-    void run() {
+    public void run() {
         while (!ledger.failed()) {
             int n = pick(fullBatches ? batch.length : 1 + rnd.nextInt(batch.length));
             if (n == 0) {

@@ -1,4 +1,4 @@
-package jaio;
+package jaio.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
+import jaio.Event;
+import jaio.IoContext;
 
 /**
  * The books the threads of a stress test keep together: ids handed out to requests (0 to
@@ -17,30 +19,30 @@ import java.util.function.ToIntFunction;
  * what any thread threw. Every thread stops once another has failed; the test thread then
  * rethrows with {@link #throwIfFailed()}.
  */
-final class StressLedger {
+public final class StressLedger {
     /** How long reapers may find nothing, once the submitters are done, before events count as lost. */
-    static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
+    public static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
 
     /** A thread's work; what it throws is recorded as a failure. */
     @FunctionalInterface
-    interface Work {
+    public interface Work {
         void run(int index) throws Exception;
     }
 
-    final int total;
-    final AtomicLong nextId = new AtomicLong();
-    final AtomicLong accepted = new AtomicLong();
-    final AtomicLong reaped = new AtomicLong();
-    final AtomicBoolean submittersDone = new AtomicBoolean();
-    final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    public final int total;
+    public final AtomicLong nextId = new AtomicLong();
+    public final AtomicLong accepted = new AtomicLong();
+    public final AtomicLong reaped = new AtomicLong();
+    public final AtomicBoolean submittersDone = new AtomicBoolean();
+    public final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private final AtomicIntegerArray events;
 
-    StressLedger(int total) {
+    public StressLedger(int total) {
         this.total = total;
         this.events = new AtomicIntegerArray(total);
     }
 
-    boolean failed() {
+    public boolean failed() {
         return !failures.isEmpty();
     }
 
@@ -49,7 +51,7 @@ final class StressLedger {
      * running {@code work} with its index and recording what it throws. They are daemons, so
      * that one stuck past the test's timeout cannot keep the test JVM alive.
      */
-    List<Thread> start(String name, int count, Work work) {
+    public List<Thread> start(String name, int count, Work work) {
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int index = i;
@@ -64,20 +66,20 @@ final class StressLedger {
         return ts;
     }
 
-    static void joinAll(List<Thread> threads) throws InterruptedException {
+    public static void joinAll(List<Thread> threads) throws InterruptedException {
         for (Thread t : threads) {
             t.join();
         }
     }
 
     /** Waits for the submitting threads to end, then tells the reapers that no more requests come. */
-    void joinSubmitters(List<Thread> submitters) throws InterruptedException {
+    public void joinSubmitters(List<Thread> submitters) throws InterruptedException {
         joinAll(submitters);
         submittersDone.set(true);
     }
 
     /** Throws an AssertionError caused by the first failure, with all of them suppressed in it. */
-    void throwIfFailed() {
+    public void throwIfFailed() {
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError("failed: " + failures.peek(), failures.peek());
             failures.forEach(e::addSuppressed);
@@ -86,14 +88,14 @@ final class StressLedger {
     }
 
     /** Counts an event for request {@code id}; throws if that request already had one. */
-    void event(long id) {
+    public void event(long id) {
         if (events.incrementAndGet((int) id) != 1) {
             throw new AssertionError("second event for request " + id);
         }
     }
 
     /** Checks, after the run, that every id had exactly one event. */
-    void assertOneEventEach() {
+    public void assertOneEventEach() {
         for (int i = 0; i < total; i++) {
             if (events.get(i) != 1) {
                 throw new AssertionError("request " + i + " had " + events.get(i) + " events");
@@ -107,7 +109,7 @@ final class StressLedger {
      * returns once the submitters are done and every accepted request had its event. It fails
      * when, with the submitters done, nothing comes for {@link #IDLE_LIMIT}: events were lost.
      */
-    void reapUntilDone(IoContext ctx, Event[] evs, ToIntFunction<Event[]> reap, Consumer<Event> check) {
+    public void reapUntilDone(IoContext ctx, Event[] evs, ToIntFunction<Event[]> reap, Consumer<Event> check) {
         long idleSince = -1;
         while (!failed()) {
             int got = reap.applyAsInt(evs);

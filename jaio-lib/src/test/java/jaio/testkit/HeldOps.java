@@ -1,36 +1,38 @@
-package jaio;
+package jaio.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.spi.CompletionSink;
 import jaio.spi.Op;
 import jaio.spi.Retry;
-import jaio.spi.CompletionSink;
 
 /**
  * The ops a test engine holds, oldest first, until the test completes them or they are
  * cancelled. Thread-safe: submitters, cancellers and the test thread may call at once. Ops
  * are posted to the sink outside the lock, as an engine posts them.
  */
-final class HeldOps {
+public final class HeldOps {
     private final CompletionSink sink;
     private final List<Op> held = new ArrayList<>();
 
-    HeldOps(CompletionSink sink) {
+    public HeldOps(CompletionSink sink) {
         this.sink = sink;
     }
 
-    synchronized void add(Op[] ops, int from, int count) {
+    public synchronized void add(Op[] ops, int from, int count) {
         for (int i = from; i < from + count; i++) {
             held.add(ops[i]);
         }
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return held.size();
     }
 
     /** Completes the {@code n} oldest ops with result 0, as one batch post; fails if fewer are held. */
-    void completeOldest(int n) {
+    public void completeOldest(int n) {
         Op[] batch;
         synchronized (this) {
             if (held.size() < n) {
@@ -46,7 +48,7 @@ final class HeldOps {
     }
 
     /** Completes every held op with {@code result} (0, or a negated errno), posting each on its own. */
-    void completeAll(long result) {
+    public void completeAll(long result) {
         List<Op> all;
         synchronized (this) {
             all = new ArrayList<>(held);
@@ -62,7 +64,7 @@ final class HeldOps {
      * Cancels one op: if it is still held it completes with ECANCELED and the answer is
      * CANCELED; otherwise ALREADY_DONE.
      */
-    CancelResult cancel(Op op) {
+    public CancelResult cancel(Op op) {
         synchronized (this) {
             if (!held.remove(op)) {
                 return CancelResult.ALREADY_DONE;
