@@ -46,6 +46,11 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
+        return run(args, out, err, terminal, System.getenv());
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream, boolean)} with the environment job files expand ${VAR} from. */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal, java.util.Map<String, String> env) {
         if (args.length > 0 && args[0].equals("engines")) {
             return EnginesReport.print(out);
         }
@@ -54,7 +59,7 @@ public final class Main {
         }
         Plan plan;
         try {
-            PlanReader.Parsed p = PlanReader.read(args, System.getenv());
+            PlanReader.Parsed p = PlanReader.read(args, env);
             if (p.help()) {
                 Help.print(out);
                 return OK;

@@ -256,6 +256,9 @@ final class JaioJob extends Job {
                 }
                 if (backlogDue) {
                     drive(Source.readBack(backlog), false, true);
+                    if (written != null) {
+                        written.removeAll(backlog);
+                    }
                     backlog.clear();
                     backlogDue = false;
                     continue;

@@ -123,7 +123,8 @@ public final class Runner {
     private static void checkDirect(Clone c) throws JobRefused {
         Path p = c.layout().files().get(0).path();
         try (IoFile f = IoFile.open(p, IoFile.DIRECT)) {
-            int align = f.storeBlockAlignment();
+            // the kernel engines need the kernel's alignment; FileChannel (threads, jdk-*) the file store's block
+            int align = kernelEngine(c.spec().engine().engine()) ? f.offsetAlignment() : f.storeBlockAlignment();
             JobSpec s = c.spec();
             long[] sizes = {s.bs().read().min(), s.bs().read().max(), s.bs().write().min(), s.bs().write().max()};
             for (long b : sizes) {
@@ -135,6 +136,14 @@ public final class Runner {
         } catch (IOException e) {
             throw new JobRefused(label(c, "direct") + ": " + e.getMessage());
         }
+    }
+
+    private static boolean kernelEngine(BenchEngine e) {
+        return switch (e) {
+            case URING, KAIO -> true;
+            case AUTO -> EngineInfo.probe(jaio.Engine.IO_URING).available() || EngineInfo.probe(jaio.Engine.KAIO).available();
+            default -> false;
+        };
     }
 
     private static String label(Clone c, String option) {

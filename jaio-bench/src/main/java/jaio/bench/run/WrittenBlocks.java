@@ -85,6 +85,16 @@ final class WrittenBlocks {
         return starts.length;
     }
 
+    /** Forgets the blocks {@code other} holds (a backlog just read back is not read back again at the end). */
+    void removeAll(WrittenBlocks other) {
+        for (int i = 0; i < starts.length; i++) {
+            BitSet both = (BitSet) starts[i].clone();
+            both.and(other.starts[i]);
+            count -= both.cardinality();
+            starts[i].andNot(other.starts[i]);
+        }
+    }
+
     /** Forgets everything (after a backlog was read back). */
     void clear() {
         for (BitSet s : starts) {
