@@ -86,7 +86,8 @@ public final class OptionTable {
         job(g, "random_distribution", "DIST", "random, zipf[:theta], pareto[:h], normal[:dev%], zoned:A/S:..., zoned_abs:A/SIZE:...;"
                 + " ',' sets writes apart; a ':CENTER' (0..1) may follow zipf, pareto and normal.", null);
         job(g, "randrepeat", "0|1", "The same random streams on every run (default 1).", null);
-        job(g, "randseed", "N", "Seed of the random streams (default 0x89; overrides randrepeat).", null);
+        job(g, "randseed", "N", "Seed of the random streams (default 0x89). As in fio 3.33 it turns randrepeat off, but"
+                + " uniform and zoned offsets follow it only with randrepeat=0.", null);
         job(g, "norandommap", "0|1", "Draw random offsets with repeats rather than covering each block once per pass.", null);
         job(g, "random_generator", "GEN", "tausworthe (default) or tausworthe64.", "lfsr is not carried");
 
