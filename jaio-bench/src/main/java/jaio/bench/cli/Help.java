@@ -33,7 +33,8 @@ public final class Help {
 
                 Defaults: with job files, fio's (iodepth=1, size-bound, ioengine=psync, files named after the job).
                 Without job files, jaio's: 4 KiB random reads, ioengine=auto, iodepth=32, runtime=10 with time_based=1,
-                size=1g, group_reporting=1, on jaio-bench.dat in the temp folder (java.io.tmpdir), laid out once.""");
+                size=1g, group_reporting=1, norandommap=1, on jaio-bench.dat in the temp folder (java.io.tmpdir),
+                laid out once.""");
         Map<String, List<OptionTable.Opt>> groups = new LinkedHashMap<>();
         for (OptionTable.Opt o : OptionTable.all()) {
             groups.computeIfAbsent(o.group(), k -> new java.util.ArrayList<>()).add(o);

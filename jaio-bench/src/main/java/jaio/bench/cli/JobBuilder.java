@@ -21,7 +21,7 @@ import jaio.bench.plan.VerifyMethod;
  * Every message names the setting's file, line and section, or its command-line option.
  *
  * <p>Two sets of defaults: fio's, for job files, and jaio's, for a command line alone
- * (iodepth 32, 10 s time based, a 1 GiB file in the temp folder, group_reporting).
+ * (iodepth 32, 10 s time based, a 1 GiB file in the temp folder, group_reporting, norandommap).
  */
 public final class JobBuilder {
     /** The tool's default file name in the temp folder. */
@@ -353,7 +353,8 @@ public final class JobBuilder {
         }
         boolean randrepeat = flag("randrepeat", true);
         Long seed = value("randseed", null, s -> Values.longValue(s.label(), s.value()));
-        boolean map = !flag("norandommap", false);
+        // jaio's command-line default is fio's norandommap: uniform offsets with repeats (what its tables measured)
+        boolean map = !flag("norandommap", !fioDefaults);
         if (kind != RandomSpec.Kind.RANDOM) {
             map = false;
         }

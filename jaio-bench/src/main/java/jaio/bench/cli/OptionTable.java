@@ -88,7 +88,8 @@ public final class OptionTable {
         job(g, "randrepeat", "0|1", "The same random streams on every run (default 1).", null);
         job(g, "randseed", "N", "Seed of the random streams (default 0x89). As in fio 3.33 it turns randrepeat off, but"
                 + " uniform and zoned offsets follow it only with randrepeat=0.", null);
-        job(g, "norandommap", "0|1", "Draw random offsets with repeats rather than covering each block once per pass.", null);
+        job(g, "norandommap", "0|1", "Draw random offsets with repeats rather than covering each block once per pass.",
+                "command line without job files: 1 (fio: 0)");
         job(g, "random_generator", "GEN", "tausworthe (default) or tausworthe64.", "lfsr is not carried");
 
         g = "Files and region";
