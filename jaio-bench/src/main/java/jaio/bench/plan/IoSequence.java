@@ -45,6 +45,8 @@ public final class IoSequence {
     private static final class FileState {
         final FileLayout.PlannedFile plan;
         final long[] lastPos = new long[2];
+        /** fio's last_block per direction (the region's aligned blocks), fixed for the file. */
+        final long[] lastBlock = new long[2];
         RandomMap map;
         SkewedStream skew;
         boolean done;
@@ -86,8 +88,6 @@ public final class IoSequence {
     private int seqNrLeft = 1;
     private int passes;
     private boolean busyOk;
-    private boolean isRandom;
-    private long failedAt = -1;
 
     /**
      * @param job    the job
@@ -118,6 +118,8 @@ public final class IoSequence {
                 f.map = new RandomMap(fsize / job.bs().minOfAll());
             }
             f.reset();
+            f.lastBlock[READ] = lastBlock(f, READ);
+            f.lastBlock[WRITE] = lastBlock(f, WRITE);
             files[i] = f;
         }
         for (int d = 0; d < 2; d++) {
@@ -335,10 +337,8 @@ public final class IoSequence {
                 if (b < 0) {
                     return false;
                 }
-                isRandom = true;
                 off = b * job.bs().side(dir).align();
             } else {
-                isRandom = false;
                 off = sequential(f, dir);
                 if (off < 0) {
                     return false;
@@ -347,7 +347,6 @@ public final class IoSequence {
         } else {
             // the I/Os between random ones (rw=randread:N) go on from the last one, off the random map
             busyOk = true;
-            isRandom = false;
             off = sequential(f, dir);
             if (off < 0) {
                 long b = randomBlock(f, dir);
@@ -429,7 +428,7 @@ public final class IoSequence {
                 return zoned(f, dir, rs.kind() == RandomSpec.Kind.ZONED_ABS);
             }
             default -> {
-                long last = lastBlock(f, dir);
+                long last = f.lastBlock[dir];
                 return last == 0 ? -1 : uniform(f, last);
             }
         }
@@ -445,7 +444,7 @@ public final class IoSequence {
     }
 
     private long zoned(FileState f, int dir, boolean absolute) {
-        long last = lastBlock(f, dir);
+        long last = f.lastBlock[dir];
         if (last == 0) {
             return -1;
         }
@@ -463,7 +462,7 @@ public final class IoSequence {
             long start = idx[at + 2] / align;
             long end = idx[at + 3] / align;
             if (end > last) {
-                failedAt = end;
+                // fio: "zoned_abs sizes exceed file size", and the file is done
                 return -1;
             }
             long b = uniform(f, end - start);
@@ -524,13 +523,4 @@ public final class IoSequence {
         return len;
     }
 
-    /** For zoned_abs: the zone end (in blocks) that lay past the file, or -1. */
-    public long zonedAbsOverflow() {
-        return failedAt;
-    }
-
-    /** Whether the last transfer returned was at a random offset (not a sequential one). */
-    public boolean lastWasRandom() {
-        return isRandom;
-    }
 }

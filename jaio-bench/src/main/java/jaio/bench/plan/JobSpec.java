@@ -1,7 +1,5 @@
 package jaio.bench.plan;
 
-import java.util.List;
-
 /**
  * One validated job, as fio's job options describe it; built by the option reader
  * ({@code jaio.bench.cli.JobBuilder}), which checks every rule. A job runs {@code numjobs}
@@ -124,14 +122,5 @@ public record JobSpec(String name, String description, int numjobs, Rw rw, long 
     @Override
     public String toString() {
         return "job " + name + " (" + rw.fioName() + ", " + bs + ", numjobs=" + numjobs + ")";
-    }
-
-    /** Percentiles as a list (for reports). */
-    public List<Double> percentileList() {
-        java.util.ArrayList<Double> l = new java.util.ArrayList<>();
-        for (double p : percentiles) {
-            l.add(p);
-        }
-        return l;
     }
 }

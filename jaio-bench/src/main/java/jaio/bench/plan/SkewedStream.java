@@ -49,7 +49,7 @@ final class SkewedStream {
             }
             case NORMAL -> {
                 if (spec.param() != 0.0) {
-                    stddev = (long) Math.ceil((double) (nranges * spec.param()) / 100.0);
+                    stddev = (long) Math.ceil(nranges * spec.param() / 100.0);
                     if (stddev > nranges / 2) {
                         stddev = nranges / 2;
                     }

@@ -79,6 +79,7 @@ final class JaioJob extends Job {
         this.minBs = spec.bs().minOfAll();
         this.maxBs = spec.bs().maxOfAll();
         this.stamp = newStamp();
+        this.batchedProgress = true;
     }
 
     @Override
@@ -288,11 +289,14 @@ final class JaioJob extends Job {
                 measuringStarts(now);
                 statsAtStart = ctx.stats();
             }
+            long bytes = 0;
             for (int i = 0; i < n; i++) {
-                complete(events[i], now);
+                bytes += complete(events[i], now);
             }
             inFlight -= n;
             if (n > 0) {
+                progressIos.add(n);
+                progressBytes.add(bytes);
                 waitedSince = 0;
                 sinceThink += n;
             } else if (min > 0) {
@@ -483,7 +487,8 @@ final class JaioJob extends Job {
         queued -= done;
     }
 
-    private void complete(Event e, long now) {
+    /** Records one completion; returns the bytes it moved. */
+    private long complete(Event e, long now) {
         int slot = (int) e.userData();
         long res = e.result();
         long slat = submittedAt[slot] - startedAt[slot];
@@ -518,6 +523,7 @@ final class JaioJob extends Job {
             }
         }
         free[freeCount++] = slot;
+        return Math.max(0, res);
     }
 
     private String describe(String what, int slot, long res) {

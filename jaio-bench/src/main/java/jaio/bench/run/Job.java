@@ -201,9 +201,14 @@ public abstract class Job implements AutoCloseable {
             }
         }
         st.lastCompletion = now;
-        progressIos.increment();
-        progressBytes.add(len);
+        if (!batchedProgress) {
+            progressIos.increment();
+            progressBytes.add(len);
+        }
     }
+
+    /** Whether the subclass adds to the progress counters per batch of completions itself. */
+    protected boolean batchedProgress;
 
     /** A stamp of the job's verify method (one per thread that checks). */
     protected final BlockStamp newStamp() {
