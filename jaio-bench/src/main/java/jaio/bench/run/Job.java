@@ -96,6 +96,7 @@ public abstract class Job implements AutoCloseable {
     /** Runs the clone on the calling thread. */
     public final void run(Schedule s) throws IOException {
         this.schedule = s;
+        pacer.start(s.start());
         beginMeasuring(s.start());
         if (s.rampEnd() == s.start()) {
             measuringStarts(s.start());

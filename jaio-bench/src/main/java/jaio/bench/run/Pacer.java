@@ -32,8 +32,13 @@ final class Pacer {
         return bps[0] > 0 || bps[1] > 0;
     }
 
+    /** Counts from {@code now}: the job's start, and again at the end of its ramp (fio resets its rate counters there). */
     void start(long now) {
         start = now;
+        for (int d = 0; d < 2; d++) {
+            issuedBytes[d] = 0;
+            lastUsec[d] = 0;
+        }
     }
 
     /** Nanoseconds until an I/O of direction {@code dir} may be issued (0 or less: now). */
