@@ -464,7 +464,19 @@ final class JaioJob extends Job {
         while (done < queued) {
             int chunk = Math.min(d.batchSubmit(), queued - done);
             long t0 = System.nanoTime();
-            int k = ctx.submit(queue, done, chunk);
+            int k;
+            try {
+                k = ctx.submit(queue, done, chunk);
+            } catch (jaio.InvalidRequestException e) {
+                // the engine refuses what the job asks (hipri without O_DIRECT, say): the job ends with the reason
+                stats.error(e.getMessage());
+                for (int i = done; i < queued; i++) {
+                    free[freeCount++] = (int) queue[i].userData();
+                    queue[i] = null;
+                }
+                queued = done;
+                return;
+            }
             long t1 = System.nanoTime();
             for (int i = done; i < done + k; i++) {
                 int slot = (int) queue[i].userData();
