@@ -132,8 +132,10 @@ if [ -n "$JOBFILES" ]; then
     exit 0
 fi
 
-# Which jaio engines this machine allows (uring is left out until it is available).
-AVAILABLE=$("$ROOT/jaio" engines | awk '/^[a-z]/ && $2 == "available" {print $1}')
+# Which jaio engines this machine allows, one a line, from the engines report for scripts.
+AVAILABLE=$("$ROOT/jaio" engines --format=json \
+    | python3 -c 'import json, sys; print("\n".join(e["engine"] for e in json.load(sys.stdin)["engines"] if e["available"]))') \
+    || die "./jaio engines --format=json failed"
 jaio_has() {
     case "$1" in
         jdk-*) return 0 ;;

@@ -24,7 +24,9 @@ command -v python3 >/dev/null 2>&1 || { echo "delivery-n: python3 is needed to r
 
 mkdir -p "$OUT"
 "$ROOT/jaio" build -q >/dev/null
-AVAILABLE=$("$ROOT/jaio" engines | awk '/^[a-z]/ && $2 == "available" {print $1}')
+# Which jaio engines this machine allows, one a line, from the engines report for scripts.
+AVAILABLE=$("$ROOT/jaio" engines --format=json \
+    | python3 -c 'import json, sys; print("\n".join(e["engine"] for e in json.load(sys.stdin)["engines"] if e["available"]))')
 # Lay the file out once (and warm it) with a short write-free run.
 "$ROOT/jaio" bench --filename="$FILE" --size="$SIZE" --runtime=1 --engine=threads --invalidate=0 >/dev/null
 cat "$FILE" >/dev/null

@@ -26,15 +26,27 @@ import jaio.spi.Execution;
  * @param inPlaceMemory which user memory the engine uses without a copy
  * @param features   what the probe found (kernel features, limits)
  * @param passedOver for a context opened with AUTO: the engines passed over, with reasons
+ * @param support    how the engine carries each {@link Capability}, every one of them listed
+ *                   (empty when the engine is not available): who does the work (the kernel,
+ *                   a worker thread, jaio itself, or nobody yet) and a note naming the mechanism
  */
 public record EngineInfo(Engine engine, boolean available, String reason, Map<Opcode, String> operations,
-                         Set<RequestFlag> flags, String inPlaceMemory, List<String> features, List<String> passedOver) {
+                         Set<RequestFlag> flags, String inPlaceMemory, List<String> features, List<String> passedOver,
+                         Map<Capability, Support> support) {
 
     public EngineInfo {
         operations = Collections.unmodifiableMap(new EnumMap<>(operations.isEmpty() ? new EnumMap<>(Opcode.class) : operations));
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(RequestFlag.class) : EnumSet.copyOf(flags));
         features = List.copyOf(features);
         passedOver = List.copyOf(passedOver);
+        support = Collections.unmodifiableMap(support.isEmpty() ? new EnumMap<>(Capability.class)
+                : new EnumMap<>(support));
+    }
+
+    /** A report without the capability table (for an engine that is not available, it is empty anyway). */
+    public EngineInfo(Engine engine, boolean available, String reason, Map<Opcode, String> operations,
+                      Set<RequestFlag> flags, String inPlaceMemory, List<String> features, List<String> passedOver) {
+        this(engine, available, reason, operations, flags, inPlaceMemory, features, passedOver, Map.of());
     }
 
     static EngineInfo of(Engine engine, Capabilities caps, List<String> passedOver) {
@@ -47,7 +59,8 @@ public record EngineInfo(Engine engine, boolean available, String reason, Map<Op
             case THREAD_ACCESSIBLE -> "any buffer except a confined arena's segment (copied for writes)"
                     + " and a heap segment of a non-byte array (copied)";
         };
-        return new EngineInfo(engine, true, "available", ops, caps.flags(), mem, caps.features(), passedOver);
+        return new EngineInfo(engine, true, "available", ops, caps.flags(), mem, caps.features(), passedOver,
+                SupportTable.of(engine, caps));
     }
 
     /** Probes one engine (a real round trip with the kernel where it matters). */
@@ -78,6 +91,7 @@ public record EngineInfo(Engine engine, boolean available, String reason, Map<Op
             return new EngineInfo(p.kind(), false, a.reason(), Map.of(), Set.of(), "", List.of(), List.of());
         }
         EngineInfo i = of(p.kind(), p.describe(), List.of());
-        return new EngineInfo(i.engine(), true, a.reason(), i.operations(), i.flags(), i.inPlaceMemory(), i.features(), List.of());
+        return new EngineInfo(i.engine(), true, a.reason(), i.operations(), i.flags(), i.inPlaceMemory(), i.features(),
+                List.of(), i.support());
     }
 }

@@ -35,11 +35,10 @@ class DeliveryStressTest {
             StressLedger.joinAll(waiters);
             ledger.throwIfFailed();
             assertEquals(EVENTS, ledger.accepted.get());
-            assertEquals(EVENTS, ledger.reaped.get());
+            assertEquals(EVENTS, ledger.reaped.get(), () -> String.format("events reaped (%d getEvents calls,"
+                    + " worst lateness %.1f ms)", w.calls.get(), w.worstLateNanos.get() / 1e6));
             assertEquals(0, ctx.stats().unreaped());
             ledger.assertOneEventEach();
-            System.out.printf("delivery stress: %d events, %d getEvents calls, worst lateness %.1f ms%n",
-                    EVENTS, w.calls.get(), w.worstLateNanos.get() / 1e6);
         }
     }
 }

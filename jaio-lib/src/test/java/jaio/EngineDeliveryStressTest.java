@@ -57,11 +57,10 @@ class EngineDeliveryStressTest {
             }
             ledger.throwIfFailed();
             assertEquals(EVENTS, ledger.accepted.get());
-            assertEquals(EVENTS, ledger.reaped.get());
+            assertEquals(EVENTS, ledger.reaped.get(), () -> String.format("events reaped on %s (worst lateness %.1f ms)",
+                    engine, w.worstLateNanos.get() / 1e6));
             assertEquals(0, ctx.stats().unreaped());
             ledger.assertOneEventEach();
-            System.out.printf("delivery stress on %s: %d events, worst lateness %.1f ms%n", engine, EVENTS,
-                    w.worstLateNanos.get() / 1e6);
         }
     }
 

@@ -25,7 +25,7 @@ class SeccompFallbackTest {
     @TempDir
     Path dir;
 
-    /** Run in the child JVM: prints what automatic selection found. */
+    /** Run in the child JVM: prints what automatic selection found, for the parent to read (not the build log). */
     public static void main(String[] args) throws IOException {
         try (IoContext ctx = IoContext.open(8)) {
             System.out.println("engine=" + ctx.engine().shortName());

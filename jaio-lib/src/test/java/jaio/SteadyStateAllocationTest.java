@@ -66,9 +66,9 @@ class SteadyStateAllocationTest {
                 long bytes = allocatedBytes() - before;
                 perRequest = Math.min(perRequest, bytes / (double) (rounds * (long) rs.length));
             }
-            System.out.printf("steady state on %s%s: %.3f bytes allocated per request%n", engine,
-                    reads ? " with reads" : "", perRequest);
-            assertTrue(perRequest < threshold, engine + ": " + perRequest + " bytes allocated per request");
+            double measured = perRequest;
+            assertTrue(measured < threshold, () -> String.format("steady state on %s%s: %.3f bytes allocated per request"
+                    + " (at most %.1f allowed)", engine, reads ? " with reads" : "", measured, threshold));
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import jaio.bench.cli.Help;
 import jaio.bench.cli.PlanReader;
 import jaio.bench.cli.UsageException;
@@ -52,7 +53,7 @@ public final class Main {
     /** {@link #run(String[], PrintStream, PrintStream, boolean)} with the environment job files expand ${VAR} from. */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal, java.util.Map<String, String> env) {
         if (args.length > 0 && args[0].equals("engines")) {
-            return EnginesReport.print(out);
+            return EnginesReport.run(List.of(args).subList(1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("plot")) {
             return PlotCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);

@@ -2,9 +2,14 @@ package jaio.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
- * The wake-up protocol of an engine whose waiter sleeps in the kernel until at least N
+ * Any thread may call it; the one waiter calls {@link #beginWait} and {@link #endWait} under
+ * the engine's reap lock, {@link #ensure} runs under the engine's submit lock, and the
+ * handshake between waiter and posters is made of volatile accesses (see below).
+ *
+ * <p>The wake-up protocol of an engine whose waiter sleeps in the kernel until at least N
  * completions are there (io_getevents, io_uring_enter with GETEVENTS), shared by the kernel
  * engines. Nothing but completions ends such a wait, so a wake-up is made of them: the engine
  * posts as many internal, instantly completing requests as the waiter asked for, and whoever
@@ -17,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiter that swallows wake-ups meant for a waiter still on its way into the kernel bumps the
  * counter too ({@link #swallowed}), so that waiter returns at once instead.
  *
- * <p>Thread safe. {@link #beginWait} and {@link #endWait} are called by the one waiter (under
- * the engine's reap lock); the rest by anyone.
+ * <p>The handshake is Dekker's: the waiter writes {@link #waiterMin} and then reads
+ * {@link #posts}; a poster writes posts and then reads waiterMin. All four accesses are
+ * volatile, hence totally ordered, so at least one side sees the other's write.
  */
 public final class KernelWake {
     /** Posts {@code n} internal wake-up completions; returns how many it posted. */
@@ -43,6 +49,8 @@ public final class KernelWake {
      *         it must return at once instead of waiting
      */
     public boolean beginWait(int need) {
+        // Volatile write then volatile read: publishes N to any poster that bumps posts after
+        // this read, and sees every bump made before it (the Dekker pair of kick).
         waiterMin = need;
         return posts.get() != seen;
     }
@@ -63,7 +71,9 @@ public final class KernelWake {
      * entering) the kernel, has {@code wakeup} make sure its N wake-ups are on their way
      * (the engine's method that takes its lock and calls {@link #ensure}).
      */
-    public void kick(java.util.function.IntConsumer wakeup) {
+    public void kick(IntConsumer wakeup) {
+        // Bump then read (both volatile): a waiter that published its N before the bump is
+        // seen here; one that publishes it later sees the bump in beginWait.
         posts.incrementAndGet();
         int m = waiterMin;
         if (m > 0) {
@@ -73,9 +83,11 @@ public final class KernelWake {
 
     /**
      * Makes sure {@code k} wake-ups are on their way: enough for any kernel wait for at most
-     * k completions, in progress or about to start. The caller holds the lock under which the
-     * engine posts wake-ups and counts what is in its ring, so that the count of outstanding
-     * wake-ups is exact whenever that lock is free.
+     * k completions, in progress or about to start. Callers hold the engine's submit lock,
+     * so two of them never post for the same shortfall. {@link #swallowed} runs under the
+     * reap lock instead (hence an atomic counter), which a waiter holds while it is in the
+     * kernel: whenever a waiter can be waiting, no reaper is between taking wake-ups from the
+     * ring and counting them off, and the count here is what is really on its way.
      */
     public void ensure(int k, Poster poster) {
         int want = k - outstanding.get();
@@ -89,7 +101,7 @@ public final class KernelWake {
 
     /**
      * A reaper took {@code wakes} wake-up completions; {@code byWaiter} when it is the waiter
-     * itself, {@code posted} when it also posted real completions.
+     * itself, {@code posted} when it also posted real completions. Under the reap lock.
      */
     public void swallowed(int wakes, boolean byWaiter, boolean posted) {
         if (wakes == 0) {

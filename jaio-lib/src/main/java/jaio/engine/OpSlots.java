@@ -4,13 +4,12 @@ import java.util.Arrays;
 import jaio.spi.Op;
 
 /**
- * The ops a kernel engine has handed to the kernel, by slot number: the number an op carries
- * in its kernel request (aio_data, user_data) so that a completion finds it without a search.
- * A slot is taken when the op first goes to the kernel and kept across its iterations. Growing
- * the table (C9) adds slots and never renumbers one. Engines extend it with the native memory
- * each slot owns ({@link #grown}).
- *
- * <p>Not thread safe: the engine's submit lock guards it.
+ * Not thread safe: the engine's submit lock guards it. The ops a kernel engine has handed to
+ * the kernel, by slot number: the number an op carries in its kernel request (aio_data,
+ * user_data) so that a completion finds it without a search. A slot is taken when the op first
+ * goes to the kernel and kept across its iterations. Growing the table (C9) adds slots and
+ * never renumbers one. Engines extend it with the native memory each slot owns ({@link
+ * #grown}).
  */
 public abstract class OpSlots {
     private Op[] ops = new Op[0];

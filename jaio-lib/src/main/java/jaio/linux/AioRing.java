@@ -10,15 +10,16 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * struct aio_ring from fs/aio.c: the header of the completion ring the kernel maps into the
- * process at the address that io_setup(2) returns as the context id, followed by
- * {@code nr} struct io_event ({@link IoEvent}).
+ * Stateless accessors of memory the kernel shares with one reader at a time (the caller's
+ * lock), each with the ordering its comment states: struct aio_ring from fs/aio.c, the header
+ * of the completion ring the kernel maps into the process at the address that io_setup(2)
+ * returns as the context id, followed by {@code nr} struct io_event ({@link IoEvent}).
  *
- * <p>The kernel writes events at the tail and then moves {@code tail}; user space reads
- * events from {@code head} and moves {@code head}; io_getevents(2) moves it too. So the ring
- * may be read without a system call, by one reader at a time, and never while a thread is
- * inside io_getevents on the same context. The layout is only trusted when magic and the
- * feature words match what this class knows ({@link #compatible}).
+ * <p>The kernel writes events at the tail and then moves {@code tail}; user space reads events
+ * from {@code head} and moves {@code head}; io_getevents(2) moves it too. So the ring may be
+ * read without a system call, by one reader at a time, and never while a thread is inside
+ * io_getevents on the same context. The layout is only trusted when magic and the feature words
+ * match what this class knows ({@link #compatible}).
  */
 public final class AioRing {
     /** AIO_RING_MAGIC from fs/aio.c. */

@@ -32,6 +32,7 @@ public final class IoUring {
     public static final int IORING_OP_TIMEOUT = 11;
     public static final int IORING_OP_TIMEOUT_REMOVE = 12;
     public static final int IORING_OP_ASYNC_CANCEL = 14;
+    public static final int IORING_OP_LINK_TIMEOUT = 15;
     public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_WRITE = 23;
 
@@ -39,6 +40,7 @@ public final class IoUring {
     public static final int IOSQE_FIXED_FILE = 1 << 0;
     public static final int IOSQE_IO_DRAIN = 1 << 1;
     public static final int IOSQE_IO_LINK = 1 << 2;
+    public static final int IOSQE_IO_HARDLINK = 1 << 3;
     public static final int IOSQE_ASYNC = 1 << 4;
     public static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
 

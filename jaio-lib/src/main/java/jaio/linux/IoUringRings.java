@@ -7,18 +7,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * The three shared-memory areas of one io_uring instance, mapped from its descriptor: the SQ
- * ring (head, tail, flags, index array), the SQE array, and the CQ ring (head, tail, CQEs).
- * With IORING_FEAT_SINGLE_MMAP the two rings share one mapping.
+ * One submitting thread at a time and one reaping thread at a time (the engine's locks
+ * serialise each side; this class has no lock of its own), sharing the three mapped areas of
+ * one io_uring instance with the kernel: the SQ ring (head, tail, flags, index array), the
+ * SQE array, and the CQ ring (head, tail, CQEs). With IORING_FEAT_SINGLE_MMAP the two rings
+ * share one mapping.
  *
  * <p>Who writes what: user space writes SQEs and the SQ tail, and the CQ head; the kernel
  * writes the SQ head, the flags, the CQEs and the CQ tail. Each shared index is read or
  * written with the ordering its comment states. The segments belong to the arena given to
  * {@link #map}, so once that arena is closed a stray access throws instead of touching
  * unmapped memory.
- *
- * <p>Not thread safe: the engine serialises the submission side and the completion side
- * with one lock each.
  */
 public final class IoUringRings {
     private static final VarHandle INT = JAVA_INT.varHandle();
@@ -183,8 +182,29 @@ public final class IoUringRings {
     }
 
     /**
+     * Publishes the SQEs written so far to an SQPOLL kernel thread, and says whether that
+     * thread is asleep and needs io_uring_enter with IORING_ENTER_SQ_WAKEUP to see them.
+     *
+     * <p>The release store of the tail publishes the SQEs to the kernel thread, as in
+     * {@link #publishSq}. The full fence between that store and the load of
+     * IORING_SQ_NEED_WAKEUP orders the two (a release store followed by a load may otherwise
+     * be reordered: the load can be satisfied while the store still sits in this CPU's store
+     * buffer). It pairs with the kernel thread's barrier between setting NEED_WAKEUP and
+     * reading the tail once more before it sleeps (smp_mb__after_atomic in io_sq_thread),
+     * so either the thread sees the new tail and stays up, or this load sees the flag and the
+     * caller wakes it. liburing has the same barrier (sq_ring_needs_enter).
+     */
+    public boolean publishSqNeedsWakeup() {
+        INT.setRelease(sqRing, sqTail, localSqTail);
+        VarHandle.fullFence();
+        return ((int) INT.getVolatile(sqRing, sqFlags) & IoUring.IORING_SQ_NEED_WAKEUP) != 0;
+    }
+
+    /**
      * The SQ ring's flags (IORING_SQ_CQ_OVERFLOW, IORING_SQ_NEED_WAKEUP). Volatile: a fresh
-     * value each time, ordered after our earlier ring accesses.
+     * value each time, ordered after this thread's earlier loads but not after its earlier
+     * stores, so not after a tail just published: {@link #publishSqNeedsWakeup} is the way to
+     * ask for NEED_WAKEUP after publishing.
      */
     public int sqFlags() {
         return (int) INT.getVolatile(sqRing, sqFlags);

@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * The one place that links native functions. Everything else in jaio calls plain Java methods
- * that return {@code >= 0} or {@code -errno}.
+ * Any thread may call it: the handles are immutable once linked, and errno is captured into a
+ * segment of the calling thread's own. The one place that links native functions. Everything
+ * else in jaio calls plain Java methods that return {@code >= 0} or {@code -errno}.
  *
  * <p>errno is captured by the linker ({@link Linker.Option#captureCallState}) into a small
  * per-thread segment, so reading it after a call allocates nothing.

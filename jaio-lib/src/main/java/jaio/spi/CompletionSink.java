@@ -1,12 +1,14 @@
 package jaio.spi;
 
-
 /**
- * Where an engine reports that an op is finished, once per op. The op's {@link Op#result}
- * and {@link Op#result2} are set before the call (by {@link jaio.spi.Retry} for transfers).
+ * Any engine thread may call it at once, with no engine lock held that a thread calling into
+ * the engine could be waiting for: it takes the context's queue lock. Where an engine reports
+ * that an op is finished, exactly once per op; the op's {@link Op#result} and
+ * {@link Op#result2} are set before the call (by {@link Retry} for transfers), and the call
+ * publishes them, with the rest of the op, to the thread that reaps its event.
  *
- * <p>Thread safe. The batch form takes the context's lock once for the whole batch, which
- * matters on the harvest path.
+ * <p>The batch form takes the context's lock once for the whole batch, which matters on the
+ * harvest path.
  */
 public interface CompletionSink {
     void complete(Op op);

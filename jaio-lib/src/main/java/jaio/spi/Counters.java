@@ -3,7 +3,9 @@ package jaio.spi;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A context's counters (SPEC J5). Updated once per batch on the hot paths; thread safe.
+ * Any thread may update and read these counters at once: each is a {@link LongAdder}, so
+ * updates from engine threads and submitters never contend on one word. A context's counters
+ * (J5); updated once per batch on the hot paths, summed only when somebody asks.
  */
 public final class Counters {
     /** Requests accepted. */

@@ -4,8 +4,10 @@ import java.io.IOException;
 import jaio.Engine;
 
 /**
- * One kind of engine: probes whether this machine allows it and opens instances of it.
- * Implementations are stateless apart from the cached probe.
+ * Any thread may call a provider: it is stateless apart from its probe, which it runs once
+ * per process and publishes through a volatile field. One kind of engine: probes whether this
+ * machine allows it and opens instances of it. Providers are found as services (see
+ * {@code jaio.engine.Engines}) and need a public no-argument constructor.
  */
 public interface EngineProvider {
     Engine kind();

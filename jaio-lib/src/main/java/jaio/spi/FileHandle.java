@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A descriptor jaio owns (a file, a pipe end, an eventfd), shared by every engine.
+ * Any thread may use a handle at once: its reference count and closed bit are one atomic
+ * word, and its channel is created once under the handle's monitor. A descriptor jaio owns
+ * (a file, a pipe end, an eventfd, next a socket), shared by every engine and context.
  *
  * <p>It is reference counted so that it cannot be closed under a request in flight: each
  * accepted request {@link #acquire() acquires} it and releases it when its event is posted.
  * {@link #close()} marks it closed at once (new requests are refused) and releases the native
  * descriptor when the last request lets go. Without this a closed descriptor number could be
  * reused by an unrelated open while the kernel still reads or writes through the old one.
- *
- * <p>Thread safe.
  */
 public final class FileHandle {
     /** What kind of object the descriptor refers to. */

@@ -3,7 +3,10 @@ package jaio.spi;
 import jaio.CancelResult;
 
 /**
- * What an engine must do for one completion context.
+ * Any thread may call {@link #submit}, {@link #cancel}, {@link #harvest} and {@link #wakeup}
+ * at once; one thread at a time waits in {@link #waitForCompletions}; {@link #close} comes
+ * once, after everything else (the details are below). What an engine must do for one
+ * completion context.
  *
  * <p>The context validates every request before an engine sees it, reserves room for its
  * event, and owns delivery (waiters, priorities, callbacks). An engine only drives ops to

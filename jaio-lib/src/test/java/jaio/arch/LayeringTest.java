@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
  *   jaio.linux                  bindings: nothing of jaio's
  * </pre>
  *
- * plus the public vocabulary (Opcode, RequestFlag, CancelResult, Errno, Poll, Engine), plain
- * value types that every layer but the bindings may name and that name nothing else of jaio.
+ * plus the public vocabulary (Opcode, RequestFlag, CancelResult, Errno, Poll, Engine,
+ * Capability), plain value types that every layer but the bindings may name and that name
+ * nothing else of jaio.
  *
  * <p>Every compiled class of the library is read with the JDK's class-file API, and every
  * class it refers to (constant pool class entries, and types in field and method
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     /** Public types every layer above the bindings may use: they use nothing else of jaio's. */
     static final Set<String> VOCABULARY = Set.of("jaio.Opcode", "jaio.RequestFlag", "jaio.CancelResult", "jaio.Errno",
-            "jaio.Poll", "jaio.Engine");
+            "jaio.Poll", "jaio.Engine", "jaio.Capability");
 
     /** For each layer, the layers it may use (besides itself and the vocabulary). */
     static final Map<String, Set<String>> ALLOWED = Map.of(

@@ -6,13 +6,17 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jaio.Capability;
 import jaio.Opcode;
 import jaio.RequestFlag;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
 
-/** The capability report of the native AIO engine, from what {@link KaioProbe} found. */
+/**
+ * Stateless: the capability report of the native AIO engine, from what {@link KaioProbe}
+ * found; the opcode map comes from the engine's opcode table ({@link KaioOpcodes}).
+ */
 final class KaioCapabilities {
     private KaioCapabilities() {}
 
@@ -23,17 +27,7 @@ final class KaioCapabilities {
      * @param workers    the bound on punt workers
      */
     static Capabilities of(KaioProbe probe, boolean ring, String ringInfo, int workers) {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        Execution transfer = probe.nowait() ? Execution.KERNEL_NOWAIT_THEN_WORKER : Execution.WORKER;
-        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV)) {
-            ops.put(o, transfer);
-        }
-        ops.put(Opcode.FSYNC, Execution.KERNEL_ASYNC);
-        ops.put(Opcode.FDSYNC, Execution.KERNEL_ASYNC);
-        if (probe.poll()) {
-            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
-        }
-        ops.put(Opcode.NOOP, Execution.INLINE);
+        Map<Opcode, Execution> ops = KaioOpcodes.TABLE.carried(probe);
 
         Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC);
         if (probe.nowait()) {
@@ -65,6 +59,28 @@ final class KaioCapabilities {
         f.add("resize: a larger kernel context replaces the ring once nothing is in it; until then transfers and"
                 + " syncs that find the ring full run on the workers, and a POLL waits for room");
         f.add("notify eventfd: IOCB_FLAG_RESFD on asynchronous kernel completions, written by jaio for the others");
-        return new Capabilities("kaio", ops, flags, BufferAccess.NATIVE_STABLE, true, true, f);
+        return new Capabilities("kaio", ops, flags, BufferAccess.NATIVE_STABLE, true, true, f)
+                .withMechanisms(ring ? EnumSet.of(Capability.SHARED_RING) : EnumSet.noneOf(Capability.class),
+                        notes(probe, ring));
+    }
+
+    /** How native AIO carries each capability, for EngineInfo.support(). */
+    private static Map<Capability, String> notes(KaioProbe probe, boolean ring) {
+        Map<Capability, String> n = new EnumMap<>(Capability.class);
+        String blocking = probe.nowait() ? "; what would block: a worker" : "; buffered: a worker";
+        n.put(Capability.RESIZE, "a larger kernel context replaces the ring once it is empty");
+        n.put(Capability.CALLBACKS_NOTIFY, "eventfd: IOCB_FLAG_RESFD for kernel completions");
+        n.put(Capability.SHARED_RING, ring ? "the aio ring mapped from io_setup"
+                : "ring header not recognised: completions by io_getevents");
+        n.put(Capability.PREAD_PWRITE, "IOCB_CMD_PREAD, IOCB_CMD_PWRITE" + blocking + " with preadv2, pwritev2");
+        n.put(Capability.VECTORED, "IOCB_CMD_PREADV, IOCB_CMD_PWRITEV" + blocking);
+        n.put(Capability.SYNC, "IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC");
+        n.put(Capability.POLL, "IOCB_CMD_POLL");
+        n.put(Capability.NOOP_TIMEOUT, "NOOP by jaio: the kernel refuses IOCB_CMD_NOOP");
+        n.put(Capability.REQUEST_FLAGS, "aio_rw_flags");
+        n.put(Capability.NATIVE_AIO, probe.nowait() ? "O_DIRECT in the kernel; buffered: RWF_NOWAIT, else a worker"
+                : "O_DIRECT in the kernel; buffered on workers (no RWF_NOWAIT here)");
+        n.put(Capability.KERNEL_PRIORITY, "IOCB_FLAG_IOPRIO");
+        return n;
     }
 }

@@ -9,7 +9,10 @@ import jaio.spi.EngineProvider;
 import jaio.spi.IoEngine;
 
 /**
- * Linux native AIO: available where io_setup works (probed once with a real io_setup /
+ * Any thread may call it: the probe runs once per process under the class lock, and its result,
+ * immutable, is published to every thread through a volatile field.
+ *
+ * <p>Linux native AIO: available where io_setup works (probed once with a real io_setup /
  * io_destroy round trip, see {@link KaioProbe}).
  */
 public final class KaioProvider implements EngineProvider {

@@ -11,12 +11,12 @@ import jaio.linux.IoEvent;
 import jaio.linux.Timespec;
 
 /**
- * One native AIO context and its completion ring: io_setup, reaping, io_destroy.
+ * Not thread safe: one reaper at a time (the engine's reap lock; io_destroy under both of its
+ * locks). One native AIO context and its completion ring: io_setup, reaping, io_destroy.
  *
- * <p>Not thread safe: one reaper at a time (the engine's reap lock). That rule is what makes
- * reading the user-mapped ring safe: the ring and io_getevents both consume events, so the
- * ring must never be read while a thread is inside io_getevents on the same context, or an
- * event could be taken twice.
+ * <p>The one-reaper rule is what makes reading the user-mapped ring safe: the ring and
+ * io_getevents both consume events, so the ring must never be read while a thread is inside
+ * io_getevents on the same context, or an event could be taken twice.
  *
  * <p>Events are copied into the caller's {@code data}/{@code res} arrays, so the engine
  * processes them with the ring head already moved and the kernel free to reuse the slots.

@@ -9,16 +9,15 @@ import jaio.linux.Iocb;
 import jaio.linux.Iovec;
 
 /**
- * The engine's requests in the kernel: one slot per op, each with its own iocb and iovec
- * array in native memory, plus the array of iocb pointers io_submit reads.
+ * Not thread safe: the engine's submit lock guards it. The engine's requests in the kernel: one
+ * slot per op, each with its own iocb and iovec array in native memory, plus the array of iocb
+ * pointers io_submit reads.
  *
  * <p>A slot is taken when an op is first given to the kernel and kept across the op's
- * iterations, so io_cancel always finds the op's iocb at the same address, and the iovecs
- * the kernel reads stay where they are until the event. The iocb's aio_data is the slot
- * number, which maps an event back to its op without a search. Growing the table (C9) adds
- * slots in new memory and never moves an existing iocb.
- *
- * <p>Not thread safe: the engine's submit lock guards it.
+ * iterations, so io_cancel always finds the op's iocb at the same address, and the iovecs the
+ * kernel reads stay where they are until the event. The iocb's aio_data is the slot number,
+ * which maps an event back to its op without a search. Growing the table (C9) adds slots in new
+ * memory and never moves an existing iocb.
  */
 final class SlotTable extends OpSlots {
     /** iovec entries kept per slot; vectors with more get their own memory, kept for reuse. */

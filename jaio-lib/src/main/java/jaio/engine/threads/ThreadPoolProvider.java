@@ -7,11 +7,11 @@ import jaio.spi.EngineContext;
 import jaio.spi.EngineProvider;
 import jaio.spi.IoEngine;
 
-/** The portable engine: available everywhere the JDK runs. */
+/** Stateless, so any thread may use it: the portable engine, available everywhere the JDK runs. */
 public final class ThreadPoolProvider implements EngineProvider {
     public static final ThreadPoolProvider INSTANCE = new ThreadPoolProvider();
 
-    /** For the service loader; code uses {@link #INSTANCE}. Instances share one probe. */
+    /** For the service loader; code uses {@link #INSTANCE}. Instances hold nothing: any will do. */
     public ThreadPoolProvider() {}
 
     @Override

@@ -9,7 +9,10 @@ import jaio.spi.EngineProvider;
 import jaio.spi.IoEngine;
 
 /**
- * io_uring: available where setup, the opcode probe and a NOP round trip work and the kernel
+ * Any thread may call it: the probe runs once per process under the class lock, and its result,
+ * immutable, is published to every thread through a volatile field.
+ *
+ * <p>io_uring: available where setup, the opcode probe and a NOP round trip work and the kernel
  * has what jaio needs (see {@link UringProbe}); probed once per process.
  */
 public final class IoUringProvider implements EngineProvider {

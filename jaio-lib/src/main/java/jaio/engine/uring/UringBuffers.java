@@ -9,13 +9,12 @@ import jaio.linux.IoUring;
 import jaio.linux.Iovec;
 
 /**
- * The context's registered buffers (J4): registered once with IORING_REGISTER_BUFFERS when
- * the engine opens, then looked up by address for each single-buffer transfer, which uses
- * READ_FIXED/WRITE_FIXED when its memory lies inside one of them. The buffers are the
- * context's own (page aligned, kept reachable by the context until it closes), so the pages
- * the kernel pinned always belong to them.
- *
- * <p>Immutable after construction; lookups are safe from any thread.
+ * Immutable after construction, so lookups are safe from any thread: the context's registered
+ * buffers (J4), registered once with IORING_REGISTER_BUFFERS when the engine opens, then looked
+ * up by address for each single-buffer transfer, which uses READ_FIXED/WRITE_FIXED when its
+ * memory lies inside one of them. The buffers are the context's own (page aligned, kept
+ * reachable by the context until it closes), so the pages the kernel pinned always belong to
+ * them.
  */
 final class UringBuffers {
     private final long[] starts;

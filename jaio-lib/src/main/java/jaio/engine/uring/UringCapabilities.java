@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jaio.Capability;
 import jaio.Opcode;
 import jaio.RequestFlag;
 import jaio.linux.IoUring;
@@ -13,7 +14,10 @@ import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
 
-/** The capability report of the io_uring engine, from what {@link UringProbe} found. */
+/**
+ * Stateless: the capability report of the io_uring engine, from what {@link UringProbe} found;
+ * the opcode map comes from the engine's opcode table ({@link UringOpcodes}).
+ */
 final class UringCapabilities {
     private UringCapabilities() {}
 
@@ -22,17 +26,7 @@ final class UringCapabilities {
      * @param options what this context uses of it: null for the machine's report
      */
     static Capabilities of(UringProbe probe, Options options) {
-        Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
-        for (Opcode o : List.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV, Opcode.FSYNC, Opcode.FDSYNC,
-                Opcode.NOOP)) {
-            ops.put(o, Execution.KERNEL_ASYNC);
-        }
-        if (probe.op(IoUring.IORING_OP_POLL_ADD)) {
-            ops.put(Opcode.POLL, Execution.KERNEL_ASYNC);
-        }
-        if (timeouts(probe)) {
-            ops.put(Opcode.TIMEOUT, Execution.KERNEL_ASYNC);
-        }
+        Map<Opcode, Execution> ops = UringOpcodes.TABLE.carried(probe);
         Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC);
 
         List<String> f = new ArrayList<>();
@@ -66,23 +60,41 @@ final class UringCapabilities {
                             + " the kernel (" + options.buffersRefused + "); used as plain buffers"
                     : "registered buffers: " + options.buffers + " (READ_FIXED/WRITE_FIXED for PREAD/PWRITE inside one)");
             f.add(options.sqPoll ? "SQPOLL: a kernel thread polls the submission ring (sleeps after "
-                    + UringInstance.SQPOLL_IDLE_MILLIS + " ms idle)"
+                    + options.sqPollIdleMillis + " ms idle)"
                     : options.sqPollRefused != null ? "SQPOLL: refused by the kernel (" + options.sqPollRefused
                             + "); submissions use io_uring_enter"
                     : "SQPOLL: off (IoContext.Builder.sqPoll)");
         }
         f.add("notify eventfd: written by jaio once per completed request (a kernel-registered eventfd would also count"
                 + " retry iterations and internal completions)");
-        return new Capabilities("uring", ops, flags, BufferAccess.NATIVE_STABLE, true, false, f);
+        return new Capabilities("uring", ops, flags, BufferAccess.NATIVE_STABLE, true, false, f)
+                .withMechanisms(EnumSet.of(Capability.SUBMIT_AND_WAIT, Capability.SHARED_RING, Capability.BUFFERS),
+                        notes());
+    }
+
+    /** How io_uring carries each capability, for EngineInfo.support(): the same on every kernel it runs on. */
+    private static Map<Capability, String> notes() {
+        Map<Capability, String> n = new EnumMap<>(Capability.class);
+        n.put(Capability.AT_LEAST_N, "the kernel waits for N: IORING_ENTER_GETEVENTS");
+        n.put(Capability.CANCEL, "IORING_OP_ASYNC_CANCEL");
+        n.put(Capability.SUBMIT_AND_WAIT, "one io_uring_enter");
+        n.put(Capability.SHARED_RING, "SQ and CQ rings mapped from the kernel");
+        n.put(Capability.PREAD_PWRITE, "IORING_OP_READ, IORING_OP_WRITE; _FIXED in registered buffers");
+        n.put(Capability.VECTORED, "IORING_OP_READV, IORING_OP_WRITEV");
+        n.put(Capability.SYNC, "IORING_OP_FSYNC, IORING_FSYNC_DATASYNC for FDSYNC");
+        n.put(Capability.POLL, "IORING_OP_POLL_ADD");
+        n.put(Capability.NOOP_TIMEOUT, "IORING_OP_NOP, IORING_OP_TIMEOUT");
+        n.put(Capability.REQUEST_FLAGS, "SQE rw_flags");
+        n.put(Capability.IO_URING, "io_uring_setup, io_uring_enter, io_uring_register");
+        n.put(Capability.KERNEL_PRIORITY, "SQE ioprio");
+        n.put(Capability.BUFFERS, "on request, registered buffers: READ_FIXED, WRITE_FIXED;"
+                + " registered files: IOSQE_FIXED_FILE");
+        return n;
     }
 
     /** What a context uses, for its report. */
     record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
-                   boolean sqPoll, String sqPollRefused) {}
-
-    static boolean timeouts(UringProbe probe) {
-        return probe.op(IoUring.IORING_OP_TIMEOUT) && probe.op(IoUring.IORING_OP_TIMEOUT_REMOVE);
-    }
+                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused) {}
 
     static String opName(int op) {
         return switch (op) {

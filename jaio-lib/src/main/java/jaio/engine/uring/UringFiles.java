@@ -11,14 +11,13 @@ import jaio.linux.IoUringFilesUpdate;
 import jaio.spi.FileHandle;
 
 /**
- * Registered files (J4): a sparse table registered with the ring when the engine opens; each
- * file takes a slot (IORING_REGISTER_FILES_UPDATE) the first time a request uses it, and its
- * requests then carry the slot with IOSQE_FIXED_FILE, so the kernel skips the descriptor
- * lookup. A slot whose file was closed is given to the next new file that finds the table
- * full; the kernel keeps its own reference to a registered file, so this is safe even while
- * requests of the old file are still in flight. Files that find no slot use their descriptor.
- *
- * <p>Not thread safe: the engine's submit lock guards it.
+ * Not thread safe: the engine's submit lock guards it. Registered files (J4): a sparse table
+ * registered with the ring when the engine opens; each file takes a slot
+ * (IORING_REGISTER_FILES_UPDATE) the first time a request uses it, and its requests then carry
+ * the slot with IOSQE_FIXED_FILE, so the kernel skips the descriptor lookup. A slot whose file
+ * was closed is given to the next new file that finds the table full; the kernel keeps its own
+ * reference to a registered file, so this is safe even while requests of the old file are still
+ * in flight. Files that find no slot use their descriptor.
  */
 final class UringFiles {
     private final int ringFd;

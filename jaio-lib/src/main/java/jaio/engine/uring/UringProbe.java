@@ -49,7 +49,7 @@ record UringProbe(boolean available, String reason, int flagSet, int features, b
             UringInstance.Attempt at = null;
             int chosen = -1;
             for (int f : UringInstance.FLAG_SETS) {
-                at = UringInstance.create(4, 8, new int[] {f}, false, a);
+                at = UringInstance.create(4, 8, new int[] {f}, false, 0, a);
                 if (at.ring() != null) {
                     chosen = f;
                     break;

@@ -9,16 +9,14 @@ import jaio.linux.Timespec;
 import jaio.spi.Op;
 
 /**
- * The engine's requests in the kernel: one slot per op, held from the op's first SQE until
- * its final CQE, across all its iterations. A slot owns the native memory the kernel reads
- * while the op is in flight (its iovec array, its timeout's timespec), so that memory stays
- * put until the CQE.
+ * Not thread safe: the engine's submit lock guards it. The engine's requests in the kernel: one
+ * slot per op, held from the op's first SQE until its final CQE, across all its iterations. A
+ * slot owns the native memory the kernel reads while the op is in flight (its iovec array, its
+ * timeout's timespec), so that memory stays put until the CQE.
  *
- * <p>An op's user_data is its slot and the slot's generation, which changes every time the
- * slot is taken: a CQE maps back to its op without a search, and a cancel by user_data can
- * never hit a later op that reuses the slot.
- *
- * <p>Not thread safe: the engine's submit lock guards it.
+ * <p>An op's user_data is its slot and the slot's generation, which changes every time the slot
+ * is taken: a CQE maps back to its op without a search, and a cancel by user_data can never hit
+ * a later op that reuses the slot.
  */
 final class UringSlots extends OpSlots {
     /** iovec entries allocated per slot at first vectored use; more get their own memory, kept. */

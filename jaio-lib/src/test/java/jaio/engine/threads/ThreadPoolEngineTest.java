@@ -11,10 +11,21 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jaio.Errno;
+import jaio.Opcode;
+import jaio.RequestFlag;
+import jaio.TestProcess;
+import jaio.spi.Capabilities;
+import jaio.spi.Execution;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
 import jaio.spi.CompletionSink;
@@ -22,6 +33,7 @@ import jaio.spi.IoEngine;
 import jaio.spi.TestOps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The thread-pool engine below the context. A FileChannel call can fail with an Error, not
@@ -32,6 +44,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ThreadPoolEngineTest {
+    @TempDir
+    Path dir;
 
     static final class Sink implements CompletionSink {
         final List<Op> done = new ArrayList<>();
@@ -191,5 +205,73 @@ class ThreadPoolEngineTest {
             Thread.setDefaultUncaughtExceptionHandler(old);
             e.close();
         }
+    }
+    @Test
+    void theCapabilityReportIsTheDriverTables() {
+        Capabilities c = ThreadPoolProvider.INSTANCE.describe();
+        for (Opcode o : EnumSet.of(Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV, Opcode.FSYNC,
+                Opcode.FDSYNC)) {
+            assertEquals(Execution.WORKER, c.opcodes().get(o), o.toString());
+        }
+        assertEquals(Execution.INLINE, c.opcodes().get(Opcode.NOOP));
+        assertEquals(7, c.opcodes().size(), "POLL and TIMEOUT have no driver: " + c.opcodes());
+        assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC), c.flags());
+        assertEquals(List.of("FileChannel positional I/O", "up to 64 worker threads, started on demand",
+                "DSYNC/SYNC writes are followed by force()",
+                "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), c.features());
+        assertTrue(c.directAtStoreBlock());
+    }
+
+    @Test
+    void inlineOpsOfAMixedBatchAreDoneWhenSubmitReturns() throws Exception {
+        Sink sink = new Sink();
+        IoEngine e = ThreadPoolProvider.INSTANCE.open(TestOps.context("mixed", 8, 2, sink));
+        FileHandle f = file(4096);
+        try {
+            Op[] batch = {read(f, 1), TestOps.noop(2), read(f, 3), TestOps.noop(4)};
+            e.submit(batch, 0, batch.length);
+            synchronized (sink) {
+                assertTrue(sink.done.contains(batch[1]) && sink.done.contains(batch[3]), "NOOPs ran inline");
+            }
+            sink.await(4);
+            assertEquals(4096, batch[0].result);
+            assertEquals(4096, batch[2].result);
+            assertEquals(0, batch[1].result);
+        } finally {
+            e.close();
+            f.close();
+        }
+    }
+
+    /** Code that enumerates threads may interrupt a worker: the file it reads next must not break. */
+    @Test
+    void anInterruptedIdleWorkerLeavesTheFileChannelOpen() throws Exception {
+        Sink sink = new Sink();
+        IoEngine e = ThreadPoolProvider.INSTANCE.open(TestOps.context("irq", 8, 1, sink));
+        FileHandle f = file(4096);
+        try {
+            e.submit(new Op[] {read(f, 1)}, 0, 1);
+            sink.await(1);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("irq-worker-")).findFirst().orElseThrow();
+            TestProcess.waitUntil(() -> worker.getState() == Thread.State.WAITING, Duration.ofSeconds(10));
+            worker.interrupt();
+            Op next = read(f, 2);
+            e.submit(new Op[] {next}, 0, 1);
+            sink.await(2);
+            assertEquals(4096, next.result, "the interrupt did not close the channel");
+            assertTrue(f.channel().isOpen());
+        } finally {
+            e.close();
+            f.close();
+        }
+    }
+
+    private FileHandle file(int size) throws IOException {
+        Path p = dir.resolve("f.dat");
+        Files.write(p, new byte[size]);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        return new FileHandle("f.dat", FileHandle.Kind.FILE, true, false, false, false, false, -1, 1, 1, 1, null, ch,
+                (fd, c) -> c.close());
     }
 }

@@ -216,7 +216,7 @@ class UringSpiTest {
     @Test
     void aClosedFilesSlotGoesToTheNextFile() throws IOException {
         Arena a = Arena.ofShared();
-        UringInstance ring = UringInstance.open(4, 8, new int[] {probe.flagSet()}, false, a);
+        UringInstance ring = UringInstance.open(4, 8, new int[] {probe.flagSet()}, a);
         try {
             UringFiles files = UringFiles.open(ring.fd, 2, a);
             FileHandle x = openFile(blocks(1), false);

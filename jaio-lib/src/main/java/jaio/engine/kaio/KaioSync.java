@@ -1,0 +1,24 @@
+package jaio.engine.kaio;
+
+import java.lang.foreign.MemorySegment;
+import jaio.Opcode;
+import jaio.linux.Aio;
+import jaio.linux.Iocb;
+import jaio.spi.Op;
+
+/**
+ * Called only under the engine's submit lock: FSYNC and FDSYNC on native AIO, which the
+ * kernel runs on a workqueue, asynchronously. Their iocbs must have zero buffer, offset,
+ * length and rw_flags.
+ */
+final class KaioSync extends KaioOp {
+    KaioSync(KaioSubmitter sub) {
+        super(sub);
+    }
+
+    @Override
+    void prepare(Op op, MemorySegment t, int s) {
+        int cmd = op.opcode == Opcode.FDSYNC ? Aio.IOCB_CMD_FDSYNC : Aio.IOCB_CMD_FSYNC;
+        Iocb.set(t, 0, s, cmd, op.file.fd(), 0, 0, 0, 0, resfdFlag(), 0, resfd());
+    }
+}

@@ -1,0 +1,63 @@
+package jaio.engine.threads;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Set;
+import jaio.RequestFlag;
+import jaio.spi.Op;
+
+/**
+ * Stateless: PREAD, PWRITE, PREADV and PWRITEV as positional FileChannel I/O on a worker,
+ * one call per iteration on the buffer that holds the next byte, so a vector moves one buffer
+ * at a time and the retry machinery continues it (E4).
+ */
+final class TransferDriver implements OpDriver {
+    private static final int SYNC_BITS = RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit();
+
+    @Override
+    public boolean inline() {
+        return false;
+    }
+
+    @Override
+    public long iterate(Op op) throws IOException {
+        FileChannel ch = op.file.channel();
+        ByteBuffer v = position(op);
+        if (op.isRead()) {
+            int n = ch.read(v, op.nextOffset());
+            return n < 0 ? 0 : n;
+        }
+        int n = ch.write(v, op.nextOffset());
+        // A DSYNC or SYNC request is durable when its event comes: the last write forces.
+        if (n > 0 && (op.flags & SYNC_BITS) != 0 && op.done + n >= op.length) {
+            ch.force((op.flags & RequestFlag.SYNC.bit()) != 0);
+        }
+        return n;
+    }
+
+    @Override
+    public Set<RequestFlag> flags() {
+        return Set.of(RequestFlag.DSYNC, RequestFlag.SYNC);
+    }
+
+    @Override
+    public List<String> features() {
+        return List.of("DSYNC/SYNC writes are followed by force()",
+                "O_DIRECT aligned to the file store's block size (FileChannel's rule)");
+    }
+
+    /** The view of the buffer where the next byte goes, positioned at it. */
+    private static ByteBuffer position(Op op) {
+        long skip = op.done;
+        int i = 0;
+        while (i < op.segCount - 1 && skip >= op.ioSegs[i].byteSize()) {
+            skip -= op.ioSegs[i].byteSize();
+            i++;
+        }
+        ByteBuffer v = op.view(i);
+        v.limit(v.capacity()).position((int) skip);
+        return v;
+    }
+}
