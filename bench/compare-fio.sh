@@ -21,6 +21,14 @@
 #   FILE     [--file PATH]      the data file                             (default /tmp/jaio-compare.dat)
 #   OUT      [--out DIR]        where the JSON files and table go         (default bench/results/DATE)
 # Example, a short preliminary run:  ROUNDS=2 RUNTIME=5 bench/compare-fio.sh
+#
+# Job-file mode: bench/compare-fio.sh --jobfile FILE.fio [--jobfile FILE2.fio ...] runs each fio
+# job file unchanged with fio and with ./jaio bench, alternately for ROUNDS rounds, and prints
+# per job (as the tools report them) the medians and jaio / fio, marking the rows within 10%.
+# Variables the job files use (${FILE}, ${SIZE} ...) come from the environment, for both tools.
+# Every run's JSON, the table and one latency plot per job file are in the output folder.
+#   JOBFILES [--jobfile FILE]   job files, space separated                (default: none)
+# Example:  ROUNDS=3 bench/compare-fio.sh --jobfile my-test.fio
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,6 +43,7 @@ MODES=${MODES:-"buffered direct"}
 ENGINES=${ENGINES:-"uring kaio threads jdk-afc jdk-fc"}
 FILE=${FILE:-/tmp/jaio-compare.dat}
 OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
+JOBFILES=${JOBFILES:-}
 
 die() {
     printf 'compare-fio: %s\n' "$*" >&2
@@ -54,6 +63,7 @@ while [ $# -gt 0 ]; do
         --engines) ENGINES=$2; shift 2 ;;
         --file) FILE=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
+        --jobfile) JOBFILES="${JOBFILES:+$JOBFILES }$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (--help lists them)" ;;
     esac
@@ -73,6 +83,54 @@ need python3 python3
 
 mkdir -p "$OUT"
 "$ROOT/jaio" build -q >/dev/null || die "the build failed; ./jaio build shows why"
+# --- job-file mode: the same job files through fio and ./jaio bench, alternately (then exit).
+if [ -n "$JOBFILES" ]; then
+    : > "$OUT/jobrows.txt"
+    for f in $JOBFILES; do
+        [ -f "$f" ] || die "no such job file: $f"
+        key=$(basename "$f" .fio)
+        printf '%s|%s\n' "$key" "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" >> "$OUT/jobrows.txt"
+    done
+    {
+        echo "fio: $(fio --version)"
+        echo "kernel: $(uname -r)"
+        echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+        echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "jaio: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+        echo "settings: ROUNDS=$ROUNDS JOBFILES='$JOBFILES'"
+    } > "$OUT/machine.txt"
+    cat "$OUT/machine.txt" >&2
+    for round in $(seq 1 "$ROUNDS"); do
+        while IFS='|' read -r key f; do
+            # Alternate which tool goes first, so neither always meets a cache the other warmed.
+            for tool in $( [ $((round % 2)) = 1 ] && echo "fio jaio" || echo "jaio fio"); do
+                out="$OUT/${tool}__${key}__r$round.json"
+                echo "compare-fio: round $round/$ROUNDS: $tool $key" >&2
+                if [ "$tool" = fio ]; then
+                    (cd "$(dirname "$f")" && fio "$f" --output-format=json --output="$out") >"$out.err" 2>&1 \
+                        || { echo "compare-fio: fio $key failed: $(head -c 300 "$out.err")" >&2; rm -f "$out"; }
+                else
+                    (cd "$(dirname "$f")" && "$ROOT/jaio" bench "$f" --output-format=json --output="$out" --eta=never) \
+                        >"$out.err" 2>&1 \
+                        || { echo "compare-fio: jaio $key failed: $(head -c 300 "$out.err")" >&2; rm -f "$out"; }
+                fi
+            done
+        done < "$OUT/jobrows.txt"
+    done
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+    python3 "$ROOT/bench/fio-table.py" --jobs "$OUT" | tee "$OUT/table.md"
+    mkdir -p "$OUT/plots"
+    while IFS='|' read -r key f; do
+        fj="$OUT/fio__${key}__r1.json"
+        jj="$OUT/jaio__${key}__r1.json"
+        if [ -f "$fj" ] && [ -f "$jj" ]; then
+            "$ROOT/jaio" plot -o "$OUT/plots/$key.svg" --title "$key: fio vs jaio, round 1" "$fj" "$jj" >/dev/null \
+                || echo "compare-fio: the plot of $key failed" >&2
+        fi
+    done < "$OUT/jobrows.txt"
+    echo "compare-fio: JSON of every run, machine.txt, table.md and plots/ are in $OUT" >&2
+    exit 0
+fi
 
 # Which jaio engines this machine allows, one a line, from the engines report for scripts.
 AVAILABLE=$("$ROOT/jaio" engines --format=json \
@@ -195,4 +253,17 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 
 python3 "$ROOT/bench/fio-table.py" "$OUT" | tee "$OUT/table.md"
-echo "compare-fio: JSON of every run, machine.txt and table.md are in $OUT" >&2
+
+# --- one latency plot per row: jaio's and fio's round-1 runs on one picture.
+mkdir -p "$OUT/plots"
+while IFS='|' read -r key mode depth jeng feng extra; do
+    fkey="$mode-d$depth-$feng${extra:+-batch}"
+    [ "$feng" = psync ] && fkey="$mode-d1-psync"
+    fj="$OUT/fio__${fkey}__r1.json"
+    jj="$OUT/jaio__${key}__r1.json"
+    if [ -f "$fj" ] && [ -f "$jj" ]; then
+        "$ROOT/jaio" plot -o "$OUT/plots/$key.svg" --title "$key: jaio $jeng vs fio $feng, round 1" "$fj" "$jj" >/dev/null \
+            || echo "compare-fio: the plot of $key failed" >&2
+    fi
+done < "$OUT/rows.txt"
+echo "compare-fio: JSON of every run, machine.txt, table.md and plots/ are in $OUT" >&2

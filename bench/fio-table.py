@@ -1,49 +1,103 @@
 #!/usr/bin/env python3
 """Prints the Markdown table of medians and ratios for a compare-fio.sh output folder.
 
-Usage: bench/fio-table.py DIR   (DIR holds rows.txt and TOOL__KEY__rROUND.json files)
-The same fields are read from fio's JSON and jaio's: jobs[0].read/write.iops,
+Usage: bench/fio-table.py DIR          (DIR holds rows.txt and TOOL__KEY__rROUND.json files)
+       bench/fio-table.py --jobs DIR   (job-file mode: DIR holds jobrows.txt; one row per job
+                                        as the tools report it, matched by position)
+The same fields are read from fio's JSON and jaio's: jobs[].read/write.iops,
 clat_ns.percentile["99.000000"], usr_cpu, sys_cpu, ctx.
 """
 import glob, json, os, statistics, sys
 
-out = sys.argv[1]
-runs = {}
-for path in glob.glob(os.path.join(out, "*.json")):
-    tool, key, _round = os.path.basename(path)[:-5].split("__")
+
+def load(path):
+    """The jobs of a result; fio may print notes before its JSON."""
     try:
         with open(path) as f:
-            job = json.load(f)["jobs"][0]
+            text = f.read()
+        return json.loads(text[text.index("{"):])["jobs"]
     except (ValueError, KeyError, IndexError):
-        continue
-    # The same fields in both tools' JSON: jobs[0].read/write.iops, clat_ns.percentile, usr_cpu, sys_cpu, ctx.
+        return None
+
+
+def measures(job):
+    """(IOPS, p99 clat in us, cpu %, ctx per I/O) of one job entry, the same fields in both tools' JSON."""
     iops = job["read"]["iops"] + job["write"]["iops"]
     d = job["read"] if job["read"]["iops"] >= job["write"]["iops"] else job["write"]
     p99 = d["clat_ns"].get("percentile", {}).get("99.000000", 0) / 1000.0
     ios = job["read"]["total_ios"] + job["write"]["total_ios"]
-    runs.setdefault((tool, key), []).append((iops, p99, job["usr_cpu"] + job["sys_cpu"], job["ctx"] / max(ios, 1)))
+    return (iops, p99, job["usr_cpu"] + job["sys_cpu"], job["ctx"] / max(ios, 1))
 
-def med(tool, key, i):
-    v = [r[i] for r in runs.get((tool, key), [])]
-    return statistics.median(v) if v else None
 
 def k(v):
     return "n/a" if v is None else ("%.1fk" % (v / 1000) if v < 1e6 else "%.2fM" % (v / 1e6))
 
-print("| mode | iodepth | jaio engine | fio engine | batching | jaio IOPS | fio IOPS | jaio / fio | jaio p99 us | fio p99 us | jaio cpu% | fio cpu% | jaio ctx/io | fio ctx/io | rounds |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-for line in open(os.path.join(out, "rows.txt")):
-    key, mode, depth, jeng, feng, extra = line.rstrip("\n").split("|")
-    fkey = "%s-d1-psync" % mode if feng == "psync" else "%s-d%s-%s%s" % (mode, depth, feng, "-batch" if extra else "")
-    ji, fi = med("jaio", key, 0), med("fio", fkey, 0)
-    ratio = "%.2f" % (ji / fi) if ji and fi else "n/a"
-    def f(v, fmt):
-        return "n/a" if v is None else fmt % v
-    print("| %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
-        mode, depth, jeng, feng, " (depth 1)" if feng == "psync" else "",
-        "submit=complete_min=%s" % depth if extra else "fio defaults",
-        k(ji), k(fi), ratio,
-        f(med("jaio", key, 1), "%.1f"), f(med("fio", fkey, 1), "%.1f"),
-        f(med("jaio", key, 2), "%.0f"), f(med("fio", fkey, 2), "%.0f"),
-        f(med("jaio", key, 3), "%.3f"), f(med("fio", fkey, 3), "%.3f"),
-        len(runs.get(("jaio", key), [])), len(runs.get(("fio", fkey), []))))
+
+def f(v, fmt):
+    return "n/a" if v is None else fmt % v
+
+
+def runs_of(out):
+    runs = {}
+    for path in glob.glob(os.path.join(out, "*.json")):
+        name = os.path.basename(path)[:-5]
+        if name.count("__") != 2:
+            continue
+        tool, key, _round = name.split("__")
+        jobs = load(path)
+        if jobs:
+            runs.setdefault((tool, key), []).append(jobs)
+    return runs
+
+
+def rows_table(out):
+    runs = {key: [measures(j[0]) for j in v] for key, v in runs_of(out).items()}
+
+    def med(tool, key, i):
+        v = [r[i] for r in runs.get((tool, key), [])]
+        return statistics.median(v) if v else None
+
+    print("| mode | iodepth | jaio engine | fio engine | batching | jaio IOPS | fio IOPS | jaio / fio | jaio p99 us | fio p99 us | jaio cpu% | fio cpu% | jaio ctx/io | fio ctx/io | rounds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for line in open(os.path.join(out, "rows.txt")):
+        key, mode, depth, jeng, feng, extra = line.rstrip("\n").split("|")
+        fkey = "%s-d1-psync" % mode if feng == "psync" else "%s-d%s-%s%s" % (mode, depth, feng, "-batch" if extra else "")
+        ji, fi = med("jaio", key, 0), med("fio", fkey, 0)
+        ratio = "%.2f" % (ji / fi) if ji and fi else "n/a"
+        print("| %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+            mode, depth, jeng, feng, " (depth 1)" if feng == "psync" else "",
+            "submit=complete_min=%s" % depth if extra else "fio defaults",
+            k(ji), k(fi), ratio,
+            f(med("jaio", key, 1), "%.1f"), f(med("fio", fkey, 1), "%.1f"),
+            f(med("jaio", key, 2), "%.0f"), f(med("fio", fkey, 2), "%.0f"),
+            f(med("jaio", key, 3), "%.3f"), f(med("fio", fkey, 3), "%.3f"),
+            len(runs.get(("jaio", key), [])), len(runs.get(("fio", fkey), []))))
+
+
+def jobs_table(out):
+    """One row per job entry of each job file: the n-th entry of jaio's report against fio's n-th."""
+    runs = runs_of(out)
+    print("| job file | job | group | jaio IOPS | fio IOPS | jaio / fio | within 10% | jaio p99 us | fio p99 us | jaio cpu% | fio cpu% | rounds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for line in open(os.path.join(out, "jobrows.txt")):
+        key, _path = line.rstrip("\n").split("|", 1)
+        j_runs, f_runs = runs.get(("jaio", key), []), runs.get(("fio", key), [])
+        entries = max([len(r) for r in j_runs + f_runs] or [0])
+        for n in range(entries):
+            def med(rs, i):
+                v = [measures(r[n])[i] for r in rs if n < len(r)]
+                return statistics.median(v) if v else None
+            sample = next((r[n] for r in f_runs + j_runs if n < len(r)), None)
+            ji, fi = med(j_runs, 0), med(f_runs, 0)
+            ratio = ji / fi if ji and fi else None
+            print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+                key, sample["jobname"], sample["groupid"], k(ji), k(fi), f(ratio, "%.2f"),
+                "n/a" if ratio is None else ("yes" if abs(ratio - 1) <= 0.10 else "no"),
+                f(med(j_runs, 1), "%.1f"), f(med(f_runs, 1), "%.1f"),
+                f(med(j_runs, 2), "%.0f"), f(med(f_runs, 2), "%.0f"), len(j_runs), len(f_runs)))
+
+
+if sys.argv[1] == "--jobs":
+    jobs_table(sys.argv[2])
+else:
+    rows_table(sys.argv[1])

@@ -23,8 +23,6 @@ module jaio.bench {
     // about requiring the filename-based automatic modules above), and opens to each framework
     // only what it reflects on. Run as a module: java -p ... -m jaio.bench/jaio.bench.Main.
 
-    // picocli sets the @Option fields of the command by reflection.
-    opens jaio.bench.cli to info.picocli;
     // JMH's runner instantiates the generated benchmark classes and their @State objects by reflection.
     opens jaio.bench.jmh to jmh.core;
     opens jaio.bench.jmh.jmh_generated to jmh.core;

@@ -17,12 +17,17 @@ final class BenchCli {
     }
 
     static BenchCli run(String... args) {
+        return runWith(System.getenv(), args);
+    }
+
+    /** Runs with {@code env} as the environment job files expand ${VAR} from. */
+    static BenchCli runWith(java.util.Map<String, String> env, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code;
         try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
              PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, po, pe, false);
+            code = Main.run(args, po, pe, false, env);
         }
         return new BenchCli(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }

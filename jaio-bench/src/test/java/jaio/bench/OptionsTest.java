@@ -5,42 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import jaio.bench.cli.BenchCommand;
-import jaio.bench.cli.BenchEngine;
-import jaio.bench.cli.JobSpec;
-import jaio.bench.cli.Rw;
+import jaio.bench.cli.PlanReader;
 import jaio.bench.cli.UsageException;
 import jaio.bench.cli.Values;
+import jaio.bench.plan.BenchEngine;
+import jaio.bench.plan.JobSpec;
+import jaio.bench.plan.Rw;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class OptionsTest {
     private static JobSpec spec(String... args) throws UsageException {
-        BenchCommand c = new BenchCommand();
-        BenchCommand.parser(c).parseArgs(args);
-        return c.toSpec();
+        return PlanReader.read(args, java.util.Map.of()).plan().jobs().get(0).spec();
     }
 
     @Test
     void noOptionsIsTheDocumentedDefault() throws Exception {
         JobSpec s = spec();
         assertEquals(Rw.RANDREAD, s.rw());
-        assertEquals(4096, s.bs());
-        assertEquals(BenchEngine.AUTO, s.engine());
-        assertEquals(10_000_000_000L, s.runtime());
-        assertTrue(s.timeBased());
-        assertEquals(1L << 30, s.size());
-        assertTrue(s.defaultFile());
-        assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "jaio-bench.dat"), s.file());
-        assertEquals(32, s.iodepth());
+        assertEquals(4096, s.bs().read().min());
+        assertEquals(BenchEngine.AUTO, s.engine().engine());
+        assertEquals(10_000_000_000L, s.timing().runtime());
+        assertTrue(s.timing().timeBased());
+        assertEquals(1L << 30, s.files().size());
+        assertTrue(s.files().defaultFile());
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "jaio-bench.dat").toString(), s.files().names().get(0));
+        assertEquals(32, s.depth().iodepth());
         // fio's batching defaults: submit 1, complete_min 1, complete_max = iodepth.
-        assertEquals(1, s.batchSubmit());
-        assertEquals(1, s.completeMin());
-        assertEquals(32, s.completeMax());
+        assertEquals(1, s.depth().batchSubmit());
+        assertEquals(1, s.depth().completeMin());
+        assertEquals(32, s.depth().completeMax());
         assertTrue(s.invalidate());
-        assertFalse(s.json());
-        assertFalse(s.verify());
+        assertFalse(s.verify().on());
+        assertTrue(s.groupReporting());
     }
 
     @Test
@@ -51,40 +49,40 @@ class OptionsTest {
                 "--verify=crc32c", "--ioengine=libaio", "--invalidate=0", "--filename=/tmp/x", "--name=n");
         assertEquals(Rw.RANDRW, s.rw());
         assertEquals(70, s.rwmixread());
-        assertEquals(16384, s.bs());
-        assertEquals(64L << 20, s.size());
-        assertEquals(64, s.iodepth());
+        assertEquals(16384, s.bs().write().max());
+        assertEquals(64L << 20, s.files().size());
+        assertEquals(64, s.depth().iodepth());
         assertEquals(2, s.numjobs());
         assertTrue(s.direct());
-        assertEquals(8, s.fsync());
-        assertEquals(500_000_000L, s.runtime());
-        assertEquals(1_000_000_000L, s.rampTime());
-        assertEquals(16, s.batchSubmit());
-        assertEquals(8, s.completeMin());
-        assertEquals(32, s.completeMax());
-        assertTrue(s.json());
-        assertTrue(s.verify());
-        assertEquals(BenchEngine.KAIO, s.engine());
+        assertEquals(8, s.sync().fsync());
+        assertEquals(500_000_000L, s.timing().runtime());
+        assertEquals(1_000_000_000L, s.timing().ramp());
+        assertEquals(16, s.depth().batchSubmit());
+        assertEquals(8, s.depth().completeMin());
+        assertEquals(32, s.depth().completeMax());
+        assertTrue(s.verify().on());
+        assertEquals(BenchEngine.KAIO, s.engine().engine());
         assertFalse(s.invalidate());
-        assertEquals(Path.of("/tmp/x"), s.file());
-        assertFalse(s.defaultFile());
+        assertEquals("/tmp/x", s.files().names().get(0));
+        assertFalse(s.files().defaultFile());
+        assertEquals("n", s.name());
     }
 
     @Test
     void batchOptionsFollowFio() throws Exception {
-        assertEquals(32, spec("--iodepth=32", "--iodepth_batch_submit=0").batchSubmit(), "0 means iodepth");
-        assertEquals(32, spec("--iodepth=32", "--iodepth_batch=100").batchSubmit(), "capped at iodepth");
-        assertEquals(8, spec("--iodepth=8", "--iodepth_batch_complete_max=100").completeMax());
-        assertEquals(16, spec("--iodepth=32", "--iodepth_batch_complete=16", "--iodepth_batch_complete_max=4").completeMax(),
+        assertEquals(32, spec("--iodepth=32", "--iodepth_batch_submit=0").depth().batchSubmit(), "0 means iodepth");
+        assertEquals(32, spec("--iodepth=32", "--iodepth_batch=100").depth().batchSubmit(), "capped at iodepth");
+        assertEquals(8, spec("--iodepth=8", "--iodepth_batch_complete_max=100").depth().completeMax());
+        assertEquals(16, spec("--iodepth=32", "--iodepth_batch_complete=16", "--iodepth_batch_complete_max=4").depth().completeMax(),
                 "max is at least min");
-        assertEquals(0, spec("--iodepth_batch_complete_min=0").completeMin(), "0 polls");
+        assertEquals(0, spec("--iodepth_batch_complete_min=0").depth().completeMin(), "0 polls");
     }
 
     @Test
     void switchesWithoutValueMeanOne() throws Exception {
         assertTrue(spec("--direct").direct());
-        assertTrue(spec("--time_based=0", "--time_based").timeBased());
-        assertFalse(spec("--time_based=0").timeBased());
+        assertTrue(spec("--time_based=0", "--time_based").timing().timeBased());
+        assertFalse(spec("--time_based=0").timing().timeBased());
     }
 
     @Test
@@ -103,8 +101,8 @@ class OptionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--rw=foo | --rw: 'foo' is not one of read, write, randread, randwrite, randrw",
-        "--engine=fast | --engine: 'fast' is not one of uring, kaio, threads, auto, jdk-afc, jdk-fc",
+        "--rw=foo | --rw: 'foo' is not one of read, write, randread, randwrite, rw, randrw",
+        "--engine=fast | --engine: 'fast' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc)",
         "--bs=4q | --bs: '4q' is not a size (bytes, or a number with k, m, g or t; k = 1024)",
         "--bs=128m | --bs: 128m is out of range 1..64m",
         "--size=1k | --size: 1k is smaller than --bs=4k",
@@ -117,11 +115,11 @@ class OptionsTest {
         "--runtime=10x | --runtime: '10x' is not a time (seconds, or a number with us, ms, s, m or h)",
         "--runtime=0 | --runtime: 0 (no limit) needs --time_based=0, else the job never ends",
         "--iodepth_batch_complete_min=33 | --iodepth_batch_complete_min: 33 is more than --iodepth=32",
-        "--output-format=terse | --output-format: 'terse' is not one of normal, json",
-        "--verify=md5 | --verify: 'md5' is not one of 0, crc32c",
+        "--output-format=xml | --output-format: 'xml' is not one of normal, json, json+, terse",
+        "--verify=meta | --verify: 'meta' is not one of 0, crc32c, crc32c-intel, crc32, md5, sha1, sha256, sha512",
         "--nosuch=1 | --nosuch: not an option of ./jaio bench (./jaio bench --help lists them)",
-        "stray | stray: not an option of ./jaio bench (./jaio bench --help lists them)",
-        "--bs | --bs: needs a value (SIZE)",
+        "stray | stray: no such job file",
+        "--bs | --bs: needs a value (SIZE[,SIZE])",
     })
     void badOptionsGetOneLineAndExitCode2(String arg, String line) {
         BenchCli r = BenchCli.run(arg);
@@ -135,6 +133,8 @@ class OptionsTest {
         BenchCli r = BenchCli.run("--bs=16", "--verify=crc32c");
         assertEquals(2, r.exitCode);
         assertEquals("--bs: 16 is too small for --verify (a block's header takes 32 bytes)", r.err.strip());
+        BenchCli m = BenchCli.run("--bs=32", "--verify=md5");
+        assertEquals("--bs: 32 is too small for --verify (a block's header takes 48 bytes)", m.err.strip());
     }
 
     @Test

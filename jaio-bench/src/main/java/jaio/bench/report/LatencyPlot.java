@@ -6,72 +6,193 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import jaio.bench.run.IoStats;
 import jaio.bench.run.RunResult;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * Draws the completion latency distribution as an SVG: latency against percentile, with the
+ * Draws completion latency by percentile as an SVG, several runs on one picture: the
  * percentile axis stretched towards the tail (position log10(1 / (1 - p)), so 90%, 99%,
- * 99.9% ... are evenly spaced), one line per direction. The shape HdrHistogram's plotter made
- * familiar: a flat line is a steady latency, a knee is where the tail starts.
+ * 99.9% ... are evenly spaced), the latency axis logarithmic (a decade per grid line), one
+ * line per job and direction, with a legend. A flat line is a steady latency, a knee is where
+ * the tail starts. Lines come from a run's histograms ({@link #fromRun}) or from saved jaio
+ * and fio JSON results, whose clat_ns percentiles both tools write ({@link #fromJson}).
  */
 public final class LatencyPlot {
-    private static final int W = 900;
-    private static final int H = 520;
+    private static final int W = 960;
+    private static final int TOP = 50;
     private static final int LEFT = 80;
     private static final int RIGHT = 30;
-    private static final int TOP = 50;
+    private static final int PLOT_H = 420;
     private static final int BOTTOM = 60;
     /** The rightmost percentile drawn: 99.9999%. */
     private static final double MAX_X = 6;
+    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+    /**
+     * One line: percentiles (0..100) and the latency at each, in nanoseconds.
+     *
+     * @param name  the legend text
+     * @param count the requests behind it
+     */
+    public record Series(String name, double[] percentiles, double[] nanos, long count) {}
 
     private LatencyPlot() {}
 
-    public static void write(RunResult r, Path file) throws IOException {
-        Files.writeString(file, render(r));
+    /** The lines of a run: per job (as the reports group them) and direction. */
+    public static List<Series> fromRun(RunResult r) {
+        List<Series> out = new ArrayList<>();
+        for (Groups.Group g : Groups.of(r)) {
+            for (Entry e : g.entries()) {
+                String who = e.name() + " (" + e.engine() + ")";
+                add(out, who + " read", e.stats().read());
+                add(out, who + " write", e.stats().write());
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<Series> out, String name, IoStats d) {
+        if (d.ios() == 0) {
+            return;
+        }
+        Histogram h = d.clat();
+        List<double[]> pts = new ArrayList<>();
+        for (HistogramIterationValue v : h.percentiles(5)) {
+            double p = v.getPercentileLevelIteratedTo();
+            pts.add(new double[] {Math.min(p, 99.9999), v.getValueIteratedTo()});
+            if (p >= 99.9999) {
+                break;
+            }
+        }
+        double[] ps = new double[pts.size()];
+        double[] ns = new double[pts.size()];
+        for (int i = 0; i < ps.length; i++) {
+            ps[i] = pts.get(i)[0];
+            ns[i] = pts.get(i)[1];
+        }
+        out.add(new Series(name, ps, ns, d.ios()));
+    }
+
+    /**
+     * The lines of a saved JSON result of fio or jaio: per job and direction with completions,
+     * from clat_ns.percentile.
+     *
+     * @param label names the file in the legend ("fio", "jaio", or the file name)
+     * @throws IllegalArgumentException when it is not such a result
+     */
+    public static List<Series> fromJson(String label, String json) {
+        Object root = JsonReader.parse(json);
+        if (!(root instanceof Map<?, ?> m) || !(m.get("jobs") instanceof List<?> jobs)) {
+            throw new IllegalArgumentException("not a fio or jaio JSON result (no \"jobs\")");
+        }
+        List<Series> out = new ArrayList<>();
+        for (Object jo : jobs) {
+            if (!(jo instanceof Map<?, ?> job)) {
+                continue;
+            }
+            String engine = engineOf(job, m);
+            String who = label + ": " + job.get("jobname") + (engine == null ? "" : " (" + engine + ")");
+            for (String dir : new String[] {"read", "write"}) {
+                if (!(job.get(dir) instanceof Map<?, ?> d) || !(d.get("clat_ns") instanceof Map<?, ?> clat)
+                        || !(clat.get("percentile") instanceof Map<?, ?> pct) || pct.isEmpty()) {
+                    continue;
+                }
+                double[] ps = new double[pct.size()];
+                double[] ns = new double[pct.size()];
+                int i = 0;
+                for (Map.Entry<?, ?> e : pct.entrySet()) {
+                    ps[i] = Double.parseDouble(e.getKey().toString());
+                    ns[i] = ((Number) e.getValue()).doubleValue();
+                    i++;
+                }
+                sort(ps, ns);
+                long n = clat.get("N") instanceof Number c ? c.longValue() : 0;
+                out.add(new Series(who + " " + dir, ps, ns, n));
+            }
+        }
+        return out;
+    }
+
+    private static String engineOf(Map<?, ?> job, Map<?, ?> root) {
+        if (job.get("jaio") instanceof Map<?, ?> j && j.get("engine") != null) {
+            return j.get("engine").toString();
+        }
+        if (job.get("job options") instanceof Map<?, ?> o && o.get("ioengine") != null) {
+            return o.get("ioengine").toString();
+        }
+        if (root.get("global options") instanceof Map<?, ?> g && g.get("ioengine") != null) {
+            return g.get("ioengine").toString();
+        }
+        return null;
+    }
+
+    private static void sort(double[] ps, double[] ns) {
+        for (int i = 1; i < ps.length; i++) {
+            for (int j = i; j > 0 && ps[j] < ps[j - 1]; j--) {
+                double t = ps[j];
+                ps[j] = ps[j - 1];
+                ps[j - 1] = t;
+                t = ns[j];
+                ns[j] = ns[j - 1];
+                ns[j - 1] = t;
+            }
+        }
+    }
+
+    public static void write(Path file, String title, List<Series> series) throws IOException {
+        Files.writeString(file, render(title, series));
     }
 
     /** The SVG document. */
-    public static String render(RunResult r) {
-        List<Object[]> series = new ArrayList<>();
-        add(series, "read", "#1f77b4", r.stats().read());
-        add(series, "write", "#ff7f0e", r.stats().write());
-        long maxNs = 1;
-        for (Object[] s : series) {
-            maxNs = Math.max(maxNs, ((Histogram) s[2]).getMaxValue());
-        }
-        String unit = Units.latencyUnit(maxNs / 10.0);
-        double div = Units.latencyDivisor(unit);
-        double yMax = niceCeil(maxNs / div);
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">%n", W, H));
-        b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
-        String title = r.spec().name() + ": " + r.spec().rw().fioName() + " bs=" + r.spec().bs() + " iodepth=" + r.spec().iodepth()
-                + " engine=" + r.engine() + (r.spec().direct() ? " direct" : " buffered");
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\">%s: completion latency by percentile</text>%n",
-                LEFT, escape(title)));
-        axes(b, yMax, unit);
-        int legendY = TOP + 10;
-        for (Object[] s : series) {
-            Histogram h = (Histogram) s[2];
-            StringBuilder pts = new StringBuilder();
-            for (HistogramIterationValue v : h.percentiles(5)) {
-                double p = v.getPercentileLevelIteratedTo() / 100.0;
-                double x = p >= 1 ? MAX_X : Math.min(MAX_X, Math.log10(1 / (1 - p)));
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(x), py(v.getValueIteratedTo() / div, yMax)));
-                if (p >= 1 || x >= MAX_X) {
-                    break;
+    public static String render(String title, List<Series> series) {
+        double lo = Double.MAX_VALUE;
+        double hi = 1;
+        for (Series s : series) {
+            for (double v : s.nanos()) {
+                if (v > 0) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
                 }
             }
-            b.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                    s[1], pts.toString().trim()));
-            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s (%d requests)</text>%n", LEFT + 20, legendY, s[1], LEFT + 40, legendY + 5,
-                    s[0], h.getTotalCount()));
-            legendY += 18;
+        }
+        if (lo == Double.MAX_VALUE) {
+            lo = 1000;
+            hi = 10_000;
+        }
+        int decLo = (int) Math.floor(Math.log10(lo));
+        int decHi = (int) Math.ceil(Math.log10(hi));
+        if (decHi <= decLo) {
+            decHi = decLo + 1;
+        }
+        int legendH = 18 * Math.max(1, series.size()) + 10;
+        int h = TOP + PLOT_H + BOTTOM + legendH;
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n", W, h));
+        b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, h));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"28\" font-size=\"15\">%s</text>%n", LEFT, escape(title)));
+        axes(b, decLo, decHi);
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            String color = COLORS[k % COLORS.length];
+            String dash = k >= COLORS.length ? " stroke-dasharray=\"6,3\"" : "";
+            StringBuilder pts = new StringBuilder();
+            for (int i = 0; i < s.percentiles().length; i++) {
+                double p = s.percentiles()[i] / 100.0;
+                double x = p >= 1 ? MAX_X : Math.min(MAX_X, Math.log10(1 / (1 - p)));
+                double v = Math.max(s.nanos()[i], Math.pow(10, decLo));
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(x), py(Math.log10(v), decLo, decHi)));
+            }
+            b.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
+                    color, dash, pts.toString().trim()));
+            int ly = TOP + PLOT_H + BOTTOM + 8 + 18 * k;
+            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>"
+                    + "<text x=\"%d\" y=\"%d\">%s (%d requests)</text>%n", LEFT, ly, LEFT + 24, ly, color, dash, LEFT + 32, ly + 4,
+                    escape(s.name()), s.count()));
         }
         if (series.isEmpty()) {
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">no completed requests</text>%n", LEFT + 20, TOP + 20));
@@ -80,17 +201,10 @@ public final class LatencyPlot {
         return b.toString();
     }
 
-    private static void add(List<Object[]> series, String name, String color, IoStats d) {
-        if (d.ios() > 0) {
-            series.add(new Object[] {name, color, d.clat()});
-        }
-    }
-
-    private static void axes(StringBuilder b, double yMax, String unit) {
-        int x0 = LEFT;
-        int y0 = H - BOTTOM;
-        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", x0, y0, W - RIGHT, y0));
-        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", x0, TOP, x0, y0));
+    private static void axes(StringBuilder b, int decLo, int decHi) {
+        int y0 = TOP + PLOT_H;
+        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", LEFT, y0, W - RIGHT, y0));
+        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", LEFT, TOP, LEFT, y0));
         String[] labels = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"};
         for (int i = 0; i <= MAX_X; i++) {
             double x = px(i);
@@ -98,38 +212,39 @@ public final class LatencyPlot {
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, TOP, x, y0, x, y0 + 18, labels[i]));
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
-                (LEFT + W - RIGHT) / 2, H - 18));
-        for (int i = 0; i <= 5; i++) {
-            double v = yMax * i / 5;
-            double y = py(v, yMax);
+                (LEFT + W - RIGHT) / 2, y0 + 40));
+        for (int d = decLo; d <= decHi; d++) {
+            double y = py(d, decLo, decHi);
             b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", x0, y, W - RIGHT, y, x0 - 6, y + 4, trim(v)));
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y, W - RIGHT, y, LEFT - 6, y + 4,
+                    decade(d)));
+            if (d < decHi) {
+                for (int m = 2; m <= 9; m++) {
+                    double ym = py(d + Math.log10(m), decLo, decHi);
+                    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#f2f2f2\"/>%n",
+                            LEFT, ym, W - RIGHT, ym));
+                }
+            }
         }
+        int mid = TOP + PLOT_H / 2;
         b.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" text-anchor=\"middle\">"
-                + "latency (%s)</text>%n", (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2, unit));
+                + "completion latency (log scale)</text>%n", mid, mid));
+    }
+
+    /** "1 us", "10 ms" ... for 10^d nanoseconds. */
+    static String decade(int d) {
+        String[] units = {"ns", "us", "ms", "s"};
+        int u = Math.min(3, Math.max(0, d / 3));
+        long v = (long) Math.pow(10, d - 3 * u);
+        return v + " " + units[u];
     }
 
     private static double px(double x) {
         return LEFT + x / MAX_X * (W - LEFT - RIGHT);
     }
 
-    private static double py(double v, double yMax) {
-        return H - BOTTOM - v / yMax * (H - TOP - BOTTOM);
-    }
-
-    /** The smallest 1, 2 or 5 times a power of ten at or above v. */
-    static double niceCeil(double v) {
-        double p = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1e-9))));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * p >= v) {
-                return m * p;
-            }
-        }
-        return 10 * p;
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    private static double py(double log10, int decLo, int decHi) {
+        return TOP + PLOT_H - (log10 - decLo) / (decHi - decLo) * PLOT_H;
     }
 
     private static String escape(String s) {

@@ -2,10 +2,12 @@ package jaio.bench.run;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import jaio.ContextStats;
 import jaio.Event;
 import jaio.IoBuffers;
@@ -13,33 +15,49 @@ import jaio.IoContext;
 import jaio.IoFile;
 import jaio.Opcode;
 import jaio.Request;
-import jaio.bench.cli.JobSpec;
+import jaio.RequestFlag;
+import jaio.bench.plan.IoSequence;
+import jaio.bench.plan.JobSpec;
 
 /**
- * A job on one of jaio's engines: one context, iodepth requests kept in flight, like fio's
- * libaio or io_uring loop. Prepared requests are submitted at most iodepth_batch_submit per
- * call; each reap is {@code getEvents(min(complete_min, in flight), complete_max)}.
+ * A clone on one of jaio's engines: one context, up to iodepth requests kept in flight, like
+ * fio's libaio or io_uring loop. Prepared requests are submitted at most iodepth_batch_submit
+ * per call; each reap is {@code getEvents(min(complete_min, in flight), complete_max)}. After
+ * the queue fills, iodepth_low lets it drain before filling again; a rate limit holds the next
+ * request back until its time (with the others still in flight); thinktime drains the queue and
+ * stalls; verify_backlog drains and reads back what was written.
  *
  * <p>The loop allocates nothing per request: a ring of iodepth Requests (userData = slot) and
  * their buffers are made once and re-aimed with {@code offset()} (or re-prepared when a slot
- * switches between read, write and fsync), events are reused, and the submit times of each
- * slot sit in long arrays. One job thread.
+ * changes file, direction or length; the slices of each length are cached per slot), events
+ * are reused, and the times of each slot sit in long arrays. One job thread.
  */
 final class JaioJob extends Job {
     private static final byte READ = 0;
     private static final byte WRITE = 1;
     private static final byte SYNC = 2;
+    private static final byte NONE = 3;
     /** A reap waiting longer than this means something is stuck: the job reports it. */
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final int depth;
+    private final JobSpec.Depth d;
+    private final long minBs;
+    private final long maxBs;
     private IoContext ctx;
-    private IoFile file;
+    private IoFile[] files;
     private Request[] slots;
     private MemorySegment[] buffers;
-    private ByteBuffer[] views;
+    /** Per slot, the slice (and its ByteBuffer view, and a one-segment vector) of each length seen, by length / minBs. */
+    private MemorySegment[][] slices;
+    private ByteBuffer[][] views;
+    private MemorySegment[][][] vectors;
     private byte[] kind;
+    private int[] fileOf;
+    private long[] lenOf;
     private long[] offsets;
+    private long[] expectGen;
+    private boolean[] readBackSlot;
     private long[] startedAt;
     private long[] submittedAt;
     private int[] free;
@@ -48,58 +66,103 @@ final class JaioJob extends Job {
     private int queued;
     private Event[] events;
     private int inFlight;
-    private final BlockStamp stamp = new BlockStamp();
+    private final IoSequence.Unit unit = new IoSequence.Unit();
+    private boolean held;
+    private final BlockStamp stamp;
     private ContextStats finalStats;
     private ContextStats statsAtStart;
-    /** The verify generation stamped into written blocks (the schedule's). */
-    private long generation;
 
-    JaioJob(JobSpec spec, int index) {
-        super(spec, index);
-        this.depth = spec.iodepth();
+    JaioJob(Clone clone) {
+        super(clone);
+        this.d = spec.depth();
+        this.depth = d.iodepth();
+        this.minBs = spec.bs().minOfAll();
+        this.maxBs = spec.bs().maxOfAll();
+        this.stamp = newStamp();
+        this.batchedProgress = true;
     }
 
     @Override
     public void open() throws IOException, EngineUnavailableException {
-        file = spec.direct()
-                ? IoFile.open(spec.file(), StandardOpenOption.READ, StandardOpenOption.WRITE, IoFile.DIRECT)
-                : IoFile.open(spec.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        List<jaio.bench.plan.FileLayout.PlannedFile> pf = clone.layout().files();
+        files = new IoFile[pf.size()];
         try {
-            ctx = IoContext.builder().engine(spec.engine().jaioEngine()).capacity(depth)
-                    .name(spec.name() + "." + index).open();
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            for (int i = 0; i < files.length; i++) {
+                files[i] = spec.direct()
+                        ? IoFile.open(pf.get(i).path(), StandardOpenOption.READ, StandardOpenOption.WRITE, IoFile.DIRECT)
+                        : IoFile.open(pf.get(i).path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            JobSpec.EngineSpec e = spec.engine();
+            IoContext.Builder b = IoContext.builder().engine(e.engine().jaioEngine()).capacity(depth)
+                    .name(clone.label()).registerFiles(e.registerFiles()).sqPoll(e.sqPoll());
+            if (e.fixedBufs()) {
+                b.registeredBuffers(depth, (int) maxBs);
+            }
+            ctx = b.open();
+        } catch (UnsupportedOperationException | IllegalArgumentException ex) {
             // IllegalArgumentException: a library without the engine built in says so this way.
-            file.close();
-            throw new EngineUnavailableException("--engine: " + spec.engine().cliName() + " is not available here: " + e.getMessage());
+            close();
+            throw new EngineUnavailableException("--engine: " + spec.engine().engine().cliName() + " is not available here: "
+                    + ex.getMessage());
+        } catch (IOException ex) {
+            close();
+            throw ex;
         }
         slots = new Request[depth];
         buffers = new MemorySegment[depth];
-        views = new ByteBuffer[depth];
+        int lengths = spec.bs().unaligned() || maxBs / minBs > 1024 ? 0 : (int) (maxBs / minBs) + 1;
+        slices = new MemorySegment[depth][lengths];
+        views = new ByteBuffer[depth][lengths];
+        vectors = new MemorySegment[depth][lengths][];
         kind = new byte[depth];
+        fileOf = new int[depth];
+        lenOf = new long[depth];
         offsets = new long[depth];
+        expectGen = new long[depth];
+        readBackSlot = new boolean[depth];
         startedAt = new long[depth];
         submittedAt = new long[depth];
         free = new int[depth];
         queue = new Request[depth];
-        events = new Event[spec.completeMax()];
+        events = new Event[d.completeMax()];
         for (int i = 0; i < events.length; i++) {
             events[i] = new Event();
         }
+        FillSeed fill = new FillSeed(clone.thread());
         for (int i = 0; i < depth; i++) {
-            buffers[i] = spec.direct() ? IoBuffers.forDirectIo(file, spec.bs()) : IoBuffers.allocate(spec.bs());
-            views[i] = buffers[i].asByteBuffer();
-            for (long p = 0; p + 8 <= spec.bs(); p += 8) {
-                buffers[i].set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, p, workload.nextLong());
+            if (spec.engine().fixedBufs()) {
+                buffers[i] = ctx.registeredBuffers().get(i).asSlice(0, maxBs);
+            } else {
+                buffers[i] = spec.direct() ? IoBuffers.forDirectIo(files[0], maxBs) : IoBuffers.allocate(maxBs);
             }
-            slots[i] = Request.pread(file, buffers[i], 0).userData(i);
-            kind[i] = READ;
+            for (long p = 0; p + 8 <= maxBs; p += 8) {
+                buffers[i].set(ValueLayout.JAVA_LONG_UNALIGNED, p, fill.next());
+            }
+            slots[i] = Request.pread(files[0], buffers[i], 0).userData(i);
+            kind[i] = NONE;
             free[freeCount++] = i;
+        }
+    }
+
+    /** Pseudo-random buffer contents (fio's buffers are not zero either). */
+    private static final class FillSeed {
+        private long x;
+
+        FillSeed(int thread) {
+            x = 0x9E3779B97F4A7C15L * thread ^ 0x2545F4914F6CDD1DL;
+        }
+
+        long next() {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            return x;
         }
     }
 
     @Override
     public String engineName() {
-        return ctx == null ? spec.engine().cliName() : ctx.engine().shortName();
+        return ctx == null ? spec.engine().engine().cliName() : ctx.engine().shortName();
     }
 
     @Override
@@ -113,116 +176,313 @@ final class JaioJob extends Job {
     }
 
     @Override
-    public void run(Schedule schedule) {
-        beginMeasuring(schedule.start());
-        generation = schedule.generation();
-        boolean issuing = true;
+    protected void mainLoop() {
+        boolean timeBased = spec.timing().timeBased();
+        drive((u, now) -> !schedule.over(now) && seq.next(u, timeBased), true);
+    }
+
+    @Override
+    protected void finished() {
+        if (ctx != null) {
+            finalStats = minus(ctx.stats(), statsAtStart);
+        }
+    }
+
+    @Override
+    protected void syncFiles() {
+        int[] next = {0};
+        drive((u, now) -> {
+            if (next[0] >= files.length) {
+                return false;
+            }
+            u.dir = IoSequence.SYNC;
+            u.file = next[0]++;
+            u.offset = 0;
+            u.length = 0;
+            return true;
+        }, false);
+    }
+
+    @Override
+    protected void readBack(WrittenBlocks blocks) {
+        drive(Source.readBack(blocks), false, true);
+    }
+
+    private void drive(Source src, boolean main) {
+        drive(src, main, false);
+    }
+
+    /**
+     * Keeps requests from {@code src} in flight until it has no more and all have completed.
+     *
+     * @param main     the job's own sequence: paced, time limited, with think time and verify backlog
+     * @param readBack reads of the read-back phase: checked against this run's generation
+     */
+    private void drive(Source src, boolean main, boolean readBack) {
         long waitedSince = 0;
+        boolean exhausted = false;
+        boolean draining = false;
+        long holdUntil = 0;
+        long sinceThink = 0;
+        boolean thinking = false;
+        boolean backlogDue = false;
         while (true) {
-            if (issuing) {
-                prepare();
-                submitQueued();
-            }
-            if (inFlight == 0 && (!issuing || queued == 0)) {
-                break;
-            }
-            int min = Math.min(spec.completeMin(), inFlight);
-            int n = ctx.getEvents(min, spec.completeMax(), events, TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
             long now = System.nanoTime();
-            if (!stats.measuring && schedule.rampOver(now)) {
+            if (!exhausted && !thinking && !backlogDue && stats.errors() == 0) {
+                if (draining && inFlight <= d.low()) {
+                    draining = false;
+                }
+                if (!draining && now - holdUntil >= 0) {
+                    long wait = prepare(src, main, readBack, now);
+                    if (wait < 0) {
+                        exhausted = true;
+                    } else if (wait > 0) {
+                        holdUntil = now + wait;
+                    }
+                }
+                submitQueued();
+                if (d.low() < depth && inFlight >= depth) {
+                    draining = true;
+                }
+            }
+            if (inFlight == 0 && queued == 0) {
+                if (exhausted || stats.errors() > 0) {
+                    return;
+                }
+                if (thinking) {
+                    think();
+                    thinking = false;
+                    sinceThink = 0;
+                    continue;
+                }
+                if (backlogDue) {
+                    drive(Source.readBack(backlog), false, true);
+                    if (written != null) {
+                        written.removeAll(backlog);
+                    }
+                    backlog.clear();
+                    backlogDue = false;
+                    continue;
+                }
+                if (holdUntil - now > 0) {
+                    // nothing in flight: sleep until the rate allows the next request
+                    LockSupport.parkNanos(Math.min(holdUntil - now, TimeUnit.MILLISECONDS.toNanos(100)));
+                    if (main && schedule.over(System.nanoTime())) {
+                        exhausted = true;
+                    }
+                    continue;
+                }
+                if (queued == 0 && !exhausted) {
+                    continue;
+                }
+            }
+            int min = Math.min(d.completeMin(), inFlight);
+            long timeout = TimeUnit.SECONDS.toNanos(1);
+            if (holdUntil - now > 0) {
+                timeout = Math.max(1, holdUntil - now);
+                min = Math.min(min, 1);
+            }
+            int n = ctx.getEvents(min, d.completeMax(), events, timeout, TimeUnit.NANOSECONDS);
+            now = System.nanoTime();
+            if (main && !stats.measuring && schedule.rampOver(now)) {
                 // Before recording: what completes from now on counts.
-                stats.startMeasuring();
-                beginMeasuring(now);
+                measuringStarts(now);
                 statsAtStart = ctx.stats();
             }
+            long bytes = 0;
             for (int i = 0; i < n; i++) {
-                complete(events[i], now);
+                bytes += complete(events[i], now);
             }
             inFlight -= n;
             if (n > 0) {
-                waitedSince = 0;
                 progressIos.add(n);
-                progressBytes.add((long) n * spec.bs());
-                stats.lastCompletion = now;
+                progressBytes.add(bytes);
+                waitedSince = 0;
+                sinceThink += n;
             } else if (min > 0) {
                 if (waitedSince == 0) {
                     waitedSince = now;
                 } else if (now - waitedSince > STUCK_NANOS) {
                     stats.error("no completion for 60 s with " + inFlight + " requests in flight");
-                    break;
+                    return;
                 }
             }
-            if (issuing && (schedule.over(now) || stats.errors() > 0)) {
-                issuing = false;
+            if (main) {
+                if (spec.pace().thinktime() > 0 && sinceThink >= spec.pace().thinktimeBlocks()) {
+                    thinking = true;
+                }
+                if (backlog != null && backlog.count() >= spec.verify().backlog()) {
+                    backlogDue = true;
+                }
+                if (schedule.over(now)) {
+                    exhausted = true;
+                    held = false;
+                }
             }
         }
-        endMeasuring();
-        finalStats = minus(ctx.stats(), statsAtStart);
     }
 
-    /** The counters' growth since {@code start} (null: since the context opened). */
-    private static ContextStats minus(ContextStats end, ContextStats start) {
-        if (start == null) {
-            return end;
+    /** fio's thinktime: spin for thinktime_spin, sleep for the rest. */
+    private void think() {
+        long spin = spec.pace().thinktimeSpin();
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < spin) {
+            Thread.onSpinWait();
         }
-        return new ContextStats(end.submitted() - start.submitted(), end.completed() - start.completed(),
-                end.reaped() - start.reaped(), end.retries() - start.retries(), end.punted() - start.punted(),
-                end.eagain() - start.eagain(), end.canceled() - start.canceled(), end.bounced() - start.bounced(),
-                end.errors() - start.errors(), end.wakeups() - start.wakeups(), end.inFlight(), end.unreaped());
+        long rest = spec.pace().thinktime() - spin;
+        if (rest > 0) {
+            LockSupport.parkNanos(rest);
+        }
     }
 
-    /** Fills the submit queue from the free slots. */
-    private void prepare() {
-        while (freeCount > 0 && queued < depth) {
-            if (workload.syncDue()) {
-                int slot = free[--freeCount];
-                slots[slot].prepSync(Opcode.FSYNC, file);
-                kind[slot] = SYNC;
-                workload.syncIssued();
-                queue[queued++] = slots[slot];
-                continue;
+    /**
+     * Fills the submit queue from the free slots.
+     *
+     * @return 0 when the queue is full or filled, a positive wait when the rate holds the next
+     *         request back, -1 when the source has no more
+     */
+    private long prepare(Source src, boolean main, boolean readBack, long now) {
+        while (freeCount > 0) {
+            if (!held) {
+                if (!src.next(unit, now)) {
+                    return -1;
+                }
+                held = true;
             }
-            if (!workload.more()) {
-                return;
+            if (main) {
+                long wait = pacer.wait(unit.dir, now);
+                if (wait > 0) {
+                    return wait;
+                }
             }
+            held = false;
             int slot = free[--freeCount];
-            boolean write = workload.nextIsWrite();
-            long off = workload.nextOffset(write);
-            offsets[slot] = off;
-            Request r = slots[slot];
-            if (write) {
-                if (written != null) {
-                    views[slot].clear();
-                    stamp.stamp(views[slot], off, generation);
-                }
-                if (kind[slot] != WRITE) {
-                    r.prepPwrite(file, buffers[slot], off);
-                    kind[slot] = WRITE;
-                } else {
-                    r.offset(off);
-                }
-            } else if (kind[slot] != READ) {
-                r.prepPread(file, buffers[slot], off);
-                kind[slot] = READ;
-            } else {
-                r.offset(off);
+            aim(slot, unit, readBack);
+            if (main) {
+                pacer.issued(unit.dir, unit.length);
             }
-            queue[queued++] = r;
+            issued(now, unit);
+            queue[queued++] = slots[slot];
         }
+        return 0;
+    }
+
+    /** Points a slot's request at the unit: the cheap offset() when only the offset changes. */
+    private void aim(int slot, IoSequence.Unit u, boolean readBack) {
+        Request r = slots[slot];
+        IoFile f = files[u.file];
+        if (u.dir == IoSequence.SYNC || u.dir == IoSequence.DATASYNC) {
+            if (spec.engine().hipri()) {
+                r.flags();
+            }
+            r.prepSync(u.dir == IoSequence.SYNC ? Opcode.FSYNC : Opcode.FDSYNC, f);
+            kind[slot] = SYNC;
+            fileOf[slot] = u.file;
+            return;
+        }
+        byte k = u.dir == IoSequence.WRITE ? WRITE : READ;
+        offsets[slot] = u.offset;
+        readBackSlot[slot] = readBack;
+        expectGen[slot] = readBack ? generation() : -1;
+        if (k == WRITE && spec.verify().on()) {
+            ByteBuffer v = view(slot, u.length);
+            v.clear();
+            stamp.stamp(v, u.offset, generation());
+        }
+        if (kind[slot] == k && fileOf[slot] == u.file && lenOf[slot] == u.length) {
+            r.offset(u.offset);
+            return;
+        }
+        if ((kind[slot] == SYNC || kind[slot] == NONE) && spec.engine().hipri()) {
+            // transfers poll (RWF_HIPRI); syncs carry no flags
+            r.flag(RequestFlag.HIPRI);
+        }
+        MemorySegment seg = slice(slot, u.length);
+        if (spec.engine().vectored()) {
+            MemorySegment[] vec = vector(slot, u.length, seg);
+            if (k == WRITE) {
+                r.prepPwritev(f, vec, u.offset);
+            } else {
+                r.prepPreadv(f, vec, u.offset);
+            }
+        } else if (k == WRITE) {
+            r.prepPwrite(f, seg, u.offset);
+        } else {
+            r.prepPread(f, seg, u.offset);
+        }
+        kind[slot] = k;
+        fileOf[slot] = u.file;
+        lenOf[slot] = u.length;
+    }
+
+    private int lengthIndex(long len) {
+        return len % minBs == 0 && len / minBs < slices[0].length ? (int) (len / minBs) : -1;
+    }
+
+    private MemorySegment slice(int slot, long len) {
+        int i = lengthIndex(len);
+        if (i < 0) {
+            return buffers[slot].asSlice(0, len);
+        }
+        MemorySegment s = slices[slot][i];
+        if (s == null) {
+            s = len == maxBs ? buffers[slot] : buffers[slot].asSlice(0, len);
+            slices[slot][i] = s;
+        }
+        return s;
+    }
+
+    private ByteBuffer view(int slot, long len) {
+        int i = lengthIndex(len);
+        if (i < 0) {
+            return slice(slot, len).asByteBuffer();
+        }
+        ByteBuffer v = views[slot][i];
+        if (v == null) {
+            v = slice(slot, len).asByteBuffer();
+            views[slot][i] = v;
+        }
+        return v;
+    }
+
+    private MemorySegment[] vector(int slot, long len, MemorySegment seg) {
+        int i = lengthIndex(len);
+        if (i < 0) {
+            return new MemorySegment[] {seg};
+        }
+        MemorySegment[] v = vectors[slot][i];
+        if (v == null) {
+            v = new MemorySegment[] {seg};
+            vectors[slot][i] = v;
+        }
+        return v;
     }
 
     /** Submits what is queued, at most iodepth_batch_submit per call, until all is in or there is no room. */
     private void submitQueued() {
         int done = 0;
         while (done < queued) {
-            int chunk = Math.min(spec.batchSubmit(), queued - done);
+            int chunk = Math.min(d.batchSubmit(), queued - done);
             long t0 = System.nanoTime();
-            int k = ctx.submit(queue, done, chunk);
+            int k;
+            try {
+                k = ctx.submit(queue, done, chunk);
+            } catch (jaio.InvalidRequestException e) {
+                // the engine refuses what the job asks (hipri without O_DIRECT, say): the job ends with the reason
+                stats.error(e.getMessage());
+                for (int i = done; i < queued; i++) {
+                    free[freeCount++] = (int) queue[i].userData();
+                    queue[i] = null;
+                }
+                queued = done;
+                return;
+            }
             long t1 = System.nanoTime();
             for (int i = done; i < done + k; i++) {
                 int slot = (int) queue[i].userData();
                 startedAt[slot] = t0;
                 submittedAt[slot] = t1;
+                stats.depth(inFlight + 1 + i - done);
             }
             inFlight += k;
             done += k;
@@ -239,7 +499,8 @@ final class JaioJob extends Job {
         queued -= done;
     }
 
-    private void complete(Event e, long now) {
+    /** Records one completion; returns the bytes it moved. */
+    private long complete(Event e, long now) {
         int slot = (int) e.userData();
         long res = e.result();
         long slat = submittedAt[slot] - startedAt[slot];
@@ -247,45 +508,50 @@ final class JaioJob extends Job {
         switch (kind[slot]) {
             case SYNC -> {
                 if (res < 0) {
-                    stats.error("fsync: " + e.errnoName());
+                    stats.error("fsync of " + path(fileOf[slot]) + ": " + e.errnoName());
                 } else {
                     stats.sync.record(0, slat, clat);
                 }
             }
             case WRITE -> {
-                if (res != spec.bs()) {
+                if (res != lenOf[slot]) {
                     stats.error(describe("write", slot, res));
                 } else {
-                    stats.write.record(res, slat, clat);
-                    if (written != null) {
-                        written.set((int) (offsets[slot] / spec.bs()));
-                    }
+                    writeDone(stats, fileOf[slot], offsets[slot], res, slat, clat, now);
                 }
             }
             default -> {
-                if (res != spec.bs()) {
+                if (res != lenOf[slot]) {
                     stats.error(describe("read", slot, res));
                 } else {
-                    stats.read.record(res, slat, clat);
-                    if (spec.verify()) {
-                        ByteBuffer v = views[slot];
+                    ByteBuffer v = null;
+                    if (spec.verify().on()) {
+                        v = view(slot, lenOf[slot]);
                         v.clear();
-                        String bad = stamp.check(v, offsets[slot], -1);
-                        if (bad == null) {
-                            stats.verifiedOk();
-                        } else {
-                            stats.mismatch(offsets[slot], bad);
-                        }
                     }
+                    readDone(stats, stamp, fileOf[slot], offsets[slot], res, v, slat, clat, now, expectGen[slot],
+                            readBackSlot[slot]);
                 }
             }
         }
         free[freeCount++] = slot;
+        return Math.max(0, res);
     }
 
     private String describe(String what, int slot, long res) {
-        return what + " at offset " + offsets[slot] + ": "
-                + (res < 0 ? jaio.Errno.name(res) : res + " of " + spec.bs() + " bytes");
+        return what + " at offset " + offsets[slot] + (files.length > 1 ? " of " + path(fileOf[slot]) : "") + ": "
+                + (res < 0 ? jaio.Errno.name(res) : res + " of " + lenOf[slot] + " bytes");
+    }
+
+    /** The counters' growth since {@code start} (null: since the context opened). */
+    private static ContextStats minus(ContextStats end, ContextStats start) {
+        if (start == null) {
+            return end;
+        }
+        return new ContextStats(end.submitted() - start.submitted(), end.completed() - start.completed(),
+                end.reaped() - start.reaped(), end.retries() - start.retries(), end.punted() - start.punted(),
+                end.eagain() - start.eagain(), end.canceled() - start.canceled(), end.bounced() - start.bounced(),
+                end.errors() - start.errors(), end.wakeups() - start.wakeups(), end.inFlight(), end.unreaped());
     }
 
     @Override
@@ -293,8 +559,12 @@ final class JaioJob extends Job {
         if (ctx != null) {
             ctx.close();
         }
-        if (file != null) {
-            file.close();
+        if (files != null) {
+            for (IoFile f : files) {
+                if (f != null) {
+                    f.close();
+                }
+            }
         }
     }
 }

@@ -2,53 +2,66 @@ package jaio.bench.run;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.util.BitSet;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 import jaio.ContextStats;
-import jaio.bench.cli.JobSpec;
+import jaio.bench.plan.FileLayout;
+import jaio.bench.plan.IoSequence;
+import jaio.bench.plan.JobSpec;
 
 /**
- * One of a run's numjobs jobs: it opens what it needs ({@link #open}), then runs on its own
- * thread until the schedule ends ({@link #run}), then leaves its measurements here for the
- * report. Subclasses drive the I/O: {@link JaioJob}, {@link AfcJob}, {@link FcJob}.
+ * One clone of a job: it opens what it needs ({@link #open}), then runs on its own thread
+ * ({@link #run}): its I/O sequence until the sequence or the schedule ends, an fsync of its
+ * files when end_fsync asks, and the read-back of what it wrote when verifying; then it leaves
+ * its measurements here for the report. Subclasses drive the I/O: {@link JaioJob},
+ * {@link AfcJob}, {@link FcJob}; the recording of completions (statistics, windows, logs,
+ * verify) is here, shared.
  */
 public abstract class Job implements AutoCloseable {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    protected final Clone clone;
     protected final JobSpec spec;
-    protected final int index;
-    protected final Workload workload;
+    protected final IoSequence seq;
     /** Live counters for the progress line (any thread reads them). */
     public final LongAdder progressIos = new LongAdder();
     public final LongAdder progressBytes = new LongAdder();
-    /** Blocks whose write with a verify header completed (when verifying), to read back after the run. */
-    protected final BitSet written;
-
+    /** Blocks written with a verify header (when verifying a writing job), to read back at the end. */
+    protected final WrittenBlocks written;
+    /** Blocks written since the last backlog check (verify_backlog), or null. */
+    protected final WrittenBlocks backlog;
+    protected final Pacer pacer;
     /** The measurements, complete once {@link #run} returned. */
     protected final JobStats stats = new JobStats();
+    protected Schedule schedule;
+    private JobLogs logs;
+    private IoLog iolog;
     private Rusage threadStart = Rusage.UNKNOWN;
     private Rusage threadUsage = Rusage.UNKNOWN;
     private long allocStart = -1;
     private long allocated = -1;
     private long measureStart;
 
-    protected Job(JobSpec spec, int index) {
-        this.spec = spec;
-        this.index = index;
-        this.workload = new Workload(spec, index);
-        this.written = spec.verify() && spec.rw().writes() ? new BitSet((int) Math.min(Integer.MAX_VALUE, spec.blocks())) : null;
+    protected Job(Clone clone) {
+        this.clone = clone;
+        this.spec = clone.spec();
+        this.seq = clone.sequence();
+        this.pacer = new Pacer(spec, clone.seeds());
+        boolean keep = spec.verify().on() && spec.writes();
+        long[] sizes = clone.layout().files().stream().mapToLong(FileLayout.PlannedFile::realSize).toArray();
+        this.written = keep && spec.verify().doVerify() ? new WrittenBlocks(sizes, spec.bs().write().min(),
+                spec.bs().write().max()) : null;
+        this.backlog = keep && spec.verify().backlog() > 0 ? new WrittenBlocks(sizes, spec.bs().write().min(),
+                spec.bs().write().max()) : null;
     }
 
     /**
-     * Opens the file and the engine.
+     * Opens the files and the engine.
      *
      * @throws EngineUnavailableException when the engine cannot run here
      */
     public abstract void open() throws IOException, EngineUnavailableException;
-
-    /** Runs the job on the calling thread until the schedule ends (or the byte budget is spent). */
-    public abstract void run(Schedule schedule) throws IOException;
 
     /** The engine that ran the job, as reports name it ("kaio", "jdk-afc"). */
     public abstract String engineName();
@@ -68,6 +81,151 @@ public abstract class Job implements AutoCloseable {
         return true;
     }
 
+    /** The job's I/Os until the sequence or the schedule ends. */
+    protected abstract void mainLoop() throws IOException;
+
+    /** end_fsync: an fsync of every file, recorded as syncs. */
+    protected abstract void syncFiles() throws IOException;
+
+    /** Reads the given blocks back and checks them against this run's generation. */
+    protected abstract void readBack(WrittenBlocks blocks) throws IOException;
+
+    /** Called on the job thread when the clone's I/O is all done (before the measurements are taken). */
+    protected void finished() {}
+
+    /** Runs the clone on the calling thread. */
+    public final void run(Schedule s) throws IOException {
+        this.schedule = s;
+        pacer.start(s.start());
+        beginMeasuring(s.start());
+        if (s.rampEnd() == s.start()) {
+            measuringStarts(s.start());
+        }
+        if (spec.logs().iolog() != null) {
+            String n = spec.logs().iolog() + (clone.index() == 0 ? "" : "." + clone.index());
+            iolog = new IoLog(java.nio.file.Path.of(n), clone.layout().files(), s.start());
+        }
+        try {
+            mainLoop();
+            if (spec.sync().endFsync() && spec.writes() && stats.errors() == 0) {
+                syncFiles();
+            }
+            if (written != null && written.count() > 0 && stats.errors() == 0) {
+                readBack(written);
+            }
+        } finally {
+            finished();
+            endMeasuring();
+            if (logs != null) {
+                logs.close();
+            }
+            if (iolog != null) {
+                iolog.close();
+            }
+        }
+    }
+
+    /** The ramp is over: what completes from now on counts. */
+    protected final void measuringStarts(long now) {
+        stats.startMeasuring();
+        stats.samples.start(now);
+        beginMeasuring(now);
+        pacer.start(now);
+        try {
+            if (logs == null) {
+                logs = JobLogs.open(spec, clone.thread());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (logs != null) {
+            logs.start(now);
+        }
+    }
+
+    /** Starts measuring when the ramp ends; call with each batch of completions' time. */
+    protected final void checkRamp(long now) {
+        if (!stats.measuring && schedule.rampOver(now)) {
+            measuringStarts(now);
+        }
+    }
+
+    /** Records an I/O as issued (write_iolog). */
+    protected final void issued(long now, IoSequence.Unit u) {
+        if (iolog != null) {
+            iolog.issued(now, u.file, u.dir, u.offset, u.length);
+        }
+    }
+
+    /**
+     * A read completed with all its bytes; {@code data} (when verifying) holds them.
+     *
+     * @param expectGeneration the generation the block must carry, or -1 for any
+     * @param readBack         whether it is one of the read-back phase
+     */
+    protected final void readDone(JobStats st, BlockStamp stamp, int file, long offset, long len, ByteBuffer data,
+                                  long slat, long clat, long now, long expectGeneration, boolean readBack) {
+        st.read.record(len, slat, clat);
+        sampled(st, 0, file, offset, len, slat, clat, now);
+        if (spec.verify().on() && data != null) {
+            String bad = stamp.check(data, offset, expectGeneration);
+            if (readBack) {
+                st.countCheckedAfterRun();
+            }
+            if (bad == null) {
+                st.verifiedOk();
+            } else {
+                st.mismatch(offset, clone.layout().files().size() > 1 ? clone.layout().files().get(file).path() + ": "
+                        + bad : bad);
+            }
+        }
+    }
+
+    /** A write completed with all its bytes. */
+    protected final void writeDone(JobStats st, int file, long offset, long len, long slat, long clat, long now) {
+        st.write.record(len, slat, clat);
+        sampled(st, 1, file, offset, len, slat, clat, now);
+        if (written != null) {
+            written.record(file, offset, len);
+        }
+        if (backlog != null) {
+            backlog.record(file, offset, len);
+        }
+    }
+
+    private void sampled(JobStats st, int dir, int file, long offset, long len, long slat, long clat, long now) {
+        st.samples.record(dir, len, now);
+        if (logs != null) {
+            // the JDK baseline records from several completion threads; uncontended elsewhere
+            synchronized (logs) {
+                logs.completed(now, dir, len, offset, slat, clat);
+            }
+        }
+        st.lastCompletion = now;
+        if (!batchedProgress) {
+            progressIos.increment();
+            progressBytes.add(len);
+        }
+    }
+
+    /** Whether the subclass adds to the progress counters per batch of completions itself. */
+    protected boolean batchedProgress;
+
+    /** A stamp of the job's verify method (one per thread that checks). */
+    protected final BlockStamp newStamp() {
+        return new BlockStamp(spec.verify().on() ? spec.verify().method() : jaio.bench.plan.VerifyMethod.CRC32C);
+    }
+
+    /** The verify generation stamped into this run's writes. */
+    protected final long generation() {
+        return schedule.generation();
+    }
+
+    /** The file of index {@code i} as a path. */
+    protected final java.nio.file.Path path(int i) {
+        return clone.layout().files().get(i).path();
+    }
+
     /** Call on the job thread when measuring starts. */
     protected final void beginMeasuring(long now) {
         measureStart = now;
@@ -83,6 +241,10 @@ public abstract class Job implements AutoCloseable {
             allocated = THREADS.getCurrentThreadAllocatedBytes() - allocStart;
             threadUsage = Rusage.thread().since(threadStart);
         }
+    }
+
+    public Clone plannedClone() {
+        return clone;
     }
 
     public JobStats stats() {
@@ -102,10 +264,6 @@ public abstract class Job implements AutoCloseable {
     /** Nanoseconds from the start of measuring to the last completion. */
     public long runtimeNanos() {
         return Math.max(0, stats.lastCompletion - measureStart);
-    }
-
-    public BitSet written() {
-        return written;
     }
 
     @Override

@@ -17,7 +17,12 @@ public final class JobStats {
     private long errors;
     private String firstError;
     private long verified;
+    private long checkedAfterRun;
     private long failedChecks;
+    /** Requests in flight when each was submitted, in fio's iodepth_level buckets: 1, 2, 4, 8, 16, 32, >=64. */
+    final long[] depthLevels = new long[7];
+    /** Bandwidth and IOPS per 500 ms window. */
+    final Samples samples = new Samples();
     /** The blocks that failed a check, each once, by offset: what was wrong (kept for the first ones only). */
     private final java.util.LinkedHashMap<Long, String> bad = new java.util.LinkedHashMap<>();
     /** Whether the ramp is over and this instance counts. */
@@ -52,6 +57,28 @@ public final class JobStats {
         return verified;
     }
 
+    /** Blocks checked in the read-back after the writes (fio's verify phase). */
+    public long checkedAfterRun() {
+        return checkedAfterRun;
+    }
+
+    /** fio's iodepth_level counts (1, 2, 4, 8, 16, 32, >=64 requests in flight at submission). */
+    public long[] depthLevels() {
+        return depthLevels.clone();
+    }
+
+    /** Bandwidth and IOPS per window. */
+    public Samples samples() {
+        return samples;
+    }
+
+    /** Counts a submission that found {@code inFlight} requests in flight, itself included. */
+    void depth(int inFlight) {
+        int i = inFlight <= 1 ? 0 : inFlight < 4 ? 1 : inFlight < 8 ? 2 : inFlight < 16 ? 3 : inFlight < 32 ? 4
+                : inFlight < 64 ? 5 : 6;
+        depthLevels[i]++;
+    }
+
     /** Distinct blocks that failed a check. */
     public long mismatchCount() {
         return bad.size();
@@ -84,6 +111,11 @@ public final class JobStats {
         verified++;
     }
 
+    /** A block of the read-back phase was checked (and counted by verifiedOk or mismatch too). */
+    void countCheckedAfterRun() {
+        checkedAfterRun++;
+    }
+
     /** A block at {@code offset} failed its check (allocates, but only on a mismatch). */
     void mismatch(long offset, String what) {
         verified++;
@@ -96,6 +128,7 @@ public final class JobStats {
         read.reset();
         write.reset();
         sync.reset();
+        java.util.Arrays.fill(depthLevels, 0);
         measuring = true;
     }
 
@@ -108,7 +141,12 @@ public final class JobStats {
             firstError = o.firstError;
         }
         verified += o.verified;
+        checkedAfterRun += o.checkedAfterRun;
         failedChecks += o.failedChecks;
+        for (int i = 0; i < depthLevels.length; i++) {
+            depthLevels[i] += o.depthLevels[i];
+        }
+        samples.add(o.samples);
         for (java.util.Map.Entry<Long, String> e : o.bad.entrySet()) {
             bad.putIfAbsent(e.getKey(), bad.size() < MAX_KEPT_MISMATCHES ? e.getValue() : null);
         }

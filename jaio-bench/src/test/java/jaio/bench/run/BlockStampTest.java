@@ -38,6 +38,23 @@ class BlockStampTest {
         assertTrue(stamp.check(hdr, 0, -1).startsWith("checksum"), "the header is covered too");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = jaio.bench.plan.VerifyMethod.class, names = "NONE",
+            mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+    void everyMethodFindsAFlippedBitAndItsOwnHeader(jaio.bench.plan.VerifyMethod m) {
+        BlockStamp s = new BlockStamp(m);
+        ByteBuffer b = ByteBuffer.allocateDirect(4096);
+        s.stamp(b, 8192, 5);
+        assertNull(s.check(b, 8192, 5), m + " checks what it stamped");
+        b.put(4000, (byte) (b.get(4000) ^ 0x10));
+        assertTrue(s.check(b, 8192, 5) != null, m + " finds a flipped bit");
+        b.put(4000, (byte) (b.get(4000) ^ 0x10));
+        assertNull(s.check(b, 8192, 5), "the check leaves the block as it was");
+        BlockStamp other = new BlockStamp(m == jaio.bench.plan.VerifyMethod.MD5 ? jaio.bench.plan.VerifyMethod.SHA256
+                : jaio.bench.plan.VerifyMethod.MD5);
+        assertTrue(other.check(b, 8192, 5).startsWith("written with verify=" + m.fioName()), other.check(b, 8192, 5));
+    }
+
     @Test
     void blocksOfDifferentOffsetsDiffer() {
         ByteBuffer a = stamped(4096, 0, 1);

@@ -1,17 +1,19 @@
-package jaio.bench.cli;
+package jaio.bench.plan;
 
 import java.util.List;
 
-/** fio's {@code --rw} patterns the tool runs. */
+/** fio's {@code rw} patterns the tool runs (trims are not among them). */
 public enum Rw {
     READ("read", false, true, false),
     WRITE("write", false, false, true),
     RANDREAD("randread", true, true, false),
     RANDWRITE("randwrite", true, false, true),
+    /** Sequential mixed reads and writes (fio's rw, alias readwrite). */
+    RW("rw", false, true, true),
     RANDRW("randrw", true, true, true);
 
-    /** The names accepted by {@code --rw}, in this order. */
-    public static final List<String> NAMES = List.of("read", "write", "randread", "randwrite", "randrw");
+    /** The names accepted by {@code rw}, in this order ("readwrite" is accepted for rw). */
+    public static final List<String> NAMES = List.of("read", "write", "randread", "randwrite", "rw", "randrw");
 
     private final String fioName;
     private final boolean random;
@@ -29,7 +31,7 @@ public enum Rw {
         return fioName;
     }
 
-    /** Offsets drawn at random (else sequential, wrapping at the end of the region). */
+    /** Offsets drawn at random (else sequential). */
     public boolean random() {
         return random;
     }
@@ -42,5 +44,10 @@ public enum Rw {
     /** Whether the pattern issues writes. */
     public boolean writes() {
         return writes;
+    }
+
+    /** Both reads and writes (the mix is set by rwmixread). */
+    public boolean mixed() {
+        return reads && writes;
     }
 }

@@ -1,6 +1,7 @@
-package jaio.bench.cli;
+package jaio.bench.plan;
 
 import java.util.List;
+import java.util.Locale;
 import jaio.Engine;
 
 /**
@@ -20,6 +21,9 @@ public enum BenchEngine {
     /** The names accepted by {@code --engine}, in this order. */
     public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc");
 
+    /** fio's engine names jaio runs, and what runs them. */
+    public static final List<String> FIO_NAMES = List.of("io_uring", "libaio", "psync", "sync", "pvsync");
+
     private final String cliName;
     private final Engine jaio;
 
@@ -38,17 +42,22 @@ public enum BenchEngine {
     }
 
     /**
-     * Parses {@code --engine}; fio's names for the same kernel interfaces (io_uring, libaio)
-     * are accepted too, so {@code --ioengine=libaio} from a fio command line works.
+     * The engine for a name: jaio's own, or fio's for the same mechanism: {@code io_uring} is
+     * uring, {@code libaio} is kaio, {@code psync}, {@code sync} and {@code pvsync} are the
+     * threads engine (a pool doing the same positional calls).
+     *
+     * @return null when the name is neither jaio's nor one of fio's that jaio maps
      */
-    public static BenchEngine parse(String option, String text) throws UsageException {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.equals("io_uring")) {
-            return URING;
-        }
-        if (t.equals("libaio")) {
-            return KAIO;
-        }
-        return values()[Values.choice(option, text, NAMES)];
+    public static BenchEngine byName(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "io_uring" -> URING;
+            case "libaio" -> KAIO;
+            case "psync", "sync", "pvsync" -> THREADS;
+            default -> {
+                int i = NAMES.indexOf(t);
+                yield i < 0 ? null : values()[i];
+            }
+        };
     }
 }
