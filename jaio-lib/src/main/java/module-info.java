@@ -1,6 +1,8 @@
 /**
  * jaio: asynchronous I/O for the JVM on the design of Linux kernel AIO.
  *
+ * <p>Capability ids in the code (C2, E4 ...) are those of docs/CAPABILITIES.md.
+ *
  * <p>Only {@code jaio} is exported. Engines, the engine contract and the native bindings
  * stay internal so that they can change without breaking users. The engines are services of
  * the engine contract: the same list is in META-INF/services for the class path.

@@ -1,7 +1,7 @@
 package jaio;
 
 /**
- * Runs requests' completion callbacks (SPEC C10) on the calling thread: the reaping thread of
+ * Runs requests' completion callbacks (C10) on the calling thread: the reaping thread of
  * a context whose caller reaps, or the reaper or executor of a self-reaping one. Stateless.
  */
 final class Callbacks {

@@ -1,7 +1,7 @@
 package jaio;
 
 /**
- * Code run for a request when its event is reaped (SPEC C10, like libaio's io_set_callback).
+ * Code run for a request when its event is reaped (C10, like libaio's io_set_callback).
  *
  * <p>Where it runs: on the thread that reaped the event, inside {@code getEvents} or
  * {@code await}, after the events were taken. For a

@@ -4,7 +4,7 @@ import jaio.core.ContextCore;
 import jaio.spi.Counters;
 
 /**
- * A snapshot of a context's counters (SPEC J5).
+ * A snapshot of a context's counters (J5).
  *
  * @param submitted requests accepted
  * @param completed events posted (one per accepted request)

@@ -14,7 +14,7 @@ import jaio.spi.EngineProvider;
 import jaio.spi.Execution;
 
 /**
- * What an engine can do on this machine (SPEC E5): whether it is available (and if not,
+ * What an engine can do on this machine (E5): whether it is available (and if not,
  * why), which operations it runs and how, which request flags it honours, and what the
  * probe found.
  *

@@ -3,7 +3,7 @@ package jaio;
 
 /**
  * A completion event, for one thread at a time (not thread safe: the reaping call that fills
- * it hands it to its caller): which request finished, its user data, and its result (SPEC C4).
+ * it hands it to its caller): which request finished, its user data, and its result (C4).
  *
  * <p>Events are caller-owned and reused: the caller allocates an array of them once and
  * {@link IoContext#getEvents} fills them, so reaping allocates nothing. An event keeps its

@@ -1,7 +1,7 @@
 package jaio;
 
 /**
- * A request refused at submission because it is invalid for this context (SPEC C2): a closed
+ * A request refused at submission because it is invalid for this context (C2): a closed
  * file, a file not open for that direction, a read-only buffer to read into, a negative
  * offset, unaligned O_DIRECT I/O, a buffer the engine cannot use, an opcode or flag the
  * engine lacks, a request already in flight, a request without a callback on a context that

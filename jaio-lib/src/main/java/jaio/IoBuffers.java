@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * Memory for I/O that every engine uses in place, without a copy (SPEC J4).
+ * Memory for I/O that every engine uses in place, without a copy (J4).
  *
  * <p>It comes from automatic arenas: it is freed by the garbage collector once nothing refers
  * to it, and a request in flight refers to its buffers, so no user action can free memory the

@@ -16,7 +16,7 @@ import jaio.spi.EngineProvider;
 /**
  * A completion context, for any number of threads at once (it synchronises itself):
  * requests are submitted to it in batches, run asynchronously on its engine, and their events
- * are reaped from it in batches (SPEC C1-C8).
+ * are reaped from it in batches (C1-C8).
  *
  * <pre>{@code
  * try (IoContext ctx = IoContext.open(64);

@@ -12,7 +12,7 @@ import jaio.core.Watcher;
 
 /**
  * Several contexts waited on at once, in priority order, by any number of threads (the group
- * is immutable; its members synchronise themselves) (SPEC C12; the seed's user-space grouping
+ * is immutable; its members synchronise themselves) (C12; the seed's user-space grouping
  * of completion queues). A group wait takes events from the first context that has
  * some, then the next, until it has what it asked for: higher-priority contexts are always
  * drained first.

@@ -28,7 +28,7 @@ import jaio.spi.Op;
  * let the kernel write into freed memory. A confined arena's segment cannot be read into
  * (another thread completes the read); it is refused at submission.
  *
- * <p>Arguments are checked when the request is submitted (SPEC C2), so a bad request is
+ * <p>Arguments are checked when the request is submitted (C2), so a bad request is
  * reported with the context's engine in mind; the factories only reject nulls.
  */
 public final class Request {

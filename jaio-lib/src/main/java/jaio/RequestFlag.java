@@ -1,7 +1,7 @@
 package jaio;
 
 /**
- * Per-request flags (SPEC O8). An engine that cannot honour a flag refuses the request at
+ * Per-request flags (O8). An engine that cannot honour a flag refuses the request at
  * submission; none is silently ignored.
  */
 public enum RequestFlag {

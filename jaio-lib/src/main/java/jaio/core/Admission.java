@@ -10,7 +10,7 @@ import jaio.spi.IoEngine;
 /**
  * Any number of submitting threads pass their batches through here at once, each inside
  * the engine gate; it shares no mutable state of its own (room, the global limit and the
- * ops' states are atomics). What it does to a batch (SPEC C2, C3): validate, reserve room in
+ * ops' states are atomics). What it does to a batch (C2, C3): validate, reserve room in
  * the context and under the process-wide limit, claim each op (state, file reference,
  * buffers), then hand the claimed ops to the engine. Whatever is refused leaves nothing
  * behind: reservations are given back and claims undone.

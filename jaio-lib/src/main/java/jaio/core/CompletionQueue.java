@@ -9,7 +9,7 @@ import jaio.spi.Op;
  * Any number of engine threads post to a context's completion queue and any number of
  * threads take from it, all under one {@link WakingLock}; this class holds what they share
  * (the ready events, the waiting threads, the closed flag) and the posting side of the
- * delivery policy (SPEC C4-C6, P2; seed sections 2.5 and 2.6). The other jobs live beside
+ * delivery policy (C4-C6, P2; seed sections 2.5 and 2.6). The other jobs live beside
  * it, on the same lock: {@link Reaping} (the waiter's side of getEvents and await),
  * {@link Pumping} (kernel waits and who does them), {@link Concurrency} (P3) and
  * {@link Watching} (group waiters and the Selector channel, C10, C12).

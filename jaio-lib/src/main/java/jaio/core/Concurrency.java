@@ -1,7 +1,7 @@
 package jaio.core;
 
 /**
- * Completion-port concurrency control for one completion queue (SPEC P3), guarded by the
+ * Completion-port concurrency control for one completion queue (P3), guarded by the
  * queue's lock (the static methods touch only the calling thread's own state and lock the
  * queues they name): with a value K, events are handed out only while fewer than K threads
  * run on the context; when one stops running, waiters are served again, newest first. What

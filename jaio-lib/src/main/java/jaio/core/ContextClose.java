@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 import jaio.spi.IoEngine;
 
 /**
- * A context's close sequence (SPEC C1), run exactly once, by one thread: the first caller of
+ * A context's close sequence (C1), run exactly once, by one thread: the first caller of
  * {@link #close}, or the reaper of a self-reaping context. Any thread may ask for it;
  * requests are serialised on the engine gate's state lock, which also publishes the reaper
  * to them, and later callers wait there until the sequence has finished.

@@ -10,7 +10,7 @@ import jaio.spi.EngineProvider;
 
 /**
  * Opens a context on the engine asked for, or for AUTO on the first of the given providers
- * that this machine allows and that opens (SPEC E5), recording why each one before it was
+ * that this machine allows and that opens (E5), recording why each one before it was
  * passed over. Stateless; any thread may call it.
  */
 public final class EngineChoice {

@@ -3,7 +3,7 @@ package jaio.core;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The process-wide cap on requests in flight across all contexts (SPEC C3), for any thread,
+ * The process-wide cap on requests in flight across all contexts (C3), for any thread,
  * lock-free (an atomic count; the limit is volatile, so a change reaches every later
  * reservation), like the kernel's aio-max-nr. Default 65536; the system property {@code jaio.maxInFlight} or
  * {@link #setLimit} changes it.

@@ -8,7 +8,7 @@ import java.nio.channels.Pipe;
 /**
  * A selectable channel, guarded by the completion queue's lock (apart from {@link #source()},
  * which any thread may call), that is readable exactly while a context has events to take,
- * so that a {@link java.nio.channels.Selector} loop can watch the context (SPEC C10). It is level
+ * so that a {@link java.nio.channels.Selector} loop can watch the context (C10). It is level
  * triggered: the queue writes one byte when events become available and drains the pipe when
  * none are left, under its own lock, so the channel never says "readable" about an empty
  * queue for longer than it takes the queue to notice.

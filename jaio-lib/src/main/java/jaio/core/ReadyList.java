@@ -2,7 +2,7 @@ package jaio.core;
 
 /**
  * Events ready to be reaped, guarded by the completion queue's lock (not thread safe on its
- * own): one FIFO list per priority level (SPEC P2), intrusive through
+ * own): one FIFO list per priority level (P2), intrusive through
  * {@link CoreOp#qnext}/{@link CoreOp#qprev} so that adding and removing allocate nothing and an
  * awaited op can be taken from the middle.
  *

@@ -1,7 +1,7 @@
 package jaio.core;
 
 /**
- * A request refused at submission (SPEC C2), as the context reports it to the public layer,
+ * A request refused at submission (C2), as the context reports it to the public layer,
  * which turns it into the public {@code InvalidRequestException} naming the request. It
  * carries no stack trace: the public exception has the caller's.
  */

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Any thread reserves and releases room in a context, lock-free: the events it answers for,
- * requests in flight plus events not yet reaped, never exceed its capacity (SPEC C3). A
+ * requests in flight plus events not yet reaped, never exceed its capacity (C3). A
  * submission reserves before anything is started; an event releases its room when it leaves
  * the completion queue. The capacity only grows ({@link #grow}), and is volatile so that a
  * reservation made after a resize returned sees the new value.

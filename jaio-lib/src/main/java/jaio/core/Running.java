@@ -1,7 +1,7 @@
 package jaio.core;
 
 /**
- * Which context the current thread runs completion work for (SPEC P3): a thread-local record
+ * Which context the current thread runs completion work for (P3): a thread-local record
  * that only its own thread reads or writes.
  *
  * <p>The rule, exactly: a thread is <em>running</em> on a context from the moment a reaping

@@ -9,7 +9,7 @@ import jaio.core.op.Refusal;
 import jaio.spi.Capabilities;
 
 /**
- * Checks a request against the context's engine before anything is queued (SPEC C2): first
+ * Checks a request against the context's engine before anything is queued (C2): first
  * what every request shares, here, then what its opcode's {@link OpKind} asks. It reads the
  * op and changes nothing, so a refused request leaves no state behind. Stateless.
  */

@@ -3,7 +3,7 @@ package jaio.core;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A thread watching several completion queues at once (a group wait, SPEC C12), signalled
+ * A thread watching several completion queues at once (a group wait, C12), signalled
  * by any thread and consumed by its own: queues signal it when events they hold become
  * available to take; it then takes them itself, in the group's priority order. Signals are
  * sticky: a signal sets the volatile flag, then unparks, so one that comes before the watcher

@@ -4,7 +4,7 @@ import java.nio.channels.Pipe;
 import java.util.Arrays;
 
 /**
- * Who watches a completion queue from outside (SPEC C10, C12): group waiters, told whenever
+ * Who watches a completion queue from outside (C10, C12): group waiters, told whenever
  * events are available to take, and the Selector channel, readable exactly while they are.
  * Guarded by the completion queue's lock; the watcher array is replaced, never changed in
  * place, so a signal loop never sees it half written.

@@ -8,7 +8,7 @@ import jaio.Engine;
 import jaio.spi.EngineProvider;
 
 /**
- * The engines this build of jaio has, in automatic-selection order (SPEC E5): io_uring, then
+ * The engines this build of jaio has, in automatic-selection order (E5): io_uring, then
  * Linux native AIO, then the thread pool, which is the order of {@link Engine}'s constants.
  *
  * <p>Engines are found as services of {@link EngineProvider} (module-info's {@code provides},

@@ -4,7 +4,7 @@ import jaio.Errno;
 import jaio.RequestFlag;
 
 /**
- * Short-transfer retry, shared by every engine (SPEC E4, the retry patch of the seeds).
+ * Short-transfer retry, shared by every engine (E4, the retry patch of the seeds).
  *
  * <p>A transfer runs as a series of iterations. After each one the engine calls
  * {@link #afterIteration}; it advances the op past the bytes moved and says whether the op

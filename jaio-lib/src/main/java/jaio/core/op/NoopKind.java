@@ -3,7 +3,7 @@ package jaio.core.op;
 import jaio.spi.Capabilities;
 import jaio.spi.Op;
 
-/** NOOP (SPEC O7): nothing to validate beyond what every request shares. Stateless. */
+/** NOOP (O7): nothing to validate beyond what every request shares. Stateless. */
 final class NoopKind extends OpKind {
     static final NoopKind INSTANCE = new NoopKind();
 

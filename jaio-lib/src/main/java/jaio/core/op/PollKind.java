@@ -4,7 +4,7 @@ import jaio.Errno;
 import jaio.spi.Capabilities;
 import jaio.spi.Op;
 
-/** POLL (SPEC O4): an open descriptor and a non-empty event mask. Stateless. */
+/** POLL (O4): an open descriptor and a non-empty event mask. Stateless. */
 final class PollKind extends OpKind {
     static final PollKind INSTANCE = new PollKind();
 

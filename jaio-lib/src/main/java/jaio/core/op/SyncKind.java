@@ -5,7 +5,7 @@ import jaio.spi.Capabilities;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
-/** FSYNC and FDSYNC (SPEC O3): an open regular file, nothing else. Stateless. */
+/** FSYNC and FDSYNC (O3): an open regular file, nothing else. Stateless. */
 final class SyncKind extends OpKind {
     static final SyncKind INSTANCE = new SyncKind();
 

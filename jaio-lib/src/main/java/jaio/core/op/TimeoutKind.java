@@ -4,7 +4,7 @@ import jaio.Errno;
 import jaio.spi.Capabilities;
 import jaio.spi.Op;
 
-/** TIMEOUT (SPEC O7): a delay and a completion count, neither negative; no descriptor. Stateless. */
+/** TIMEOUT (O7): a delay and a completion count, neither negative; no descriptor. Stateless. */
 final class TimeoutKind extends OpKind {
     static final TimeoutKind INSTANCE = new TimeoutKind();
 

@@ -9,7 +9,7 @@ import jaio.spi.Memory;
 import jaio.spi.Op;
 
 /**
- * PREAD, PWRITE, PREADV and PWRITEV (SPEC O1, O2): a file open for the direction, a sane
+ * PREAD, PWRITE, PREADV and PWRITEV (O1, O2): a file open for the direction, a sane
  * offset, and buffers the engine can use for the whole request (alive, writable for a read,
  * reachable from the thread that completes it, aligned for O_DIRECT). Stateless: one
  * instance reads, one writes.

@@ -18,7 +18,7 @@ import jaio.spi.Retry;
 
 /**
  * Any thread may call it, under {@link KernelEngine}'s two locks (the punt pool's lock nests
- * inside the submit lock): the Linux native AIO engine (SPEC E2), io_setup / io_submit /
+ * inside the submit lock): the Linux native AIO engine (E2), io_setup / io_submit /
  * io_getevents / io_cancel / io_destroy through FFM, completions reaped straight from the
  * user-mapped ring (C11).
  *

@@ -14,7 +14,7 @@ import jaio.linux.Native;
 import jaio.linux.Timespec;
 
 /**
- * What this machine's kernel allows for native AIO, found with a real round trip (SPEC E5):
+ * What this machine's kernel allows for native AIO, found with a real round trip (E5):
  * io_setup and io_destroy, the mapped ring's header, IOCB_CMD_POLL (4.19) on an eventfd and
  * RWF_NOWAIT (4.14) on an empty pipe.
  *

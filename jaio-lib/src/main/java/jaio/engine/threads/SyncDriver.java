@@ -4,7 +4,7 @@ import java.io.IOException;
 import jaio.Opcode;
 import jaio.spi.Op;
 
-/** Stateless: FSYNC and FDSYNC as FileChannel.force on a worker, in one iteration (SPEC O3). */
+/** Stateless: FSYNC and FDSYNC as FileChannel.force on a worker, in one iteration (O3). */
 final class SyncDriver implements OpDriver {
     @Override
     public boolean inline() {

@@ -14,7 +14,7 @@ import jaio.spi.Op;
 /**
  * Any thread may submit and cancel, concurrently, as {@link IoEngine} allows: the
  * {@link WorkerPool}'s lock orders them, and workers post completions with no lock held and
- * never run user code. The portable engine (SPEC E3): positional FileChannel I/O on a bounded
+ * never run user code. The portable engine (E3): positional FileChannel I/O on a bounded
  * pool of worker threads, each request driven as a state machine of iterations (seed
  * approach 2).
  *

@@ -16,8 +16,8 @@ import jaio.spi.EngineOptions;
 import jaio.spi.Op;
 
 /**
- * Any thread may call it, under {@link KernelEngine}'s two locks: the io_uring engine (SPEC
- * E1), where every request kind runs in the kernel, asynchronously, with the submission and
+ * Any thread may call it, under {@link KernelEngine}'s two locks: the io_uring engine
+ * (E1), where every request kind runs in the kernel, asynchronously, with the submission and
  * completion rings in memory shared with it.
  *
  * <p><b>Submitting</b>: under the submit lock the ops of a batch take their slots and their

@@ -14,7 +14,7 @@ import jaio.linux.IoUringSqe;
 import jaio.linux.Native;
 
 /**
- * What this machine allows for io_uring, found with a real round trip (SPEC E5): setup with
+ * What this machine allows for io_uring, found with a real round trip (E5): setup with
  * the best flags the kernel takes, the features it reports, the opcode probe
  * (IORING_REGISTER_PROBE), whether ASYNC_CANCEL takes IORING_ASYNC_CANCEL_ANY, and one NOP
  * submitted and reaped through the mapped rings.
