@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jaio.CancelResult;
 import jaio.Errno;
+import jaio.engine.OpQueue;
 import jaio.linux.Aio;
 import jaio.linux.IoEvent;
 import jaio.spi.Counters;
@@ -34,7 +35,8 @@ final class KaioSubmitter {
     private long ctxId;
     private final PuntPool punt;
     private final MemorySegment cancelResult;
-    private final KaioBacklog backlog = new KaioBacklog();
+    /** Prepared ops that found no room in the kernel's ring (only after the context grew past it, C9). */
+    private final OpQueue backlog = new OpQueue(BACKLOG);
     /** The family of each opcode, by {@link jaio.Opcode#ordinal()}: built once for this engine. */
     private final KaioOp[] byOpcode;
     /**
@@ -244,9 +246,8 @@ final class KaioSubmitter {
             return;
         }
         int k = 0;
-        while (!backlog.isEmpty() && k < slots.size()) {
-            Op op = backlog.first();
-            backlog.remove(op);
+        Op op;
+        while (k < slots.size() && (op = backlog.poll()) != null) {
             op.engineState = IN_KERNEL;
             slots.setPointer(k++, op.slot);
         }
@@ -306,10 +307,12 @@ final class KaioSubmitter {
                 cancelInKernel(op);
             }
         }
-        while (!backlog.isEmpty()) {
-            Op op = backlog.first();
+        Op op;
+        while ((op = backlog.poll()) != null) {
             op.cancelRequested = true;
-            cancel(op, out);
+            slots.release(op);
+            Retry.finish(op, -Errno.ECANCELED);
+            out.add(op, true);
         }
         punt.cancelQueued(out);
     }
