@@ -106,10 +106,10 @@ public final class PosixAio implements AutoCloseable {
     public static final int DEFAULT_MAX_OUTSTANDING = 256;
 
     private static final ThreadLocal<int[]> ERRNO = ThreadLocal.withInitial(() -> new int[1]);
-    private static final ThreadLocal<Request[]> BATCH = ThreadLocal.withInitial(() -> new Request[AIO_LISTIO_MAX]);
-    private static final ThreadLocal<Aiocb[]> CLAIMED = ThreadLocal.withInitial(() -> new Aiocb[AIO_LISTIO_MAX]);
     private static final MemorySegment EMPTY = IoBuffers.allocate(0);
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** How many times aio_suspend looks before it parks (see spinFor). */
+    private static final int SPIN_ROUNDS = Integer.getInteger("jaio.posix.spin", 256);
     private static final int OP_READ = 0;
     private static final int OP_WRITE = 1;
     private static final int OP_FSYNC = 2;
@@ -575,6 +575,9 @@ public final class PosixAio implements AutoCloseable {
         if (Thread.interrupted()) {
             return fail(Errno.EINTR);
         }
+        if (spinFor(list, nent)) {
+            return 0;
+        }
         int r = table.awaitAny(list, nent, nanos);
         return r == 0 ? 0 : fail(r);
     }
@@ -612,6 +615,28 @@ public final class PosixAio implements AutoCloseable {
         Aiocb cb = out[0];
         iocbp[0] = cb;
         return cb.ret < 0 ? fail(cb.err) : cb.ret;
+    }
+
+    /**
+     * Looks again for a while before parking: a completion a few microseconds away is then
+     * seen without a park and the reaper's unpark (two context switches). Bounded, and it
+     * yields, so that a reaper sharing this core gets to run.
+     */
+    private static boolean spinFor(Aiocb[] list, int nent) {
+        for (int round = 0; round < SPIN_ROUNDS; round++) {
+            for (int i = 0; i < nent; i++) {
+                Aiocb b = list[i];
+                if (b != null && b.state != Aiocb.IN_PROGRESS) {
+                    return true;
+                }
+            }
+            if ((round & 63) == 63) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return false;
     }
 
     private static long nanos(Duration timeout) {
@@ -737,8 +762,9 @@ public final class PosixAio implements AutoCloseable {
             return fail(Errno.EDEADLK);
         }
         LioList lio = mode == LIO_WAIT || listSig != null ? new LioList(listSig, list) : null;
-        Aiocb[] claimed = CLAIMED.get();
-        Request[] batch = BATCH.get();
+        // Per call, not per thread: a notification run in place from this call may call it again.
+        Aiocb[] claimed = new Aiocb[nent];
+        Request[] batch = new Request[nent];
         int m = 0;
         boolean lacking = false;
         boolean failed = false;
@@ -796,10 +822,6 @@ public final class PosixAio implements AutoCloseable {
                 break;
             }
             i += k;
-        }
-        for (int j = 0; j < m; j++) {
-            claimed[j] = null;
-            batch[j] = null;
         }
         if (lio != null) {
             LioList last = table.noneLeft(lio);
