@@ -51,7 +51,7 @@ import jaio.IoContext;
 import jaio.IoFile;
 import jaio.Opcode;
 import jaio.Request;
-import jaio.TestEngines;
+import jaio.testkit.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jaio.Engine;
 import jaio.Errno;
 import jaio.IoFile;
-import jaio.TestEngines;
+import jaio.testkit.TestEngines;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,7 @@ class PosixAioStressTest {
     Path dir;
 
     @ParameterizedTest
-    @MethodSource("jaio.TestEngines#available")
+    @MethodSource("jaio.testkit.TestEngines#all")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void listsWithRandomCancelsAndSuspendsAgreeWithWhatHappened(Engine engine) throws Exception {
         TestEngines.assumeAvailable(engine);
