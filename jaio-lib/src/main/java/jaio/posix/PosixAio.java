@@ -48,7 +48,7 @@ import jaio.Request;
  * gives -1.
  *
  * <p><b>Where completions come from.</b> The facade owns a context on the engine chosen when
- * it is opened (AUTO by default: io_uring, native AIO or threads) and a thread that reaps it.
+ * it is opened (AUTO by default: io_uring, native AIO or threads), which reaps by itself.
  * When a request completes, its block is done (aio_error stops saying EINPROGRESS), waiting
  * threads wake, and then its notification is delivered: exactly once per accepted request,
  * never after {@link #close()} returned.
@@ -369,7 +369,9 @@ public final class PosixAio implements AutoCloseable {
         return switch (s.sigev_notify()) {
             case SIGEV_NONE -> 0;
             case SIGEV_THREAD -> s.sigev_notify_function() == null ? Errno.EINVAL : 0;
-            case SIGEV_KEVENT -> s.sigev_notify_context() == null || !s.sigev_notify_context().isOpen() ? Errno.EINVAL : 0;
+            // The event goes to a context its owner reaps: a self-reaping one would refuse it.
+            case SIGEV_KEVENT -> s.sigev_notify_context() == null || !s.sigev_notify_context().isOpen()
+                    || s.sigev_notify_context().isSelfReaping() ? Errno.EINVAL : 0;
             default -> Errno.EINVAL;
         };
     }
@@ -453,6 +455,7 @@ public final class PosixAio implements AutoCloseable {
 
     /** The callback of every request of this facade: runs on the delivery thread. */
     private void completed(Event e) {
+        delivery.noteDeliveryThread();
         Aiocb cb = (Aiocb) e.attachment();
         long res = e.result();
         settle(cb, res < 0 ? -1 : res, res < 0 ? (int) -res : 0, true);
@@ -848,7 +851,7 @@ public final class PosixAio implements AutoCloseable {
     /**
      * Closes the facade (rundown), in order: new submissions fail with EBADF; every request in
      * progress that can be cancelled is (its block says ECANCELED and its notification is
-     * delivered); the rest are waited for; the context and its reaping thread are released;
+     * delivered); the rest are waited for; the context (and its reaper) is released;
      * SIGEV_THREAD functions the facade's own executor was handed have run, and those running
      * on a caller's executor have returned (one not yet started there will not run);
      * SIGEV_KEVENT events still waiting for room in a full context are dropped. After close

@@ -13,8 +13,9 @@ import jaio.IoContext;
  *       {@code aio_error} or wait with {@code aio_suspend}), {@link PosixAio#SIGEV_THREAD}
  *       (the function runs on an executor) or {@link PosixAio#SIGEV_KEVENT} (an event is
  *       posted into an {@link IoContext} the caller reaps, as FreeBSD posts a kevent into a
- *       kqueue). {@link PosixAio#SIGEV_SIGNAL} exists for ported code but is refused with
- *       EINVAL: a JVM has no POSIX signals to offer.</li>
+ *       kqueue; not a {@link IoContext.Builder#selfReaping() self-reaping} context).
+ *       {@link PosixAio#SIGEV_SIGNAL} exists for ported code but is refused with EINVAL: a
+ *       JVM has no POSIX signals to offer.</li>
  *   <li>{@code sigev_value}: C's {@code union sigval}, one word: given to the function, or
  *       the posted event's {@link jaio.Event#userData() user data}. A Java function usually
  *       captures what it needs instead.</li>

@@ -243,6 +243,10 @@ abstract class PosixAioConformanceTest {
         IoContext closedCtx = IoContext.builder().engine(engine()).capacity(2).open();
         closedCtx.close();
         assertFails(Errno.EINVAL, aio.aio_read(block(file, 0, 10).aio_sigevent(Sigevent.kevent(closedCtx, 1))));
+        try (IoContext selfReaping = IoContext.builder().engine(engine()).capacity(2).selfReaping().open()) {
+            assertFails(Errno.EINVAL, aio.aio_read(block(file, 0, 10).aio_sigevent(Sigevent.kevent(selfReaping, 1))),
+                    "nobody could reap the event");
+        }
 
         try (IoFile ro = IoFile.open(data, StandardOpenOption.READ)) {
             assertFails(Errno.EBADF, aio.aio_write(block(ro, 0, 10)));
