@@ -525,11 +525,6 @@ public final class JobBuilder {
             if (b != null) {
                 return b;
             }
-            String v = s.value().trim().toLowerCase(Locale.ROOT);
-            if (v.equals("posixaio")) {
-                throw new UsageException(s.label() + ": posixaio: jaio has no POSIX AIO facade yet (libaio, io_uring and"
-                        + " psync run here)");
-            }
             throw new UsageException(s.label() + ": '" + s.value() + "' is not an engine jaio has (fio's io_uring, libaio,"
                     + " psync, sync, pvsync; jaio's " + String.join(", ", BenchEngine.NAMES) + ")");
         });
