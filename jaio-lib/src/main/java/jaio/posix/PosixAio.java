@@ -108,8 +108,6 @@ public final class PosixAio implements AutoCloseable {
     private static final ThreadLocal<int[]> ERRNO = ThreadLocal.withInitial(() -> new int[1]);
     private static final MemorySegment EMPTY = IoBuffers.allocate(0);
     private static final AtomicInteger IDS = new AtomicInteger();
-    /** How many times aio_suspend looks before it parks (see spinFor). */
-    private static final int SPIN_ROUNDS = Integer.getInteger("jaio.posix.spin", 256);
     private static final int OP_READ = 0;
     private static final int OP_WRITE = 1;
     private static final int OP_FSYNC = 2;
@@ -578,9 +576,6 @@ public final class PosixAio implements AutoCloseable {
         if (Thread.interrupted()) {
             return fail(Errno.EINTR);
         }
-        if (spinFor(list, nent)) {
-            return 0;
-        }
         int r = table.awaitAny(list, nent, nanos);
         return r == 0 ? 0 : fail(r);
     }
@@ -618,28 +613,6 @@ public final class PosixAio implements AutoCloseable {
         Aiocb cb = out[0];
         iocbp[0] = cb;
         return cb.ret < 0 ? fail(cb.err) : cb.ret;
-    }
-
-    /**
-     * Looks again for a while before parking: a completion a few microseconds away is then
-     * seen without a park and the reaper's unpark (two context switches). Bounded, and it
-     * yields, so that a reaper sharing this core gets to run.
-     */
-    private static boolean spinFor(Aiocb[] list, int nent) {
-        for (int round = 0; round < SPIN_ROUNDS; round++) {
-            for (int i = 0; i < nent; i++) {
-                Aiocb b = list[i];
-                if (b != null && b.state != Aiocb.IN_PROGRESS) {
-                    return true;
-                }
-            }
-            if ((round & 63) == 63) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        return false;
     }
 
     private static long nanos(Duration timeout) {
