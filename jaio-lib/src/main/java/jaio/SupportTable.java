@@ -108,7 +108,8 @@ final class SupportTable {
             return Support.Kind.NONE;
         }
         return switch (e) {
-            case KERNEL_ASYNC -> Support.Kind.KERNEL;
+            case KERNEL_ASYNC, KERNEL_POLL_THEN_CALL -> Support.Kind.KERNEL;
+            case POLLER -> Support.Kind.WORKER;
             case KERNEL_NOWAIT_THEN_WORKER -> Support.Kind.KERNEL_THEN_WORKER;
             case WORKER -> Support.Kind.WORKER;
             case INLINE -> Support.Kind.LIBRARY;
