@@ -3,6 +3,7 @@ package jaio.core;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.core.op.Refusal;
+import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Counters;
 import jaio.spi.FileHandle;
@@ -178,7 +179,13 @@ final class Admission {
         }
         op.resetProgress();
         op.ctx = owner;
-        Refusal p = bounce.prepare(op, caps.buffers(), counters);
+        BufferAccess access = caps.buffers();
+        if (f != null && f.kind() != FileHandle.Kind.FILE) {
+            // Sockets and streams are driven by system calls on native addresses on every
+            // engine (the thread pool's too, which uses FileChannel for files only).
+            access = BufferAccess.NATIVE_STABLE;
+        }
+        Refusal p = bounce.prepare(op, access, counters);
         if (p != null) {
             if (f != null) {
                 f.release();
