@@ -93,8 +93,18 @@ public final class SocketCalls {
     private static long stream(Op op, int fd) {
         MemorySegment iov = SCRATCH.get().iov;
         int n = Iovec.fillRemainder(iov, op.ioSegs, op.segCount, op.done);
-        return op.isRead() ? LibC.preadv2(fd, iov, n, -1, Fs.RWF_NOWAIT)
-                : LibC.pwritev2(fd, iov, n, -1, Fs.RWF_NOWAIT);
+        boolean read = op.isRead();
+        long r = read ? LibC.preadv2(fd, iov, n, -1, Fs.RWF_NOWAIT) : LibC.pwritev2(fd, iov, n, -1, Fs.RWF_NOWAIT);
+        if (r != -Errno.EOPNOTSUPP) {
+            return r;
+        }
+        // No RWF_NOWAIT here (a FIFO opened by path, an eventfd): ask poll(2) first, and make
+        // the call only when the descriptor is ready, so that it does not block.
+        int ready = LibC.poll1(fd, events(op), 0);
+        if (ready <= 0) {
+            return ready < 0 ? ready : WAIT;
+        }
+        return read ? LibC.preadv2(fd, iov, n, -1, 0) : LibC.pwritev2(fd, iov, n, -1, 0);
     }
 
     /** One thread's msghdr and iovec array, as large as a request may carry; never freed (one per thread). */
