@@ -159,7 +159,9 @@ final class UringSubmitter {
         FileHandle f = op.file;
         int fd = f == null ? -1 : f.fd();
         int flags = linkFlags(op);
-        if (files != null && f != null) {
+        // Sockets are not registered: the table's reference would keep a closed connection
+        // open (no FIN for its peer) until its slot is reused.
+        if (files != null && f != null && f.kind() != FileHandle.Kind.SOCKET) {
             int fixed = files.slot(f);
             if (fixed >= 0) {
                 fd = fixed;
