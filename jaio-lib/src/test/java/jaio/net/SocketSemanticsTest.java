@@ -181,6 +181,26 @@ class SocketSemanticsTest {
 
     @ParameterizedTest
     @MethodSource("jaio.testkit.TestEngines#all")
+    void aCloseInTheSameBatchCancelsTheRequestsBeforeIt(Engine engine) throws Exception {
+        try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.UNIX, dir)) {
+            IoSocket[] p = Sockets.connect(ctx, l);
+            try (IoSocket c = p[0]) {
+                IoSocket s = p[1];
+                Request recv = Request.recv(s, ByteBuffer.allocateDirect(64)).userData(1);
+                Request close = Request.close(s).userData(2);
+                Request after = Request.recv(s, ByteBuffer.allocateDirect(64)).userData(3);
+                assertEquals(2, ctx.submit(recv, close, after), "the request after the CLOSE is refused");
+                Map<Long, EventCopy> ev = byUserData(TestFiles.reap(ctx, 2));
+                assertEquals(-Errno.ECANCELED, ev.get(1L).result());
+                assertEquals(0, ev.get(2L).result());
+                assertEquals(0, Sockets.run(ctx, Request.recv(c, ByteBuffer.allocateDirect(8))).result(),
+                        "the peer reads end of stream: the descriptor was closed");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
     void aLargeSendGoesWholeAndAPartialOneStopsEarly(Engine engine) throws Exception {
         try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.TCP4, dir)) {
             IoSocket[] p = Sockets.connect(ctx, l);
