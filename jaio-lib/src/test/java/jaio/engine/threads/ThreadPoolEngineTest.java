@@ -216,9 +216,11 @@ class ThreadPoolEngineTest {
         assertEquals(Execution.INLINE, c.opcodes().get(Opcode.NOOP));
         // What waits (POLL, TIMEOUT, the socket requests) is carried by the one poller thread.
         for (Opcode o : EnumSet.of(Opcode.POLL, Opcode.TIMEOUT, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV,
-                Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE)) {
+                Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG)) {
             assertEquals(Execution.POLLER, c.opcodes().get(o), o.toString());
         }
+        assertEquals(Execution.INLINE, c.opcodes().get(Opcode.SHUTDOWN), "never waits");
+        assertEquals(Execution.INLINE, c.opcodes().get(Opcode.CLOSE), "never waits");
         assertEquals(Opcode.values().length, c.opcodes().size(), "every opcode has a driver: " + c.opcodes());
         assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL), c.flags());
         assertEquals("FileChannel positional I/O", c.features().get(0));
