@@ -51,7 +51,9 @@ final class SupportTable {
             // Counters only: ContextStats. JFR events and the blocking check are still to come.
             case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "counters per context: ContextStats;"
                     + " no JFR events or blocking check yet");
-            case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
+            case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
+            case SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
                  VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
@@ -106,7 +108,8 @@ final class SupportTable {
             return Support.Kind.NONE;
         }
         return switch (e) {
-            case KERNEL_ASYNC -> Support.Kind.KERNEL;
+            case KERNEL_ASYNC, KERNEL_POLL_THEN_CALL -> Support.Kind.KERNEL;
+            case POLLER -> Support.Kind.WORKER;
             case KERNEL_NOWAIT_THEN_WORKER -> Support.Kind.KERNEL_THEN_WORKER;
             case WORKER -> Support.Kind.WORKER;
             case INLINE -> Support.Kind.LIBRARY;
