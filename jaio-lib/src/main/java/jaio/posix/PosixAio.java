@@ -1,25 +1,15 @@
 package jaio.posix;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import jaio.CancelResult;
-import jaio.CompletionCallback;
 import jaio.Engine;
 import jaio.Errno;
-import jaio.Event;
-import jaio.IoBuffers;
 import jaio.IoContext;
 import jaio.IoFile;
-import jaio.InvalidRequestException;
-import jaio.Opcode;
-import jaio.Request;
 
 /**
  * POSIX asynchronous I/O ({@code <aio.h>}) over a jaio completion context (SPEC X1-X3), so C
@@ -106,19 +96,16 @@ public final class PosixAio implements AutoCloseable {
     public static final int DEFAULT_MAX_OUTSTANDING = 256;
 
     private static final ThreadLocal<int[]> ERRNO = ThreadLocal.withInitial(() -> new int[1]);
-    private static final MemorySegment EMPTY = IoBuffers.allocate(0);
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final int OP_READ = 0;
-    private static final int OP_WRITE = 1;
-    private static final int OP_FSYNC = 2;
-    private static final int OP_FDSYNC = 3;
 
     final BlockTable table;
     private final Delivery delivery;
     private final IoContext ctx;
     private final Notifier notifier;
     private final String name;
-    private final CompletionCallback onEvent = this::completed;
+    private final Submissions submissions;
+    private final Waits waits;
+    private final Cancelling cancelling;
     private final AtomicInteger closeState = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -128,6 +115,9 @@ public final class PosixAio implements AutoCloseable {
         this.notifier = new Notifier(name, b.notifyExecutor);
         this.delivery = Delivery.open(IoContext.builder().engine(b.engine), b.maxOutstanding, name);
         this.ctx = delivery.context();
+        this.submissions = new Submissions(this, table, delivery, notifier);
+        this.waits = new Waits(this, table, delivery);
+        this.cancelling = new Cancelling(this, table, delivery, submissions);
     }
 
     /**
@@ -221,7 +211,7 @@ public final class PosixAio implements AutoCloseable {
         return ERRNO.get()[0];
     }
 
-    private static int fail(int errno) {
+    static int fail(int errno) {
         ERRNO.get()[0] = errno;
         return -1;
     }
@@ -247,7 +237,7 @@ public final class PosixAio implements AutoCloseable {
      *         jaio requests in flight is reached).
      */
     public int aio_read(Aiocb cb) {
-        return submit(cb, OP_READ);
+        return submissions.submit(cb, Submissions.OP_READ);
     }
 
     /**
@@ -259,7 +249,7 @@ public final class PosixAio implements AutoCloseable {
      *         open for writing; EFAULT does not apply)
      */
     public int aio_write(Aiocb cb) {
-        return submit(cb, OP_WRITE);
+        return submissions.submit(cb, Submissions.OP_WRITE);
     }
 
     /**
@@ -275,212 +265,10 @@ public final class PosixAio implements AutoCloseable {
      */
     public int aio_fsync(int op, Aiocb cb) {
         if (op != O_SYNC && op != O_DSYNC) {
-            return cb == null || cb.state == Aiocb.IN_PROGRESS ? fail(Errno.EINVAL) : refuse(cb, Errno.EINVAL);
+            return cb == null || cb.state == Aiocb.IN_PROGRESS ? fail(Errno.EINVAL)
+                    : submissions.refuse(cb, Errno.EINVAL);
         }
-        return submit(cb, op == O_SYNC ? OP_FSYNC : OP_FDSYNC);
-    }
-
-    private int submit(Aiocb cb, int op) {
-        if (cb == null) {
-            return fail(Errno.EINVAL);
-        }
-        if (cb.state == Aiocb.IN_PROGRESS) {
-            return fail(Errno.EINVAL);
-        }
-        int e = check(cb, op);
-        if (e != 0) {
-            return refuse(cb, e);
-        }
-        forgetElsewhere(cb);
-        IoFile f = cb.aio_fildes();
-        Sigevent sig = cb.aio_sigevent();
-        int c = table.claim(cb, this, f, op == OP_WRITE, sig, null);
-        if (c != 0) {
-            return claimFailed(cb, c);
-        }
-        prepare(cb, op);
-        if (op >= OP_FSYNC && table.deferFsync(cb)) {
-            return 0;
-        }
-        e = start(cb);
-        if (e != 0) {
-            settle(cb, -1, e, false);
-            return fail(e);
-        }
-        return 0;
-    }
-
-    /** A block done on another facade leaves that facade's done list before this one takes it. */
-    private void forgetElsewhere(Aiocb cb) {
-        PosixAio o = cb.owner;
-        if (o != null && o != this) {
-            o.table.forgetDone(cb);
-        }
-    }
-
-    private int claimFailed(Aiocb cb, int e) {
-        // EINVAL here means in progress (another thread took it): leave its state alone.
-        return e == Errno.EINVAL ? fail(e) : refuse(cb, e);
-    }
-
-    /** A block refused before it was taken: its status says why, and the call fails. */
-    private int refuse(Aiocb cb, int e) {
-        forgetElsewhere(cb);
-        table.markRefused(cb, e);
-        return fail(e);
-    }
-
-    /** What is wrong with a block's fields for {@code op}, or 0. Reads only. */
-    private static int check(Aiocb cb, int op) {
-        IoFile f = cb.aio_fildes();
-        if (f == null || !f.isOpen()) {
-            return Errno.EBADF;
-        }
-        int e = checkSigevent(cb.aio_sigevent());
-        if (e != 0 || op >= OP_FSYNC) {
-            return e;
-        }
-        long off = cb.aio_offset();
-        long n = cb.aio_nbytes();
-        if (off < 0 || n < 0) {
-            return Errno.EINVAL;
-        }
-        if (cb.aio_reqprio() < 0 || cb.aio_reqprio() > AIO_PRIO_DELTA_MAX) {
-            return Errno.EINVAL;
-        }
-        Object buf = cb.aio_buf();
-        long room = buf instanceof ByteBuffer bb ? bb.remaining()
-                : buf instanceof MemorySegment s ? s.byteSize() : 0;
-        if (n > room) {
-            return Errno.EINVAL;
-        }
-        if (off > Long.MAX_VALUE - n) {
-            return Errno.EOVERFLOW;
-        }
-        return 0;
-    }
-
-    private static int checkSigevent(Sigevent s) {
-        if (s == null) {
-            return 0;
-        }
-        return switch (s.sigev_notify()) {
-            case SIGEV_NONE -> 0;
-            case SIGEV_THREAD -> s.sigev_notify_function() == null ? Errno.EINVAL : 0;
-            // The event goes to a context its owner reaps: a self-reaping one would refuse it.
-            case SIGEV_KEVENT -> s.sigev_notify_context() == null || !s.sigev_notify_context().isOpen()
-                    || s.sigev_notify_context().isSelfReaping() ? Errno.EINVAL : 0;
-            default -> Errno.EINVAL;
-        };
-    }
-
-    /**
-     * Aims the block's jaio request at what its fields say, reusing it when the file, buffer,
-     * length and priority are those of last time (then only the offset moves). The block is
-     * this thread's: it was just claimed.
-     */
-    private void prepare(Aiocb cb, int op) {
-        IoFile f = cb.aio_fildes();
-        Object buf = cb.aio_buf();
-        long n = cb.aio_nbytes();
-        int pos = buf instanceof ByteBuffer bb ? bb.position() : 0;
-        int prio = cb.aio_reqprio() == 0 ? 0 : 3 - cb.aio_reqprio();
-        Request r = cb.request;
-        if (r != null && r.isInFlight()) {
-            r = null; // not expected: a settled block's request has had its event; be safe
-        }
-        if (r != null && cb.cOp == op && cb.cFile == f && cb.cBuf == buf && cb.cPos == pos && cb.cLen == n
-                && cb.cPrio == prio) {
-            if (op < OP_FSYNC) {
-                r.offset(cb.aio_offset());
-            }
-        } else {
-            if (r == null) {
-                r = Request.noop().attachment(cb);
-                cb.request = r;
-                cb.one = new Request[] {r};
-                cb.cOwner = null;
-            }
-            switch (op) {
-                case OP_READ, OP_WRITE -> {
-                    long off = cb.aio_offset();
-                    if (buf instanceof ByteBuffer bb) {
-                        ByteBuffer v = n == bb.remaining() ? bb : bb.slice(pos, (int) n);
-                        if (op == OP_READ) {
-                            r.prepPread(f, v, off);
-                        } else {
-                            r.prepPwrite(f, v, off);
-                        }
-                    } else {
-                        MemorySegment s = buf == null ? EMPTY : (MemorySegment) buf;
-                        MemorySegment v = n == s.byteSize() ? s : s.asSlice(0, n);
-                        if (op == OP_READ) {
-                            r.prepPread(f, v, off);
-                        } else {
-                            r.prepPwrite(f, v, off);
-                        }
-                    }
-                }
-                case OP_FSYNC -> r.prepSync(Opcode.FSYNC, f);
-                default -> r.prepSync(Opcode.FDSYNC, f);
-            }
-            r.priority(prio);
-            cb.cOp = op;
-            cb.cFile = f;
-            cb.cBuf = buf;
-            cb.cPos = pos;
-            cb.cLen = n;
-            cb.cPrio = prio;
-        }
-        if (cb.cOwner != this) {
-            r.callback(onEvent);
-            cb.cOwner = this;
-        }
-    }
-
-    /** Hands a claimed, prepared block's request to the context: 0, or the errno it was refused with. */
-    private int start(Aiocb cb) {
-        try {
-            return ctx.submit(cb.one, 0, 1) == 1 ? 0 : Errno.EAGAIN;
-        } catch (InvalidRequestException e) {
-            return e.errno();
-        } catch (IllegalStateException closedUnderUs) {
-            return Errno.EBADF;
-        }
-    }
-
-    // ------------------------------------------------------------------ completion
-
-    /** The callback of every request of this facade: runs on the delivery thread. */
-    private void completed(Event e) {
-        delivery.noteDeliveryThread();
-        Aiocb cb = (Aiocb) e.attachment();
-        long res = e.result();
-        settle(cb, res < 0 ? -1 : res, res < 0 ? (int) -res : 0, true);
-    }
-
-    /**
-     * Settles a block in progress: done with its outcome, then (when it was accepted) its
-     * notification, then its list's when it was the list's last, then any fsync that waited
-     * for it. What is announced is read before the block is published as done: from then on
-     * its owner may take it and submit it again.
-     */
-    private void settle(Aiocb cb, long ret, int err, boolean accepted) {
-        Sigevent sig = cb.sig;
-        LioList last = table.finish(cb, ret, err, accepted);
-        if (accepted) {
-            notifier.notify(sig, cb);
-        }
-        if (last != null && last.sig != null) {
-            notifier.notify(last.sig, last.list);
-        }
-        Aiocb f;
-        while ((f = table.pollReadyFsync()) != null) {
-            int e = start(f);
-            if (e != 0) {
-                settle(f, -1, e, true);
-            }
-        }
+        return submissions.submit(cb, op == O_SYNC ? Submissions.OP_FSYNC : Submissions.OP_FDSYNC);
     }
 
     // ------------------------------------------------------------------ status
@@ -550,34 +338,7 @@ public final class PosixAio implements AutoCloseable {
      *         notification run by an executor that runs tasks in place: it would wait for itself)
      */
     public int aio_suspend(Aiocb[] list, int nent, Duration timeout) {
-        if (list == null || nent < 0 || nent > list.length || nent > AIO_LISTIO_MAX
-                || timeout != null && timeout.isNegative()) {
-            return fail(Errno.EINVAL);
-        }
-        for (int i = 0; i < nent; i++) {
-            Aiocb b = list[i];
-            if (b != null && b.state != Aiocb.IN_PROGRESS) {
-                return 0;
-            }
-        }
-        for (int i = 0; i < nent; i++) {
-            Aiocb b = list[i];
-            if (b != null && b.owner != this && b.state == Aiocb.IN_PROGRESS) {
-                return fail(Errno.EINVAL);
-            }
-        }
-        long nanos = nanos(timeout);
-        if (nanos == 0) {
-            return fail(Errno.EAGAIN);
-        }
-        if (delivery.onDeliveryThread()) {
-            return fail(Errno.EDEADLK);
-        }
-        if (Thread.interrupted()) {
-            return fail(Errno.EINTR);
-        }
-        int r = table.awaitAny(list, nent, nanos);
-        return r == 0 ? 0 : fail(r);
+        return waits.aioSuspend(list, nent, timeout);
     }
 
     /**
@@ -594,36 +355,7 @@ public final class PosixAio implements AutoCloseable {
      *         empty, a negative timeout), EDEADLK (on the delivery thread, see aio_suspend)
      */
     public long aio_waitcomplete(Aiocb[] iocbp, Duration timeout) {
-        if (iocbp == null || iocbp.length == 0 || timeout != null && timeout.isNegative()) {
-            return fail(Errno.EINVAL);
-        }
-        iocbp[0] = null;
-        long nanos = nanos(timeout);
-        if (nanos != 0 && delivery.onDeliveryThread()) {
-            return fail(Errno.EDEADLK);
-        }
-        if (nanos != 0 && Thread.interrupted()) {
-            return fail(Errno.EINTR);
-        }
-        Aiocb[] out = {null};
-        int r = table.awaitDone(out, nanos);
-        if (r != 0) {
-            return fail(r);
-        }
-        Aiocb cb = out[0];
-        iocbp[0] = cb;
-        return cb.ret < 0 ? fail(cb.err) : cb.ret;
-    }
-
-    private static long nanos(Duration timeout) {
-        if (timeout == null) {
-            return -1;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return -1;
-        }
+        return waits.aioWaitcomplete(iocbp, timeout);
     }
 
     // ------------------------------------------------------------------ cancel
@@ -643,58 +375,7 @@ public final class PosixAio implements AutoCloseable {
      *         fildes, or cb is in progress on another facade)
      */
     public int aio_cancel(IoFile fildes, Aiocb cb) {
-        if (fildes == null || !fildes.isOpen()) {
-            return fail(Errno.EBADF);
-        }
-        if (cb != null) {
-            if (cb.aio_fildes() != fildes) {
-                return fail(Errno.EINVAL);
-            }
-            if (cb.state == Aiocb.IN_PROGRESS && cb.owner != this) {
-                return fail(Errno.EINVAL);
-            }
-            return cancelOne(cb, true);
-        }
-        boolean canceled = false;
-        boolean notCanceled = false;
-        for (Aiocb b : table.inProgress(fildes)) {
-            int r = cancelOne(b, true);
-            canceled |= r == AIO_CANCELED;
-            notCanceled |= r == AIO_NOTCANCELED;
-        }
-        return notCanceled ? AIO_NOTCANCELED : canceled ? AIO_CANCELED : AIO_ALLDONE;
-    }
-
-    /**
-     * Cancels one block's request. When jaio says it was stopped, or had already finished, its
-     * event is on the way: with {@code settle}, wait until the facade has settled the block,
-     * so that its status is final when aio_cancel returns, and answer from that outcome.
-     */
-    private int cancelOne(Aiocb cb, boolean settleFirst) {
-        if (cb.state != Aiocb.IN_PROGRESS) {
-            return AIO_ALLDONE;
-        }
-        int gen = cb.gen;
-        if (table.cancelDeferred(cb)) {
-            settle(cb, -1, Errno.ECANCELED, true);
-            return AIO_CANCELED;
-        }
-        Request r = cb.request;
-        CancelResult cr;
-        try {
-            cr = ctx.cancel(r);
-        } catch (IllegalArgumentException | IllegalStateException notOurs) {
-            // Not (yet) submitted to the context, or the context is closing: it completes on its own.
-            cr = CancelResult.NOT_CANCELED;
-        }
-        if (cr == CancelResult.NOT_CANCELED) {
-            return cb.gen == gen && cb.state == Aiocb.IN_PROGRESS ? AIO_NOTCANCELED : AIO_ALLDONE;
-        }
-        if (!settleFirst || delivery.onDeliveryThread()) {
-            return cr == CancelResult.CANCELED ? AIO_CANCELED : AIO_ALLDONE;
-        }
-        table.awaitSettled(cb, gen);
-        return cr == CancelResult.CANCELED && cb.gen == gen && cb.err == Errno.ECANCELED ? AIO_CANCELED : AIO_ALLDONE;
+        return cancelling.aioCancel(fildes, cb);
     }
 
     // ------------------------------------------------------------------ lists
@@ -723,100 +404,7 @@ public final class PosixAio implements AutoCloseable {
      *         aio_suspend)
      */
     public int lio_listio(int mode, Aiocb[] list, int nent, Sigevent sig) {
-        if (mode != LIO_WAIT && mode != LIO_NOWAIT || list == null || nent < 0 || nent > list.length
-                || nent > AIO_LISTIO_MAX) {
-            return fail(Errno.EINVAL);
-        }
-        Sigevent listSig = mode == LIO_NOWAIT && sig != null && sig.sigev_notify() != SIGEV_NONE ? sig : null;
-        if (listSig != null && checkSigevent(listSig) != 0) {
-            return fail(Errno.EINVAL);
-        }
-        if (closeState.get() != 0) {
-            return fail(Errno.EBADF);
-        }
-        if (mode == LIO_WAIT && delivery.onDeliveryThread()) {
-            return fail(Errno.EDEADLK);
-        }
-        LioList lio = mode == LIO_WAIT || listSig != null ? new LioList(listSig, list) : null;
-        // Per call, not per thread: a notification run in place from this call may call it again.
-        Aiocb[] claimed = new Aiocb[nent];
-        Request[] batch = new Request[nent];
-        int m = 0;
-        boolean lacking = false;
-        boolean failed = false;
-        for (int i = 0; i < nent; i++) {
-            Aiocb cb = list[i];
-            if (cb == null || cb.aio_lio_opcode() == LIO_NOP) {
-                continue;
-            }
-            int op = cb.aio_lio_opcode();
-            int e;
-            if (cb.state == Aiocb.IN_PROGRESS) {
-                e = Errno.EINVAL; // listed twice, or in progress: leave it be
-                failed = true;
-                continue;
-            }
-            e = op != LIO_READ && op != LIO_WRITE ? Errno.EINVAL : check(cb, op == LIO_READ ? OP_READ : OP_WRITE);
-            if (e == 0) {
-                forgetElsewhere(cb);
-                e = table.claim(cb, this, cb.aio_fildes(), op == LIO_WRITE, cb.aio_sigevent(), lio);
-                if (e == Errno.EINVAL) {
-                    failed = true; // taken by another thread meanwhile
-                    continue;
-                }
-            }
-            if (e != 0) {
-                refuse(cb, e);
-                lacking |= e == Errno.EAGAIN;
-                failed |= e != Errno.EAGAIN;
-                continue;
-            }
-            prepare(cb, op == LIO_READ ? OP_READ : OP_WRITE);
-            claimed[m] = cb;
-            batch[m++] = cb.request;
-        }
-        int i = 0;
-        while (i < m) {
-            int k;
-            try {
-                k = ctx.submit(batch, i, m - i);
-            } catch (InvalidRequestException e) {
-                int bad = e.index();
-                settle(claimed[bad], -1, e.errno(), false);
-                failed = true;
-                i = bad + 1;
-                continue;
-            } catch (IllegalStateException closedUnderUs) {
-                k = -1;
-            }
-            if (k <= 0) {
-                for (int j = i; j < m; j++) {
-                    settle(claimed[j], -1, k == 0 ? Errno.EAGAIN : Errno.EBADF, false);
-                }
-                lacking |= k == 0;
-                failed |= k < 0;
-                break;
-            }
-            i += k;
-        }
-        if (lio != null) {
-            LioList last = table.noneLeft(lio);
-            if (last != null && last.sig != null) {
-                // Nothing was queued, or everything already ended: announce the list from here.
-                notifier.notify(last.sig, last.list);
-            }
-        }
-        if (mode == LIO_WAIT) {
-            int r = table.awaitList(lio);
-            if (r != 0) {
-                return fail(r);
-            }
-            failed |= lio.anyFailed;
-        }
-        if (failed) {
-            return fail(Errno.EIO);
-        }
-        return lacking ? fail(Errno.EAGAIN) : 0;
+        return submissions.lioListio(mode, list, nent, sig);
     }
 
     // ------------------------------------------------------------------ close
@@ -849,11 +437,7 @@ public final class PosixAio implements AutoCloseable {
         }
         try {
             table.close();
-            List<Aiocb> left = table.inProgress(null);
-            for (Aiocb cb : left) {
-                cancelOne(cb, false);
-            }
-            table.awaitEmpty();
+            cancelling.rundown();
             delivery.close();
             notifier.close();
         } finally {
