@@ -41,7 +41,7 @@ import jaio.spi.EngineProvider;
  *
  * <p><b>Who reaps.</b> By default the caller does, with {@link #getEvents}, {@link #await}
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
- * reaps by itself and runs each request's callback.
+ * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
  * <p>Any number of threads may submit, reap, await, cancel and close at once.
  */
@@ -73,6 +73,7 @@ public final class IoContext implements AutoCloseable {
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
         this.selfReaping = selfReaping;
         if (selfReaping != null) {
+            selfReaping.afterCallback(core::callbacksRan);
             // Last: the reaper's start publishes everything above to it.
             core.startSelfReaping(selfReaping, SelfReapingCallbacks.batch(core.capacity()));
         }

@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import jaio.Errno;
 import jaio.IoFile;
 
 /**
  * A facade's blocks: those in progress, those done whose result was not yet taken (in the
- * order they completed, for aio_waitcomplete), the aio_fsyncs deferred until earlier writes
- * end, and the waits on all of them. Any thread: one lock guards it all, and its one condition
- * wakes every waiting thread when a block settles (waiters are few: aio_suspend, LIO_WAIT,
- * aio_waitcomplete, aio_cancel and close).
+ * order they completed, for aio_waitcomplete), and the aio_fsyncs deferred until earlier
+ * writes end. Any thread: one lock guards it all. aio_suspend, LIO_WAIT and aio_waitcomplete
+ * wait through the context ({@link Delivery#await}) on conditions read here; aio_cancel and
+ * close wait on this table's one condition, which wakes them when a block settles.
  */
 final class BlockTable {
     private static final byte NOWHERE = 0;
@@ -361,101 +362,35 @@ final class BlockTable {
 
     // ------------------------------------------------------------------ waits
 
-    /**
-     * aio_suspend: waits until one of {@code list[0..n)} is not in progress.
-     *
-     * @param nanos negative: without limit
-     * @return 0, EAGAIN (the time passed), EINTR (interrupted; the status is cleared)
-     */
-    int awaitAny(Aiocb[] list, int n, long nanos) {
-        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+    /** LIO_WAIT's condition: whether every block of the list has settled. */
+    boolean listEnded(LioList l) {
+        lock.lock();
         try {
-            lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
-        }
-        waiters++;
-        try {
-            while (true) {
-                for (int i = 0; i < n; i++) {
-                    Aiocb b = list[i];
-                    if (b != null && b.state != Aiocb.IN_PROGRESS) {
-                        return 0;
-                    }
-                }
-                if (!await(deadline, nanos < 0)) {
-                    return Errno.EAGAIN;
-                }
-            }
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
+            return l.remaining == 0;
         } finally {
-            waiters--;
             lock.unlock();
         }
     }
 
     /**
-     * LIO_WAIT: waits until every block of the list has settled.
+     * aio_waitcomplete's condition: takes the oldest done block into {@code out[0]} (its result
+     * taken, the block released).
      *
-     * @return 0, or EINTR (interrupted; the status is cleared)
+     * @return 0 (taken), EAGAIN (nothing is done or in progress: nothing could end a wait), or
+     *         EINPROGRESS (nothing done yet)
      */
-    int awaitList(LioList l) {
+    int takeDone(Aiocb[] out) {
+        lock.lock();
         try {
-            lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
-        }
-        waiters++;
-        try {
-            while (l.remaining > 0) {
-                settled.await();
+            Aiocb b = doneHead;
+            if (b != null) {
+                unlinkDone(b);
+                b.state = Aiocb.IDLE;
+                out[0] = b;
+                return 0;
             }
-            return 0;
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
+            return inProgress == 0 ? Errno.EAGAIN : Errno.EINPROGRESS;
         } finally {
-            waiters--;
-            lock.unlock();
-        }
-    }
-
-    /**
-     * aio_waitcomplete: takes the oldest done block, waiting for one.
-     *
-     * @param out   receives the block
-     * @param nanos negative: without limit
-     * @return 0 (out[0] is set and released), EAGAIN (nothing is done or in progress),
-     *         EINPROGRESS (the time passed), EINTR (interrupted; the status is cleared)
-     */
-    int awaitDone(Aiocb[] out, long nanos) {
-        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
-        try {
-            lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
-        }
-        waiters++;
-        try {
-            while (true) {
-                Aiocb b = doneHead;
-                if (b != null) {
-                    unlinkDone(b);
-                    b.state = Aiocb.IDLE;
-                    out[0] = b;
-                    return 0;
-                }
-                if (inProgress == 0) {
-                    return Errno.EAGAIN;
-                }
-                if (!await(deadline, nanos < 0)) {
-                    return Errno.EINPROGRESS;
-                }
-            }
-        } catch (InterruptedException e) {
-            return Errno.EINTR;
-        } finally {
-            waiters--;
             lock.unlock();
         }
     }
@@ -470,7 +405,7 @@ final class BlockTable {
         awaitUninterruptibly(() -> inProgress == 0);
     }
 
-    private void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+    private void awaitUninterruptibly(BooleanSupplier done) {
         lock.lock();
         waiters++;
         try {
@@ -479,29 +414,6 @@ final class BlockTable {
             }
         } finally {
             waiters--;
-            lock.unlock();
-        }
-    }
-
-    /** One wait on the condition; false when the deadline has passed. Holds the lock. */
-    private boolean await(long deadline, boolean forever) throws InterruptedException {
-        if (forever) {
-            settled.await();
-            return true;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return false;
-        }
-        settled.awaitNanos(left);
-        return true;
-    }
-
-    int waitersForTest() {
-        lock.lock();
-        try {
-            return waiters;
-        } finally {
             lock.unlock();
         }
     }

@@ -223,12 +223,16 @@ final class Submissions {
 
     // ------------------------------------------------------------------ completion
 
-    /** The callback of every request of this facade: runs on the delivery thread. */
+    /** The callback of every request of this facade: one at a time, on whichever thread delivers. */
     private void completed(Event e) {
-        delivery.noteDeliveryThread();
-        Aiocb cb = (Aiocb) e.attachment();
-        long res = e.result();
-        settle(cb, res < 0 ? -1 : res, res < 0 ? (int) -res : 0, true);
+        delivery.enterCallback();
+        try {
+            Aiocb cb = (Aiocb) e.attachment();
+            long res = e.result();
+            settle(cb, res < 0 ? -1 : res, res < 0 ? (int) -res : 0, true);
+        } finally {
+            delivery.exitCallback();
+        }
     }
 
     /**
@@ -343,9 +347,9 @@ final class Submissions {
             }
         }
         if (mode == LIO_WAIT) {
-            int r = table.awaitList(lio);
-            if (r != 0) {
-                return fail(r);
+            // Rundown settles every block before the context closes: only EINTR ends this early.
+            if (delivery.await(() -> table.listEnded(lio), -1) == Errno.EINTR) {
+                return fail(Errno.EINTR);
             }
             failed |= lio.anyFailed;
         }

@@ -12,6 +12,7 @@ final class Waits {
     private final BlockTable table;
     private final Delivery delivery;
 
+    /** The facade's waits; they wait through {@link Delivery#await}, reaping on platform threads. */
     Waits(PosixAio aio, BlockTable table, Delivery delivery) {
         this.aio = aio;
         this.table = table;
@@ -46,8 +47,23 @@ final class Waits {
         if (Thread.interrupted()) {
             return fail(Errno.EINTR);
         }
-        int r = table.awaitAny(list, nent, nanos);
-        return r == 0 ? 0 : fail(r);
+        int r = delivery.await(() -> anyDone(list, nent), nanos);
+        if (r == 0) {
+            return 0;
+        }
+        // Timed out, or the facade closed with only nulls listed (nothing can end the wait).
+        return fail(r == Errno.EINTR ? Errno.EINTR : Errno.EAGAIN);
+    }
+
+    /** Whether one of the listed blocks is not in progress. Reads only. */
+    private static boolean anyDone(Aiocb[] list, int n) {
+        for (int i = 0; i < n; i++) {
+            Aiocb b = list[i];
+            if (b != null && b.state != Aiocb.IN_PROGRESS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** aio_waitcomplete; see {@link PosixAio#aio_waitcomplete}. */
@@ -64,9 +80,13 @@ final class Waits {
             return fail(Errno.EINTR);
         }
         Aiocb[] out = {null};
-        int r = table.awaitDone(out, nanos);
-        if (r != 0) {
-            return fail(r);
+        int[] took = {Errno.EINPROGRESS};
+        int r = delivery.await(() -> (took[0] = table.takeDone(out)) != Errno.EINPROGRESS, nanos);
+        if (took[0] != 0) {
+            // Nothing could end the wait (EAGAIN), or it ended first: by the time, an interrupt
+            // or the facade's close (nothing is left then).
+            return fail(took[0] == Errno.EAGAIN || r == Delivery.CLOSED ? Errno.EAGAIN
+                    : r == Errno.EINTR ? Errno.EINTR : Errno.EINPROGRESS);
         }
         Aiocb cb = out[0];
         iocbp[0] = cb;
