@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +54,7 @@ class CallbackWaitsTest {
      * and wait for their own callbacks, while a fifth thread submits reads nobody waits for.
      * Every event is counted once, on a platform thread; some ran on the waiting threads.
      */
+    @Tag("stress")
     @ParameterizedTest
     @MethodSource("engines")
     void everyEventIsDeliveredOnceWhilePlatformAndVirtualThreadsWait(Engine engine) throws Exception {
