@@ -29,6 +29,13 @@ final class Helping {
     /** How long the reaper stays out of the kernel after the last helper left. */
     static final long GRACE_NANOS = 1_000_000L;
     /**
+     * The longest the reaper sleeps while helpers are present before it looks again: it backs
+     * off from the grace to this, since each look is a wake-up of its own, and a completion
+     * nobody waits for then reaches its callback at most about this long after the last helper
+     * left (a thread that waits without helping calls the reaper back at once).
+     */
+    static final long MAX_PARK_NANOS = 4_000_000L;
+    /**
      * The longest single kernel wait of a helper: an interrupt, or a condition made true by
      * something other than a callback, is seen after at most this long.
      */
@@ -80,13 +87,15 @@ final class Helping {
      * grace period is over, then takes it. False once the context is closing.
      */
     boolean reaperTakesTurn() {
+        long backoff = GRACE_NANOS;
         lock.lock();
         try {
             while (true) {
                 if (!q.gate.isOpen()) {
                     return false;
                 }
-                long park = GRACE_NANOS;
+                long park = backoff;
+                backoff = Math.min(2 * backoff, MAX_PARK_NANOS);
                 if (holder == null && helpers == 0) {
                     long left = grace ? lastLeft + GRACE_NANOS - System.nanoTime() : 0;
                     if (left <= 0) {
