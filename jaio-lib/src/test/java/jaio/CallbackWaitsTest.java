@@ -157,6 +157,52 @@ class CallbackWaitsTest {
         }
     }
 
+    /** A callback that blocks holds the role (platform waiters wait their turn); nothing is lost or run twice. */
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aBlockingCallbackDelaysTheOthersAndLosesNothing(Engine engine) throws Exception {
+        Path p = TestFiles.patterned(dir, "cw.dat", 64 * BLOCK);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicIntegerArray hits = new AtomicIntegerArray(8);
+        Queue<String> problems = new ConcurrentLinkedQueue<>();
+        try (IoContext ctx = open(engine, 16); IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int id = w;
+                threads.add((w % 2 == 0 ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).start(() -> {
+                    Request r = Request.pread(f, ByteBuffer.allocateDirect(BLOCK), (long) id * BLOCK).userData(id)
+                            .callback(e -> {
+                                try {
+                                    if (e.userData() == 0 && !release.await(20, TimeUnit.SECONDS)) {
+                                        problems.add("never released");
+                                    }
+                                } catch (InterruptedException x) {
+                                    problems.add("interrupted");
+                                }
+                                count(e, hits, problems);
+                            });
+                    try {
+                        assertEquals(1, ctx.submit(r));
+                        if (!CallbackWaits.await(ctx, () -> hits.get(id) == 1, 20, TimeUnit.SECONDS)) {
+                            problems.add("waiter " + id + " timed out");
+                        }
+                    } catch (InterruptedException | RuntimeException | AssertionError e) {
+                        problems.add("waiter " + id + ": " + e);
+                    }
+                }));
+            }
+            Thread.sleep(100);
+            release.countDown();
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+        }
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, hits.get(i), "callbacks of request " + i);
+        }
+    }
+
     /** Close ends every wait, platform or virtual, with false, and no callback runs after it. */
     @ParameterizedTest
     @MethodSource("engines")
