@@ -213,11 +213,11 @@ public final class IoContext implements AutoCloseable {
 
         /**
          * Makes the context reap by itself, for code with no reaping loop of its own (a facade
-         * that completes futures or sends notifications): a platform daemon thread owned by
-         * the context, its reaper, takes every event as soon as it arrives and runs the
-         * request's {@link CompletionCallback} on itself (one at a time, in the order the
-         * events are taken). On the kernel engines the reaper is the thread that waits in the
-         * kernel, so no caller ever blocks in a native call.
+         * that completes futures or sends notifications): a platform daemon thread owned by the
+         * context, its reaper, takes every event as it arrives and runs the request's {@link
+         * CompletionCallback} (one at a time, in the order taken); a platform thread waiting in
+         * {@link CallbackWaits#await} does so in its stead. On the kernel engines whoever reaps
+         * waits in the kernel, so no other caller (no virtual thread) blocks in a native call.
          *
          * <p>What changes for the context's users:
          * <ul>
