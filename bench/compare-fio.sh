@@ -2,7 +2,10 @@
 # Runs fio and ./jaio bench with the same parameters, alternately, for several rounds, and
 # prints a table of medians and ratios (docs/PERFORMANCE.md). fio is the yardstick:
 #   jaio uring / fio io_uring, jaio kaio / fio libaio, jaio threads / fio psync,
-#   and the JDK baselines (jdk-afc, jdk-fc) against fio psync;
+#   the JDK baselines (jdk-afc, jdk-fc) against fio psync, and jaio's POSIX facade (posix, on
+#   the auto engine) against fio posixaio (glibc's POSIX AIO), with a second posix row of
+#   jaio's own context API on the facade's engine against the same fio run (the facade must
+#   be thin: the table's last line gives facade / context API);
 # buffered (warm page cache, --invalidate=0 on both sides) and O_DIRECT; several iodepths.
 # Buffered io_uring and libaio get a second pair of rows with fio's best batching
 # (--iodepth_batch_submit=N --iodepth_batch_complete_min=N, N = iodepth), jaio run with the
@@ -17,7 +20,7 @@
 #   RW       [--rw PATTERN]     randread, read, ...                       (default randread)
 #   DEPTHS   [--depths "..."]   iodepths                                  (default "1 32 128")
 #   MODES    [--modes "..."]    buffered and/or direct                    (default "buffered direct")
-#   ENGINES  [--engines "..."]  jaio engines: uring kaio threads jdk-afc jdk-fc (default: all)
+#   ENGINES  [--engines "..."]  jaio engines: uring kaio threads jdk-afc jdk-fc posix (default: all)
 #   FILE     [--file PATH]      the data file                             (default /tmp/jaio-compare.dat)
 #   OUT      [--out DIR]        where the JSON files and table go         (default bench/results/DATE)
 # Example, a short preliminary run:  ROUNDS=2 RUNTIME=5 bench/compare-fio.sh
@@ -40,7 +43,7 @@ BS=${BS:-4k}
 RW=${RW:-randread}
 DEPTHS=${DEPTHS:-"1 32 128"}
 MODES=${MODES:-"buffered direct"}
-ENGINES=${ENGINES:-"uring kaio threads jdk-afc jdk-fc"}
+ENGINES=${ENGINES:-"uring kaio threads jdk-afc jdk-fc posix"}
 FILE=${FILE:-/tmp/jaio-compare.dat}
 OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
 JOBFILES=${JOBFILES:-}
@@ -138,7 +141,7 @@ AVAILABLE=$("$ROOT/jaio" engines --format=json \
     || die "./jaio engines --format=json failed"
 jaio_has() {
     case "$1" in
-        jdk-*) return 0 ;;
+        jdk-*|posix) return 0 ;;
         *) printf '%s\n' "$AVAILABLE" | grep -qx "$1" ;;
     esac
 }
@@ -219,6 +222,12 @@ for mode in $MODES; do
                 threads) rows+=("$mode-d$d-threads|$mode|$d|threads|psync|") ;;
                 jdk-afc) rows+=("$mode-d$d-jdk-afc|$mode|$d|jdk-afc|psync|") ;;
                 jdk-fc) [ "$d" = "$(echo $DEPTHS | cut -d' ' -f1)" ] && rows+=("$mode-d1-jdk-fc|$mode|1|jdk-fc|psync|") ;;
+                posix)
+                    # The facade runs on the auto engine; the -ctx row is jaio's context API on
+                    # that same engine, against the same fio posixaio run.
+                    auto=$(printf '%s\n' "$AVAILABLE" | head -n 1)
+                    rows+=("$mode-d$d-posix|$mode|$d|posix|posixaio|")
+                    rows+=("$mode-d$d-posix-ctx|$mode|$d|$auto|posixaio|") ;;
                 *) die "unknown engine '$e' in ENGINES" ;;
             esac
         done

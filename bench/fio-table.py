@@ -72,6 +72,13 @@ def rows_table(out):
             f(med("jaio", key, 2), "%.0f"), f(med("fio", fkey, 2), "%.0f"),
             f(med("jaio", key, 3), "%.3f"), f(med("fio", fkey, 3), "%.3f"),
             len(runs.get(("jaio", key), [])), len(runs.get(("fio", fkey), []))))
+    # The POSIX facade against jaio's own context API on the same engine (the -ctx rows).
+    for line in open(os.path.join(out, "rows.txt")):
+        key, mode, depth, jeng, feng, extra = line.rstrip("\n").split("|")
+        if jeng == "posix":
+            pi, ci = med("jaio", key, 0), med("jaio", key + "-ctx", 0)
+            if pi and ci:
+                print("\n%s iodepth %s: posix facade / jaio context API = %.2f" % (mode, depth, pi / ci))
 
 
 def jobs_table(out):

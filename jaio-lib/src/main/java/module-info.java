@@ -3,15 +3,17 @@
  *
  * <p>Capability ids in the code (C2, E4 ...) are those of docs/CAPABILITIES.md.
  *
- * <p>Only {@code jaio} is exported. Engines, the engine contract and the native bindings
- * stay internal so that they can change without breaking users. The engines are services of
- * the engine contract: the same list is in META-INF/services for the class path.
+ * <p>Only {@code jaio} and its facades ({@code jaio.posix}) are exported. Engines, the engine
+ * contract and the native bindings stay internal so that they can change without breaking
+ * users. The engines are services of the engine contract: the same list is in
+ * META-INF/services for the class path.
  */
 module jaio {
     // ExtendedOpenOption.DIRECT for the portable engine's FileChannel on O_DIRECT files.
     requires jdk.unsupported;
 
     exports jaio;
+    exports jaio.posix;
 
     uses jaio.spi.EngineProvider;
 

@@ -6,7 +6,8 @@ package jaio;
  * <p>Where it runs: on the thread that reaped the event, inside {@code getEvents} or
  * {@code await}, after the events were taken. For a
  * {@link IoContext.Builder#selfReaping() self-reaping} context, on the context's reaper
- * thread, or on the executor given to {@link IoContext.Builder#selfReaping(java.util.concurrent.Executor)}.
+ * thread or on a platform thread waiting in {@link CallbackWaits#await} in its stead (one at a
+ * time either way), or on the executor given to {@link IoContext.Builder#selfReaping(java.util.concurrent.Executor)}.
  * Either way the event passed in keeps its values until the callback returns, and no longer:
  * copy what must outlive the call.
  *

@@ -31,6 +31,7 @@ public final class Errno {
     public static final int ESPIPE = 29;
     public static final int EROFS = 30;
     public static final int EPIPE = 32;
+    public static final int EDEADLK = 35;
     public static final int ENOSYS = 38;
     public static final int ENODATA = 61;
     public static final int ETIME = 62;
@@ -81,6 +82,7 @@ public final class Errno {
         def(ESPIPE, "ESPIPE", "illegal seek");
         def(EROFS, "EROFS", "read-only file system");
         def(EPIPE, "EPIPE", "broken pipe");
+        def(EDEADLK, "EDEADLK", "resource deadlock avoided");
         def(ENOSYS, "ENOSYS", "function not implemented");
         def(ENODATA, "ENODATA", "no data available");
         def(ETIME, "ETIME", "timer expired");

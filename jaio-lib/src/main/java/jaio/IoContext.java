@@ -41,7 +41,7 @@ import jaio.spi.EngineProvider;
  *
  * <p><b>Who reaps.</b> By default the caller does, with {@link #getEvents}, {@link #await}
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
- * reaps by itself and runs each request's callback.
+ * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
  * <p>Any number of threads may submit, reap, await, cancel and close at once.
  */
@@ -73,6 +73,7 @@ public final class IoContext implements AutoCloseable {
         this.info = EngineInfo.of(engine, core.capabilities(), opened.passedOver());
         this.selfReaping = selfReaping;
         if (selfReaping != null) {
+            selfReaping.afterCallback(core::callbacksRan);
             // Last: the reaper's start publishes everything above to it.
             core.startSelfReaping(selfReaping, SelfReapingCallbacks.batch(core.capacity()));
         }
@@ -212,11 +213,11 @@ public final class IoContext implements AutoCloseable {
 
         /**
          * Makes the context reap by itself, for code with no reaping loop of its own (a facade
-         * that completes futures or sends notifications): a platform daemon thread owned by
-         * the context, its reaper, takes every event as soon as it arrives and runs the
-         * request's {@link CompletionCallback} on itself (one at a time, in the order the
-         * events are taken). On the kernel engines the reaper is the thread that waits in the
-         * kernel, so no caller ever blocks in a native call.
+         * that completes futures or sends notifications): a platform daemon thread owned by the
+         * context, its reaper, takes every event as it arrives and runs the request's {@link
+         * CompletionCallback} (one at a time, in the order taken); a platform thread waiting in
+         * {@link CallbackWaits#await} does so in its stead. On the kernel engines whoever reaps
+         * waits in the kernel, so no other caller (no virtual thread) blocks in a native call.
          *
          * <p>What changes for the context's users:
          * <ul>

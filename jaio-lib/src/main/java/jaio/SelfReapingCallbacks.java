@@ -9,8 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 import jaio.core.EventHandler;
 
 /**
- * Runs the callbacks of a self-reaping context's events, called by its reaper thread only:
- * on the reaper itself, or handed one per event to an executor, whose threads run them. The
+ * Runs the callbacks of a self-reaping context's events, called by the thread holding its
+ * reaping role only (its reaper, or a platform thread that waits for callbacks in its place):
+ * on that thread itself, or handed one per event to an executor, whose threads run them. The
  * count of callbacks handed off is atomic, and the wait for it to drain (at close) is a
  * handshake on that count and the volatile {@link #awaiting} thread: the last callback to
  * finish reads the thread after its decrement, the waiter reads the count after writing the
@@ -25,11 +26,23 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
 
     /** Where callbacks run; null: on the reaper. */
     private final Executor executor;
+    /** Run after each callback on the executor: wakes the threads waiting for callbacks. */
+    private volatile Runnable afterCallback;
     private final AtomicInteger handedOff = new AtomicInteger();
     private volatile Thread awaiting;
 
     SelfReapingCallbacks(Executor executor) {
         this.executor = executor;
+    }
+
+    /** Set once, before the reaper starts: what runs after each callback on the executor. */
+    void afterCallback(Runnable r) {
+        this.afterCallback = r;
+    }
+
+    @Override
+    public boolean runsInPlace() {
+        return executor == null;
     }
 
     /** The reaper's events, for a context of this capacity. */
@@ -117,6 +130,10 @@ final class SelfReapingCallbacks implements EventHandler<Event> {
     }
 
     private void doneOne() {
+        Runnable r = afterCallback;
+        if (r != null) {
+            r.run();
+        }
         if (handedOff.decrementAndGet() == 0) {
             Thread t = awaiting;
             if (t != null) {

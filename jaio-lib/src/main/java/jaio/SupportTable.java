@@ -53,7 +53,12 @@ final class SupportTable {
                     + " no JFR events or blocking check yet");
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
-            case SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
+            // The POSIX facade (jaio.posix) runs over any context: the same code for every engine.
+            case POSIX_AIO -> new Support(Support.Kind.LIBRARY, "jaio.posix.PosixAio over the context");
+            case LIO_LISTIO -> new Support(Support.Kind.LIBRARY, "one batched submit per list");
+            case SIGEVENT -> new Support(Support.Kind.LIBRARY, "SIGEV_NONE, SIGEV_THREAD, SIGEV_KEVENT as a NOOP event"
+                    + " posted into the caller's context; aio_waitcomplete");
+            case SENDFILE, ORDERING, COMPLETABLE_FUTURE, JDK_CHANNELS,
                  VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };

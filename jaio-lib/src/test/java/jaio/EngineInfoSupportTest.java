@@ -57,12 +57,13 @@ class EngineInfoSupportTest {
         for (Capability c : engines) {
             assertEquals(c == self, i.support().get(c).supported(), c + " on " + engine);
         }
-        for (Capability c : List.of(Capability.SENDFILE, Capability.POSIX_AIO, Capability.FILE_SERVER)) {
+        for (Capability c : List.of(Capability.SENDFILE, Capability.FILE_SERVER)) {
             assertEquals(new Support(Support.Kind.NONE, "not yet"), i.support().get(c));
         }
         assertEquals(i.operations().containsKey(Opcode.ACCEPT), i.support().get(Capability.NETWORK).supported(),
                 "sockets on " + engine);
-        for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO)) {
+        for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO,
+                Capability.POSIX_AIO, Capability.LIO_LISTIO, Capability.SIGEVENT)) {
             assertEquals(Support.Kind.LIBRARY, i.support().get(c).kind(), c + " on " + engine);
         }
         assertEquals(engine == Engine.IO_URING ? Support.Kind.KERNEL : Support.Kind.LIBRARY,

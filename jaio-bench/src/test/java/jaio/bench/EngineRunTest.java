@@ -58,7 +58,7 @@ class EngineRunTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc"})
+    @ValueSource(strings = {"uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "posix"})
     void randomReadsForASecond(String engine) {
         assumeAvailable(engine);
         JsonNode job = runJson("--engine=" + engine, "--runtime=1", "--iodepth=8");
@@ -68,13 +68,13 @@ class EngineRunTest {
         assertEquals(read.get("total_ios").asLong() * 4096, read.get("io_bytes").asLong());
         assertEquals(0, job.get("write").get("total_ios").asLong());
         assertEquals(0, job.get("error").asInt());
-        if (!engine.equals("auto") && !engine.startsWith("jdk")) {
+        if (!engine.equals("auto") && !engine.startsWith("jdk") && !engine.equals("posix")) {
             assertEquals(engine, job.get("jaio").get("engine").asText());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc"})
+    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc", "posix"})
     void mixedReadsAndWritesWithFsync(String engine) {
         assumeAvailable(engine);
         JsonNode job = runJson("--engine=" + engine, "--rw=randrw", "--rwmixread=50", "--fsync=64", "--runtime=1",

@@ -72,6 +72,12 @@ class OptionsTest {
     }
 
     @Test
+    void posixaioIsThePosixFacade() throws Exception {
+        assertEquals(BenchEngine.POSIX, spec("--ioengine=posixaio").engine().engine());
+        assertEquals(BenchEngine.POSIX, spec("--engine=posix").engine().engine());
+    }
+
+    @Test
     void batchOptionsFollowFio() throws Exception {
         assertEquals(32, spec("--iodepth=32", "--iodepth_batch_submit=0").depth().batchSubmit(), "0 means iodepth");
         assertEquals(32, spec("--iodepth=32", "--iodepth_batch=100").depth().batchSubmit(), "capped at iodepth");
@@ -105,7 +111,7 @@ class OptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--rw=foo | --rw: 'foo' is not one of read, write, randread, randwrite, rw, randrw",
-        "--engine=fast | --engine: 'fast' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc)",
+        "--engine=fast | --engine: 'fast' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync, posixaio; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc, posix)",
         "--bs=4q | --bs: '4q' is not a size (bytes, or a number with k, m, g or t; k = 1024)",
         "--bs=128m | --bs: 128m is out of range 1..64m",
         "--size=1k | --size: 1k is smaller than --bs=4k",

@@ -61,6 +61,12 @@ final class CompletionQueue {
      */
     boolean draining;
 
+    /**
+     * A self-reaping context's reaper, while a helper wants its role: its reaps return at
+     * once instead of waiting (see {@link Reaping#yieldFor}).
+     */
+    Thread yielding;
+
     /** Waiters woken by the post in progress, for dealing the leftovers. */
     private Waiter[] woken = new Waiter[8];
     private int wokenCount;

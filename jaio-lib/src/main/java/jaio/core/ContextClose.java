@@ -74,6 +74,8 @@ final class ContextClose {
         }
         if (first) {
             q.beginDrain();
+            // The reaper may be parked outside the queue, leaving the role to helpers.
+            LockSupport.unpark(r.thread());
             synchronized (gate.stateLock) {
                 gate.awaitClosing(true);
             }
@@ -105,16 +107,19 @@ final class ContextClose {
      * begins the close, which the reaper finishes once every remaining event was delivered.
      */
     void closeWithoutWaiting() {
+        SelfReaper<?> r;
         synchronized (gate.stateLock) {
             if (!gate.isOpen()) {
                 return;
             }
-            if (reaper == null) {
+            r = reaper;
+            if (r == null) {
                 throw new IllegalStateException("not a self-reaping context");
             }
-            gate.beginClosing(reaper.thread());
+            gate.beginClosing(r.thread());
         }
         q.beginDrain();
+        LockSupport.unpark(r.thread());
     }
 
     /** The reaper leaves its loop: it runs the sequence (beginning the close if it stops on its own). */

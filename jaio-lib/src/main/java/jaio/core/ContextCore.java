@@ -2,6 +2,7 @@ package jaio.core;
 
 import java.io.IOException;
 import java.nio.channels.Pipe;
+import java.util.function.BooleanSupplier;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.spi.Capabilities;
@@ -42,6 +43,8 @@ public final class ContextCore<E> {
     private final boolean selfReaping;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
     private volatile Thread reaperThread;
+    /** The reaping role of a self-reaping context once started, else null; written once. */
+    private volatile Helping helping;
 
     private ContextCore(String name, int capacity, EventWriter<E> writer, EngineProvider provider, int workers,
                         EngineOptions options, boolean selfReaping, Runnable afterClose) throws IOException {
@@ -96,13 +99,52 @@ public final class ContextCore<E> {
             throw new IllegalStateException(name + " was not opened self-reaping");
         }
         SelfReaper<E> r = new SelfReaper<>(name, queue, closing, handler, batch);
+        helping = r.helping();
         reaperThread = r.thread();
         closing.startReaper(r);
     }
 
-    /** Whether the calling thread is this context's reaper (running one of its callbacks, then). */
+    /**
+     * Whether the calling thread runs this self-reaping context's in-place callbacks: it is the
+     * reaper, or a thread that holds the reaping role while it waits ({@link #awaitHelping}).
+     */
     public boolean onReaperThread() {
-        return reaperThread == Thread.currentThread();
+        Thread t = Thread.currentThread();
+        if (reaperThread == t) {
+            return true;
+        }
+        Helping h = helping;
+        return h != null && h.holds(t);
+    }
+
+    /**
+     * For a self-reaping context: waits until {@code condition} is true (a callback made it
+     * so). A platform thread waits as a helper: when the reaper is not busy it takes the
+     * reaping role, waits for events itself and runs their callbacks in place, with the same
+     * guarantees as the reaper (one at a time, each once, none after close), so a completion
+     * needs no hand-off between threads; a virtual thread, or any thread when callbacks run on
+     * an executor, parks until a batch of callbacks has run. {@code timeoutNanos} negative:
+     * without limit. See {@link Helping}.
+     *
+     * @return 0 when the condition holds; 1 when the timeout passed first; 2 when the thread
+     *         was interrupted (the status is cleared); 3 when the context closed first
+     * @throws IllegalStateException when not self-reaping, or called by a thread running the
+     *         context's in-place callbacks (it would wait for itself)
+     */
+    public int awaitHelping(BooleanSupplier condition, long timeoutNanos) {
+        Helping h = helping;
+        if (h == null) {
+            throw new IllegalStateException(name + " is not self-reaping: nobody runs callbacks to wait for");
+        }
+        return h.await(condition, timeoutNanos);
+    }
+
+    /** After callbacks ran on an executor: the threads in {@link #awaitHelping} look again. */
+    public void callbacksRan() {
+        Helping h = helping;
+        if (h != null) {
+            h.delivered();
+        }
     }
 
     public String name() {

@@ -31,6 +31,22 @@ final class Pumping {
         return leader != null ? leaderTarget : 0;
     }
 
+    /** The leader's target when {@code t} is the leader, else 0. Lock held. */
+    int leaderTargetOf(Thread t) {
+        return leader != null && leader.thread == t ? leaderTarget : 0;
+    }
+
+    /** Wakes a leader asleep in the kernel for {@code target} completions, unless closing. Lock not held. */
+    void wakeLeader(int target) {
+        if (q.gate.enter()) {
+            try {
+                q.engine.wakeup(target);
+            } finally {
+                q.gate.exit();
+            }
+        }
+    }
+
     /** Whether a waiter may lead now: pumping is needed and nobody else pumps. Lock held. */
     boolean mayLead() {
         return q.pumped && leader == null && closer == null && !(q.concurrency.gated() && q.ready.size() > 0);

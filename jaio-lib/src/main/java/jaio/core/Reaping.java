@@ -65,7 +65,8 @@ final class Reaping {
                 q.concurrency.stopped();
                 q.serve();
             }
-            if (q.closed || q.draining || timeoutNanos == 0 || (q.ready.size() >= min && !q.concurrency.gated())) {
+            if (q.closed || q.draining || timeoutNanos == 0 || q.yielding == Thread.currentThread()
+                    || (q.ready.size() >= min && !q.concurrency.gated())) {
                 if (subCount > 0) {
                     submitUnlocked(sub, subCount);
                     q.lock.unlock();
@@ -107,6 +108,58 @@ final class Reaping {
                 q.pumping.handOver();
             }
             q.updateWatch();
+            q.lock.unlock();
+        }
+    }
+
+    /**
+     * For a thread that holds a self-reaping context's reaping role in its reaper's place:
+     * reaps 1 to {@code max} events into {@code out[0..]} like {@link #reap}, but leaves the
+     * thread's running state (P3) as it was, since it only delivers in the reaper's stead.
+     */
+    int reapAside(int max, Object[] out, long timeoutNanos) {
+        Running st = Running.current();
+        CompletionQueue prev = st.on;
+        st.on = null;
+        try {
+            return reap(1, max, out, 0, timeoutNanos, null, 0);
+        } finally {
+            if (st.on == q) {
+                q.lock.lock();
+                try {
+                    q.concurrency.stopped();
+                } finally {
+                    q.lock.unlock();
+                }
+            }
+            st.on = prev;
+        }
+    }
+
+    /**
+     * Makes the reaper {@code t} leave its wait and not wait again until {@link #yieldDone}:
+     * a helper wants its role. Returns the target to wake the engine with when {@code t} sleeps
+     * in the kernel as the leader, else 0 (it is woken here when it parks in the queue).
+     */
+    int yieldFor(Thread t) {
+        q.lock.lock();
+        try {
+            q.yielding = t;
+            LockSupport.unpark(t);
+            return q.pumping.leaderTargetOf(t);
+        } finally {
+            q.lock.unlock();
+        }
+    }
+
+    /** The reaper {@code t} holds its role again: its reaps wait as usual. */
+    void yieldDone(Thread t) {
+        q.lock.lock();
+        try {
+            if (q.yielding == t) {
+                q.yielding = null;
+            }
+        } finally {
             q.lock.unlock();
         }
     }
@@ -225,7 +278,7 @@ final class Reaping {
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
         boolean interrupted = false;
         try {
-            while (!w.satisfied && !q.closed && !q.draining) {
+            while (!w.satisfied && !q.closed && !q.draining && q.yielding != w.thread) {
                 interrupted |= Thread.interrupted();
                 long rem = -1;
                 if (timed) {

@@ -528,13 +528,8 @@ public final class JobBuilder {
             if (b != null) {
                 return b;
             }
-            String v = s.value().trim().toLowerCase(Locale.ROOT);
-            if (v.equals("posixaio")) {
-                throw new UsageException(s.label() + ": posixaio: jaio has no POSIX AIO facade yet (libaio, io_uring and"
-                        + " psync run here)");
-            }
-            throw new UsageException(s.label() + ": '" + s.value() + "' is not an engine jaio has (fio's io_uring, libaio,"
-                    + " psync, sync, pvsync; jaio's " + String.join(", ", BenchEngine.NAMES) + ")");
+            throw new UsageException(s.label() + ": '" + s.value() + "' is not an engine jaio has (fio's "
+                    + String.join(", ", BenchEngine.FIO_NAMES) + "; jaio's " + String.join(", ", BenchEngine.NAMES) + ")");
         });
         int nonvec = value("nonvectored", -1, s -> Values.integer(s.label(), s.value(), -1, 1));
         return new JobSpec.EngineSpec(e, flag("fixedbufs", false), flag("registerfiles", false), flag("sqthread_poll", false),

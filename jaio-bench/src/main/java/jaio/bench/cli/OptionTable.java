@@ -65,9 +65,10 @@ public final class OptionTable {
         job(g, "group_reporting", "0|1", "Report each group's jobs summed as one.",
                 "on the command line without job files the default is 1 (fio: 0)");
         job(g, "thread", "0|1", "Run jobs as threads.", "jobs are always threads of one JVM; accepted and ignored");
-        job(g, "ioengine", "ENGINE", "io_uring (uring), libaio (kaio), psync/sync/pvsync (threads), auto, jdk-afc, jdk-fc.",
+        job(g, "ioengine", "ENGINE", "io_uring (uring), libaio (kaio), psync/sync/pvsync (threads), posixaio (posix), auto, jdk-afc, jdk-fc.",
                 "psync, sync and pvsync run on jaio's threads engine, which keeps iodepth requests in flight on a worker"
-                        + " pool (fio: one blocking call at a time); posixaio is refused until jaio has its POSIX facade",
+                        + " pool (fio: one blocking call at a time); posixaio runs on jaio's POSIX facade over the auto engine (fio: glibc's"
+                        + " threads)",
                 "engine");
 
         g = "I/O pattern";

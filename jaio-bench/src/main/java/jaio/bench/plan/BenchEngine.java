@@ -16,13 +16,15 @@ public enum BenchEngine {
     /** The JDK's AsynchronousFileChannel on a fixed pool, iodepth requests outstanding. */
     JDK_AFC("jdk-afc", null),
     /** FileChannel positional reads and writes, one synchronous call at a time per job. */
-    JDK_FC("jdk-fc", null);
+    JDK_FC("jdk-fc", null),
+    /** jaio's POSIX AIO facade (jaio.posix) over the automatic engine: fio's posixaio, on jaio. */
+    POSIX("posix", null);
 
     /** The names accepted by {@code --engine}, in this order. */
-    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc");
+    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "posix");
 
     /** fio's engine names jaio runs, and what runs them. */
-    public static final List<String> FIO_NAMES = List.of("io_uring", "libaio", "psync", "sync", "pvsync");
+    public static final List<String> FIO_NAMES = List.of("io_uring", "libaio", "psync", "sync", "pvsync", "posixaio");
 
     private final String cliName;
     private final Engine jaio;
@@ -36,7 +38,7 @@ public enum BenchEngine {
         return cliName;
     }
 
-    /** The jaio engine, or null for a JDK baseline. */
+    /** The jaio engine, or null for a JDK baseline and the POSIX facade (which runs on AUTO). */
     public Engine jaioEngine() {
         return jaio;
     }
@@ -44,7 +46,7 @@ public enum BenchEngine {
     /**
      * The engine for a name: jaio's own, or fio's for the same mechanism: {@code io_uring} is
      * uring, {@code libaio} is kaio, {@code psync}, {@code sync} and {@code pvsync} are the
-     * threads engine (a pool doing the same positional calls).
+     * threads engine (a pool doing the same positional calls), {@code posixaio} is posix.
      *
      * @return null when the name is neither jaio's nor one of fio's that jaio maps
      */
@@ -54,6 +56,7 @@ public enum BenchEngine {
             case "io_uring" -> URING;
             case "libaio" -> KAIO;
             case "psync", "sync", "pvsync" -> THREADS;
+            case "posixaio" -> POSIX;
             default -> {
                 int i = NAMES.indexOf(t);
                 yield i < 0 ? null : values()[i];

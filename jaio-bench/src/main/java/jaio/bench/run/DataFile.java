@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import jaio.IoFile;
+import jaio.bench.plan.JobSpec;
 
 /**
  * The file a run uses: laid out with real data when it is missing or shorter than the job's
@@ -63,5 +65,19 @@ public final class DataFile {
      */
     public static String invalidate(Path file) {
         return LinuxCalls.dropPageCache(file);
+    }
+
+    /** fio's fadvise_hint: the job's access advice, given on a file as fio gives it after each open. */
+    static void advise(JobSpec spec, IoFile f) throws IOException {
+        IoFile.Advice a = switch (spec.fadvise()) {
+            case NONE -> null;
+            case TYPE -> spec.rw().random() ? IoFile.Advice.RANDOM : IoFile.Advice.SEQUENTIAL;
+            case RANDOM -> IoFile.Advice.RANDOM;
+            case SEQUENTIAL -> IoFile.Advice.SEQUENTIAL;
+            case NOREUSE -> IoFile.Advice.NOREUSE;
+        };
+        if (a != null) {
+            f.advise(a, 0, 0);
+        }
     }
 }

@@ -141,7 +141,7 @@ public final class Runner {
     private static boolean kernelEngine(BenchEngine e) {
         return switch (e) {
             case URING, KAIO -> true;
-            case AUTO -> EngineInfo.probe(jaio.Engine.IO_URING).available() || EngineInfo.probe(jaio.Engine.KAIO).available();
+            case AUTO, POSIX -> EngineInfo.probe(jaio.Engine.IO_URING).available() || EngineInfo.probe(jaio.Engine.KAIO).available();
             default -> false;
         };
     }
@@ -168,6 +168,10 @@ public final class Runner {
                 || s.depth().low() < s.depth().iodepth())) {
             notes.add(who + "jdk-afc ignores thinktime, verify_backlog and iodepth_low");
         }
+        if (e == BenchEngine.POSIX && (s.pace().thinktime() > 0 || s.verify().backlog() > 0
+                || s.depth().low() < s.depth().iodepth())) {
+            notes.add(who + "posix ignores thinktime, verify_backlog and iodepth_low");
+        }
         if (s.verify().on() && s.rw().mixed()) {
             notes.add(who + "a mixed pattern with verify: a read racing a write of the same block may see it half written"
                     + " and report it; verify with a write run, then a read run");
@@ -182,6 +186,7 @@ public final class Runner {
                 Job j = switch (c.spec().engine().engine()) {
                     case JDK_AFC -> new AfcJob(c);
                     case JDK_FC -> new FcJob(c);
+                    case POSIX -> new PosixJob(c);
                     default -> new JaioJob(c);
                 };
                 jobs.add(j);
