@@ -48,11 +48,16 @@ final class SupportTable {
             case THREADS -> engine(engine == Engine.THREADS, Support.Kind.WORKER, note);
             case KERNEL_PRIORITY -> caps.kernelPriority() ? new Support(Support.Kind.KERNEL, note)
                     : new Support(Support.Kind.NONE, "priority orders delivery only: P2");
-            // Counters only: ContextStats. JFR events and the blocking check are still to come.
-            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "counters per context: ContextStats;"
-                    + " no JFR events or blocking check yet");
-            case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
-                 VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
+            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "ContextStats; jaio.nio: JFR events"
+                    + " (jaio.IoRequest, jaio.ContextStatistics), an MXBean per context, the diagnosis mode");
+            case COMPLETABLE_FUTURE -> new Support(Support.Kind.LIBRARY, "jaio.nio.AsyncFile");
+            case JDK_CHANNELS -> new Support(Support.Kind.LIBRARY, "jaio.nio: JaioAsynchronousFileChannel,"
+                    + " JaioFileChannel, JaioFileSystemProvider");
+            // The facades park in Java; a caller-reaping context's own await/getEvents still wait in the kernel.
+            case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "jaio.nio's channels and futures park in Java;"
+                    + " not yet getEvents/await of a caller-reaping context");
+            case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, FILE_SERVER ->
+                    new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }

@@ -61,7 +61,8 @@ class EngineInfoSupportTest {
                 Capability.FILE_SERVER)) {
             assertEquals(new Support(Support.Kind.NONE, "not yet"), i.support().get(c));
         }
-        for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO)) {
+        for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO,
+                Capability.COMPLETABLE_FUTURE, Capability.JDK_CHANNELS, Capability.VIRTUAL_THREADS, Capability.OBSERVABILITY)) {
             assertEquals(Support.Kind.LIBRARY, i.support().get(c).kind(), c + " on " + engine);
         }
         assertEquals(engine == Engine.IO_URING ? Support.Kind.KERNEL : Support.Kind.LIBRARY,

@@ -57,7 +57,8 @@ public final class Help {
         out.println("""
 
                 Engines: uring (io_uring), kaio (Linux native AIO), threads (a worker pool), auto (the best this machine
-                allows), jdk-afc (the JDK's AsynchronousFileChannel), jdk-fc (FileChannel, one call at a time).
+                allows), jdk-afc (the JDK's AsynchronousFileChannel), jdk-fc (FileChannel, one call at a time),
+                jaio-afc and jaio-fc (jaio.nio's AsynchronousFileChannel and FileChannel, driven the same way).
                 CPU and ctx are the whole process's (JVM threads and engine workers included) over the measured window.
                 ./jaio plot a.json b.json ... overlays saved jaio and fio JSON results in one latency plot.
                 Exit codes: 0 done, 1 verify mismatches or I/O errors, 2 bad usage or an engine this machine does not allow.""");

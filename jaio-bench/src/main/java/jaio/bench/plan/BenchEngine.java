@@ -16,10 +16,15 @@ public enum BenchEngine {
     /** The JDK's AsynchronousFileChannel on a fixed pool, iodepth requests outstanding. */
     JDK_AFC("jdk-afc", null),
     /** FileChannel positional reads and writes, one synchronous call at a time per job. */
-    JDK_FC("jdk-fc", null);
+    JDK_FC("jdk-fc", null),
+    /** jaio's AsynchronousFileChannel (jaio.nio), driven as jdk-afc is. */
+    JAIO_AFC("jaio-afc", null),
+    /** jaio's blocking FileChannel (jaio.nio), driven as jdk-fc is. */
+    JAIO_FC("jaio-fc", null);
 
     /** The names accepted by {@code --engine}, in this order. */
-    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc");
+    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "jaio-afc",
+            "jaio-fc");
 
     /** fio's engine names jaio runs, and what runs them. */
     public static final List<String> FIO_NAMES = List.of("io_uring", "libaio", "psync", "sync", "pvsync");
@@ -36,7 +41,17 @@ public enum BenchEngine {
         return cliName;
     }
 
-    /** The jaio engine, or null for a JDK baseline. */
+    /** Whether it runs through a FileChannel-like loop, one call at a time per job. */
+    public boolean fileChannel() {
+        return this == JDK_FC || this == JAIO_FC;
+    }
+
+    /** Whether it runs through an AsynchronousFileChannel with completion handlers. */
+    public boolean asyncChannel() {
+        return this == JDK_AFC || this == JAIO_AFC;
+    }
+
+    /** The jaio engine, or null for a channel engine (the JDK's, or jaio's facades on their own context). */
     public Engine jaioEngine() {
         return jaio;
     }
