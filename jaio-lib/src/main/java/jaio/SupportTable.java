@@ -53,9 +53,8 @@ final class SupportTable {
             case COMPLETABLE_FUTURE -> new Support(Support.Kind.LIBRARY, "jaio.nio.AsyncFile");
             case JDK_CHANNELS -> new Support(Support.Kind.LIBRARY, "jaio.nio: JaioAsynchronousFileChannel,"
                     + " JaioFileChannel, JaioFileSystemProvider");
-            // The facades park in Java; a caller-reaping context's own await/getEvents still wait in the kernel.
-            case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "jaio.nio's channels and futures park in Java;"
-                    + " not yet getEvents/await of a caller-reaping context");
+            case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "virtual threads park in Java (jaio.nio's"
+                    + " channels and futures, getEvents, await); a platform thread waits in the kernel");
             case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, FILE_SERVER ->
                     new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");

@@ -29,6 +29,10 @@ public final class CarrierProbe {
 
     public static void main(String[] args) throws Exception {
         Engine engine = Engine.parse(args[0]);
+        if (args.length > 1 && args[1].equals("core")) {
+            core(engine);
+            return;
+        }
         Path dir = Files.createTempDirectory("carrier");
         int waiters = 64;
         AtomicInteger finished = new AtomicInteger();
@@ -36,7 +40,7 @@ public final class CarrierProbe {
         List<FileChannel> writers = new ArrayList<>();
         List<IoFile> pipeWrites = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        try (IoContext ctx = IoContext.builder().capacity(256).engine(engine).selfReaping().open()) {
+        try (IoContext ctx = IoContext.builder().capacity(128).engine(engine).selfReaping().open()) {
             for (int i = 0; i < waiters; i++) {
                 if (i % 2 == 0) {
                     Path fifo = dir.resolve("fifo" + i);
@@ -102,6 +106,70 @@ public final class CarrierProbe {
             for (FileChannel w : writers) {
                 w.close();
             }
+        }
+        System.exit(0);
+    }
+
+    /**
+     * The same on the context API itself, a context whose caller reaps: 32 virtual threads
+     * await their own POLL of an empty pipe, 32 wait in getEvents for the other 32 POLLs.
+     */
+    private static void core(Engine engine) throws Exception {
+        int waiters = 64;
+        AtomicInteger finished = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(waiters);
+        List<IoFile> pipeWrites = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try (IoContext ctx = IoContext.builder().capacity(128).engine(engine).name("core-vt").open()) {
+            Request[] polls = new Request[waiters];
+            for (int i = 0; i < waiters; i++) {
+                IoFile[] pipe = IoFile.pipe();
+                pipeWrites.add(pipe[1]);
+                polls[i] = Request.poll(pipe[0], Poll.IN).userData(i);
+            }
+            if (ctx.submit(polls) != waiters) {
+                throw new IllegalStateException("not all POLLs accepted");
+            }
+            for (int i = 0; i < waiters; i++) {
+                Request mine = polls[i];
+                boolean awaits = i % 2 == 0;
+                threads.add(Thread.ofVirtual().start(() -> {
+                    started.countDown();
+                    if (awaits) {
+                        ctx.await(mine, java.time.Duration.ofSeconds(60));
+                    } else {
+                        ctx.getEvents(1, 1, new jaio.Event[] {new jaio.Event()}, 60, TimeUnit.SECONDS);
+                    }
+                    finished.incrementAndGet();
+                }));
+            }
+            started.await(30, TimeUnit.SECONDS);
+            Thread.sleep(200);
+            int[] ticks = {0};
+            Thread ticker = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    ticks[0]++;
+                }
+            });
+            boolean tickedInTime = ticker.join(java.time.Duration.ofSeconds(30));
+            System.out.println("ticks=" + ticks[0] + " tickerDone=" + tickedInTime + " finishedWhileTicking=" + finished.get());
+            jaio.Event[] ev = {new jaio.Event()};
+            for (IoFile w : pipeWrites) {
+                // Written with a request too; its event goes to a getEvents waiter or is left unreaped.
+                try (IoContext wctx = IoContext.open(4, engine)) {
+                    wctx.submit(Request.pwrite(w, ByteBuffer.allocateDirect(1), 0));
+                    wctx.getEvents(1, ev, java.time.Duration.ofSeconds(10));
+                }
+            }
+            for (Thread t : threads) {
+                t.join(java.time.Duration.ofSeconds(30));
+            }
+            System.out.println("finished=" + finished.get());
         }
         System.exit(0);
     }
