@@ -135,6 +135,24 @@ abstract class AfcConformanceTest {
         }
     }
 
+    /**
+     * A confined arena's buffer: the JDK's own channel never completes such a read (its pool
+     * thread cannot touch the buffer; JDK 25 leaves the Future pending). jaio refuses the read
+     * at the call, naming the reason, and copies a write on the calling thread.
+     */
+    @Test
+    void confinedArenaBuffers() throws Exception {
+        Path p = TestFiles.patterned(dir, "conf.dat", 100);
+        try (Arena confined = Arena.ofConfined(); AsynchronousFileChannel ch = open(p, READ, WRITE)) {
+            ByteBuffer b = confined.allocate(10).asByteBuffer();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ch.read(b, 0));
+            assertTrue(e.getMessage().contains("confined"), e.getMessage());
+            b.put(0, (byte) 42);
+            assertEquals(10, ch.write(b, 0).get(10, TimeUnit.SECONDS));
+            assertEquals(42, Files.readAllBytes(p)[0]);
+        }
+    }
+
     private static int viaHandler(AsynchronousFileChannel ch, ByteBuffer b, long at, boolean read) throws Exception {
         CompletableFuture<Integer> r = new CompletableFuture<>();
         CompletionHandler<Integer, String> h = new CompletionHandler<>() {
