@@ -1,6 +1,7 @@
 package jaio.nio;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +39,7 @@ final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runn
     @Override
     public void finished(long result) {
         if (result < 0) {
-            fail(channel.isOpen() ? Results.failure(result, channel.pathName()) : new java.nio.channels.AsynchronousCloseException());
+            fail(channel.isOpen() ? Results.failure(result, channel.pathName()) : new AsynchronousCloseException());
             return;
         }
         if (!isDone()) {

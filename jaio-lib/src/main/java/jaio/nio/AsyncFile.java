@@ -2,8 +2,10 @@ package jaio.nio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +41,7 @@ import jaio.Opcode;
  *
  * <p><b>Errors.</b> Bad arguments (a read-only buffer to read into, a negative position) throw
  * at the call; I/O errors fail the future with an {@link IOException} naming the errno; a
- * closed file throws {@link java.nio.channels.ClosedChannelException} wrapped in the failed
+ * closed file throws {@link ClosedChannelException} wrapped in the failed
  * future. On a virtual thread, {@code join} parks it and frees its carrier: the kernel wait
  * happens on the context's reaper, a platform thread.
  */
@@ -189,7 +191,7 @@ public final class AsyncFile implements AutoCloseable {
         long remaining = one != null ? one.remaining() : Results.remaining(many, off, len);
         JaioFuture<Integer> f = new JaioFuture<>(kind, this);
         if (closing != null) {
-            f.completeExceptionally(new java.nio.channels.ClosedChannelException());
+            f.completeExceptionally(new ClosedChannelException());
             return f;
         }
         if (remaining == 0) {
@@ -204,7 +206,7 @@ public final class AsyncFile implements AutoCloseable {
                 s.request.prepPwrite(file, one, position);
             }
         } else {
-            ByteBuffer[] v = off == 0 && len == many.length ? many : java.util.Arrays.copyOfRange(many, off, off + len);
+            ByteBuffer[] v = off == 0 && len == many.length ? many : Arrays.copyOfRange(many, off, off + len);
             if (kind == JaioFuture.READ) {
                 s.request.prepPreadv(file, v, position);
             } else {
@@ -218,7 +220,7 @@ public final class AsyncFile implements AutoCloseable {
     private CompletableFuture<Void> sync(Opcode code) {
         JaioFuture<Void> f = new JaioFuture<>(JaioFuture.SYNC, this);
         if (closing != null) {
-            f.completeExceptionally(new java.nio.channels.ClosedChannelException());
+            f.completeExceptionally(new ClosedChannelException());
             return f;
         }
         Slot s = lane.acquire();
@@ -239,7 +241,7 @@ public final class AsyncFile implements AutoCloseable {
         } catch (IllegalArgumentException | IllegalStateException e) {
             doneOne();
             if (!file.isOpen() || !lane.context().isOpen()) {
-                f.completeExceptionally(new java.nio.channels.ClosedChannelException());
+                f.completeExceptionally(new ClosedChannelException());
                 return;
             }
             throw e;
@@ -247,6 +249,6 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     private IOException closedOr(IOException e) {
-        return file.isOpen() ? e : new java.nio.channels.ClosedChannelException();
+        return file.isOpen() ? e : new ClosedChannelException();
     }
 }

@@ -3,6 +3,8 @@ package jaio.nio;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.LockSupport;
+import jaio.Errno;
+import jaio.InvalidRequestException;
 import jaio.Opcode;
 
 /**
@@ -44,7 +46,7 @@ final class Blocking {
         try {
             lane.start(s);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            if (e instanceof IllegalStateException || e instanceof jaio.InvalidRequestException ire && ire.errno() == jaio.Errno.EBADF) {
+            if (e instanceof IllegalStateException || e instanceof InvalidRequestException ire && ire.errno() == Errno.EBADF) {
                 throw new ClosedChannelException();
             }
             throw e;

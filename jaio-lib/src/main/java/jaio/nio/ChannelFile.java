@@ -1,6 +1,5 @@
 package jaio.nio;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import com.sun.nio.file.ExtendedOpenOption;
 import jaio.IoFile;
 
 /**

@@ -2,6 +2,7 @@ package jaio.nio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
@@ -11,14 +12,17 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.file.FileSystems;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import jaio.IoContext;
 import jaio.Opcode;
@@ -36,7 +40,7 @@ import jaio.Opcode;
  * A Future is completed on the context's reaper. Interrupting a thread never closes the channel.
  *
  * <p><b>Close</b> with operations in flight: each one completes, or fails with
- * {@link java.nio.channels.AsynchronousCloseException}. <b>Cancel</b> on a Future cancels the
+ * {@link AsynchronousCloseException}. <b>Cancel</b> on a Future cancels the
  * request; the Future is then done and cancelled, and the buffer's contents are unspecified.
  *
  * <p>{@code force}, {@code size} and {@code truncate} are system calls that do not wait on the
@@ -85,7 +89,7 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
 
     static JaioAsynchronousFileChannel open(Lane lane, FileSystemProvider platform, Path path, Set<? extends OpenOption> options,
                                             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
-        if (options.contains(java.nio.file.StandardOpenOption.APPEND)) {
+        if (options.contains(StandardOpenOption.APPEND)) {
             throw new UnsupportedOperationException("APPEND not allowed");
         }
         return new JaioAsynchronousFileChannel(ChannelFile.open(platform, path, options, attrs), lane, executor);
@@ -229,7 +233,7 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
             Runnable r = t != null ? () -> handler.failed(unwrap(t), attachment) : () -> handler.completed(l, attachment);
             try {
                 executor.execute(r);
-            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            } catch (RejectedExecutionException shutDown) {
                 r.run();
             }
         });
@@ -255,8 +259,8 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
         Thread.ofPlatform().daemon().name("jaio-afc-lock").start(() -> {
             try {
                 f.complete(new JaioFileLock(this, cf.jdk.lock(position, size, shared)));
-            } catch (java.nio.channels.ClosedChannelException e) {
-                f.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+            } catch (ClosedChannelException e) {
+                f.completeExceptionally(new AsynchronousCloseException());
             } catch (IOException | RuntimeException e) {
                 f.completeExceptionally(e);
             }
@@ -289,7 +293,7 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
     }
 
     private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     // ------------------------------------------------------------------ close

@@ -5,6 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
@@ -36,7 +38,7 @@ import jaio.Opcode;
  * negative positions and read-only buffers to read into, truncate never growing the file and
  * pulling the position back, and interruption: a thread interrupted in a call cancels its
  * request, closes the channel and gets {@link java.nio.channels.ClosedByInterruptException};
- * a close from another thread gives {@link java.nio.channels.AsynchronousCloseException}.
+ * a close from another thread gives {@link AsynchronousCloseException}.
  *
  * <p>{@code map}, {@code lock} and {@code tryLock} are the JDK's (through a JDK FileChannel on
  * the same file, so locks are real and overlaps within the process are refused);
@@ -329,7 +331,7 @@ public final class JaioFileChannel extends FileChannel {
         }
         ensureOpen();
         if (!target.isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
         if (!cf.reading) {
             throw new NonReadableChannelException();
@@ -359,7 +361,7 @@ public final class JaioFileChannel extends FileChannel {
         }
         ensureOpen();
         if (!src.isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
         if (!cf.writing) {
             throw new NonWritableChannelException();
@@ -424,9 +426,9 @@ public final class JaioFileChannel extends FileChannel {
         cf.close();
     }
 
-    private void ensureOpen() throws java.nio.channels.ClosedChannelException {
+    private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
     }
 

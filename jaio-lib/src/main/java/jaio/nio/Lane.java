@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jaio.Engine;
+import jaio.Errno;
 import jaio.IoContext;
 
 /**
@@ -54,7 +56,7 @@ final class Lane {
                     try {
                         String engine = System.getProperty("jaio.nio.engine", "auto");
                         l = new Lane(IoContext.builder().capacity(1024).name("jaio-nio")
-                                .engine(jaio.Engine.parse(engine)).selfReaping().open());
+                                .engine(Engine.parse(engine)).selfReaping().open());
                     } catch (IOException e) {
                         throw new UncheckedIOException("jaio.nio: cannot open the shared context", e);
                     }
@@ -148,7 +150,7 @@ final class Lane {
                 Outcome o = s.outcome;
                 s.outcome = null;
                 s.abandon();
-                o.finished(-jaio.Errno.ECANCELED);
+                o.finished(-Errno.ECANCELED);
                 continue;
             }
             if (n == 0) {

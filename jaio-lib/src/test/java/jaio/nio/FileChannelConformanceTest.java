@@ -173,6 +173,49 @@ abstract class FileChannelConformanceTest {
         }
     }
 
+    /** Closing the channel while virtual threads read: each read returns its bytes or throws AsynchronousCloseException (or ClosedChannelException when it came after). */
+    @Test
+    void closeWhileVirtualThreadsRead() throws Exception {
+        Path p = TestFiles.patterned(dir, "cr.dat", 1 << 20);
+        FileChannel ch = open(p, READ);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Throwable> odd = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<Thread> ts = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            int me = i;
+            ts.add(Thread.ofVirtual().start(() -> {
+                ByteBuffer b = ByteBuffer.allocate(4096);
+                for (int k = 0; ; k++) {
+                    try {
+                        b.clear();
+                        ch.read(b, ((me * 31L + k) % 256) * 4096);
+                        ok.incrementAndGet();
+                    } catch (java.nio.channels.ClosedChannelException e) { // AsynchronousCloseException is one
+                        closed.incrementAndGet();
+                        return;
+                    } catch (Throwable e) {
+                        odd.add(e);
+                        return;
+                    }
+                }
+            }));
+        }
+        Thread.sleep(100);
+        ch.close();
+        for (Thread t : ts) {
+            assertTrue(t.join(java.time.Duration.ofSeconds(30)), "a reader did not end after close");
+        }
+        assertEquals(java.util.List.of(), odd);
+        assertEquals(32, closed.get());
+        assertTrue(ok.get() > 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ctx.stats().completed() < ctx.stats().submitted() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(ctx.stats().submitted(), ctx.stats().completed());
+    }
+
     /**
      * A thread interrupted while it waits (here on a FIFO with no writer yet) cancels its
      * request and closes the channel, as the JDK's FileChannel does.
