@@ -15,7 +15,8 @@ import jdk.jfr.FlightRecorder;
  * ({@code jaio:type=IoContext,name=...}, see {@link IoContextMXBean}) and the periodic JFR
  * event {@code jaio.ContextStatistics} with each registered context's counters. The contexts
  * the facades of this package open or are given are registered by themselves; register your
- * own with {@link #register(IoContext)}.
+ * own with {@link #register(IoContext)}. A context's MXBean goes away once the context is closed
+ * (or collected): at the next periodic event or the next registration.
  *
  * <p>The JFR events of this package: {@code jaio.IoRequest} (a request slower than its
  * {@code latencyThreshold} setting, default 20 ms), {@code jaio.ContextStatistics} (every
@@ -39,9 +40,17 @@ public final class JaioMonitoring {
      */
     public static ObjectName register(IoContext context) {
         synchronized (MONITORS) {
-            for (ContextMonitor m : MONITORS) {
-                if (m.context() == context) {
+            for (int i = MONITORS.size() - 1; i >= 0; i--) {
+                ContextMonitor m = MONITORS.get(i);
+                IoContext c = m.context();
+                if (c == context) {
                     return m.objectName;
+                }
+                if (c == null || !c.isOpen()) {
+                    // Gone or closed: dropped here too, so that contexts opened and closed
+                    // without a recording running leave nothing behind.
+                    MONITORS.remove(i);
+                    unregisterBean(m);
                 }
             }
             hookPeriodicEvent();

@@ -103,6 +103,8 @@ final class Lane {
      */
     void start(Slot s) {
         s.startNanos = Observer.now();
+        // Written before the submission, which publishes it: the event may come before submit returns.
+        s.acceptedNanos = s.startNanos;
         inFlight.incrementAndGet();
         int n;
         try {
@@ -114,7 +116,6 @@ final class Lane {
             throw e;
         }
         if (n == 1) {
-            s.acceptedNanos = s.startNanos;
             return;
         }
         backlog.addLast(s);
@@ -141,6 +142,7 @@ final class Lane {
     void drainBacklog() {
         Slot s;
         while ((s = backlog.pollFirst()) != null) {
+            s.acceptedNanos = Observer.now();
             int n;
             try {
                 n = context.submit(s.batch, 0, 1);
@@ -157,7 +159,6 @@ final class Lane {
                 backlog.addFirst(s);
                 return;
             }
-            s.acceptedNanos = Observer.now();
         }
     }
 

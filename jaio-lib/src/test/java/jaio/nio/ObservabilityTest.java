@@ -72,6 +72,27 @@ class ObservabilityTest {
         assertEquals(0, events(none, "jaio.IoRequest").size(), "the default threshold (20 ms) keeps fast requests out");
     }
 
+    /** The threshold set in a .jfc file (docs/jaio.jfc's, with 0 ns instead of 20 ms). */
+    @Test
+    void theThresholdIsSetInAJfcFile() throws Exception {
+        Path jfc = dir.resolve("zero.jfc");
+        java.nio.file.Files.writeString(jfc, java.nio.file.Files.readString(Path.of("../docs/jaio.jfc"))
+                .replace("<setting name=\"latencyThreshold\">20 ms</setting>", "<setting name=\"latencyThreshold\">0 ns</setting>"));
+        Path file = TestFiles.patterned(dir, "j.dat", 16 << 10);
+        Path out = dir.resolve("j.jfr");
+        try (IoContext ctx = IoContext.builder().capacity(8).selfReaping().name("jfr-jfc").open();
+             AsyncFile f = AsyncFile.open(ctx, file, StandardOpenOption.READ);
+             Recording rec = new Recording(jdk.jfr.Configuration.create(jfc))) {
+            rec.start();
+            for (int i = 0; i < 4; i++) {
+                f.read(ByteBuffer.allocate(4096), i * 4096L).join();
+            }
+            rec.stop();
+            rec.dump(out);
+        }
+        assertEquals(4, events(out, "jaio.IoRequest").stream().filter(e -> e.getString("context").equals("jfr-jfc")).count());
+    }
+
     @Test
     void periodicCountersAndTheMXBean() throws Exception {
         Path file = TestFiles.patterned(dir, "p.dat", 64 << 10);
@@ -101,6 +122,25 @@ class ObservabilityTest {
             assertEquals(16, ev.get(ev.size() - 1).getLong("submitted"));
             assertTrue(JaioMonitoring.unregister(ctx));
             assertFalse(server.isRegistered(name));
+        }
+    }
+
+    /** Opening and closing contexts without a recording leaves no MXBean behind (they are dropped as new ones come). */
+    @Test
+    void closedContextsLeaveNoMXBeans() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName last = null;
+        for (int i = 0; i < 50; i++) {
+            try (IoContext ctx = IoContext.builder().capacity(4).selfReaping().name("cycle-" + i).open()) {
+                last = JaioMonitoring.register(ctx);
+            }
+        }
+        try (IoContext ctx = IoContext.builder().capacity(4).selfReaping().name("cycle-end").open()) {
+            JaioMonitoring.register(ctx);
+            assertFalse(server.isRegistered(last));
+            long cycles = server.queryNames(new ObjectName("jaio:type=IoContext,*"), null).stream()
+                    .filter(n -> n.getKeyProperty("name").startsWith("\"cycle-")).count();
+            assertEquals(1, cycles, "only the open one");
         }
     }
 
