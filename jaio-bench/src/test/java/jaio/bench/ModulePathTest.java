@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tool as a module: jaio-bench's second surefire execution (see its pom) runs this class
- * on the module path, where module jaio.bench reads of module jaio only the exported package
- * {@code jaio}, picocli reaches the options through the descriptor's {@code opens}, and native
+ * on the module path, where module jaio.bench reads of module jaio only the exported packages
+ * {@code jaio} and {@code jaio.nio} (the Java faces), picocli reaches the options through the descriptor's {@code opens}, and native
  * access is granted to the two modules by name. On the class path (the default execution) it
  * is skipped.
  */
@@ -33,7 +33,7 @@ class ModulePathTest {
     }
 
     @Test
-    void theToolAndTheLibraryAreNamedModulesAndOnlyPackageJaioIsExported() {
+    void theToolAndTheLibraryAreNamedModulesAndOnlyTheApiPackagesAreExported() {
         assumeModulePath();
         Module bench = Main.class.getModule();
         Module lib = IoContext.class.getModule();
@@ -41,13 +41,14 @@ class ModulePathTest {
         assertEquals("jaio", lib.getName());
         assertTrue(bench.canRead(lib));
         assertTrue(lib.isExported("jaio", bench));
+        assertTrue(lib.isExported("jaio.nio", bench));
         assertTrue(lib.getPackages().contains("jaio.spi"), lib.getPackages().toString());
         for (String internal : lib.getPackages()) {
-            if (!internal.equals("jaio")) {
+            if (!internal.equals("jaio") && !internal.equals("jaio.nio")) {
                 assertFalse(lib.isExported(internal), internal + " must stay internal");
             }
         }
-        assertEquals(Set.of("jaio"), Set.copyOf(lib.getDescriptor().exports().stream().map(e -> e.source()).toList()));
+        assertEquals(Set.of("jaio", "jaio.nio"), Set.copyOf(lib.getDescriptor().exports().stream().map(e -> e.source()).toList()));
         // Granted by name (--enable-native-access=jaio,jaio.bench), or the JVM warns at the first downcall.
         assertTrue(lib.isNativeAccessEnabled(), "native access for jaio");
         assertTrue(bench.isNativeAccessEnabled(), "native access for jaio.bench");
@@ -62,6 +63,18 @@ class ModulePathTest {
         JsonNode job = Json.parse(r.out).get("jobs").get(0);
         assertTrue(job.get("read").get("total_ios").asLong() > 0, job.toString());
         assertEquals("threads", job.get("jaio").get("engine").asText());
+    }
+
+    /** jaio.nio's channels on the module path: the module reads jdk.jfr and java.management for their events and MXBeans. */
+    @Test
+    void theFacadeEnginesRunOnTheModulePath() {
+        assumeModulePath();
+        for (String engine : new String[] {"jaio-fc", "jaio-afc"}) {
+            BenchCli r = BenchCli.run("--filename=" + dir.resolve("f.dat"), "--size=4m", "--engine=" + engine, "--runtime=1",
+                    "--iodepth=4", "--invalidate=0", "--output-format=json");
+            assertEquals(0, r.exitCode, r.toString());
+            assertTrue(Json.parse(r.out).get("jobs").get(0).get("read").get("total_ios").asLong() > 0, r.out);
+        }
     }
 
     @Test

@@ -149,6 +149,33 @@ abstract class AsyncFileConformanceTest {
         }
     }
 
+    /** A dependent stage runs on the reaper; cancelling another future from there must not wait for the reaper itself. */
+    @Test
+    void cancellingFromADependentStageOnTheReaper() throws Exception {
+        IoFile[] pipe = IoFile.pipe();
+        Path p = TestFiles.patterned(dir, "r.dat", 4096);
+        try (AsyncFile r = AsyncFile.of(ctx, pipe[0]); IoFile w = pipe[1]; AsyncFile f = AsyncFile.open(ctx, p, StandardOpenOption.READ)) {
+            CompletableFuture<Integer> pending = r.read(ByteBuffer.allocateDirect(8), 0);
+            Thread.sleep(50);
+            org.junit.jupiter.api.Assumptions.assumeFalse(pending.isDone(), () -> engine().shortName() + " does not wait on pipes");
+            CompletableFuture<Boolean> cancelled = f.read(ByteBuffer.allocate(100), 0).thenApply(n -> pending.cancel(false));
+            assertTrue(cancelled.get(10, TimeUnit.SECONDS));
+            assertTrue(pending.isCancelled());
+            try (AsyncFile wf = AsyncFile.of(ctx, w)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                boolean wrote = false;
+                while (ctx.stats().completed() < ctx.stats().submitted() && System.nanoTime() < deadline) {
+                    if (!wrote && System.nanoTime() > deadline - TimeUnit.SECONDS.toNanos(18)) {
+                        wf.write(ByteBuffer.wrap(new byte[] {1}), 0).get(5, TimeUnit.SECONDS);
+                        wrote = true;
+                    }
+                    Thread.sleep(20);
+                }
+                assertEquals(ctx.stats().submitted(), ctx.stats().completed());
+            }
+        }
+    }
+
     @Test
     void closeWaitsForOperationsInFlight() throws Exception {
         Path p = TestFiles.patterned(dir, "d.dat", 1 << 20);
