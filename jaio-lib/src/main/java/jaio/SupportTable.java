@@ -55,8 +55,9 @@ final class SupportTable {
                     + " JaioFileChannel, JaioFileSystemProvider");
             case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "virtual threads park in Java (jaio.nio's"
                     + " channels and futures, getEvents, await); a platform thread waits in the kernel");
-            case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, FILE_SERVER ->
-                    new Support(Support.Kind.NONE, NOT_YET);
+            case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
+            case SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }
@@ -110,7 +111,8 @@ final class SupportTable {
             return Support.Kind.NONE;
         }
         return switch (e) {
-            case KERNEL_ASYNC -> Support.Kind.KERNEL;
+            case KERNEL_ASYNC, KERNEL_POLL_THEN_CALL -> Support.Kind.KERNEL;
+            case POLLER -> Support.Kind.WORKER;
             case KERNEL_NOWAIT_THEN_WORKER -> Support.Kind.KERNEL_THEN_WORKER;
             case WORKER -> Support.Kind.WORKER;
             case INLINE -> Support.Kind.LIBRARY;

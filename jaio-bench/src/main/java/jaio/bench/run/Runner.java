@@ -157,6 +157,9 @@ public final class Runner {
             notes.add(who + e.cliName() + " is synchronous: iodepth=" + s.depth().iodepth()
                     + " is ignored (one call at a time per job; use numjobs)");
         }
+        if ((e.fileChannel() || e.asyncChannel()) && s.fadvise() != JobSpec.Fadvise.NONE && !s.direct()) {
+            notes.add(who + e.cliName() + " opens NIO channels, which have no descriptor to advise: fadvise_hint is not applied");
+        }
         if ((e.fileChannel() || e.asyncChannel())
                 && (s.depth().batchSubmit() > 1 || s.depth().completeMin() != 1)) {
             notes.add(who + e.cliName() + " has no batches: the iodepth_batch options are ignored");
