@@ -37,9 +37,17 @@ final class JaioFuture<T> extends CompletableFuture<T> implements Outcome {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void finished(long result) {
-        file.doneOne();
+        try {
+            settle(result);
+        } finally {
+            // After the future: closeAsync's future completes only once every operation's has.
+            file.doneOne();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void settle(long result) {
         if (result < 0) {
             completeExceptionally(Results.failure(result, file.pathName()));
             return;
