@@ -44,6 +44,11 @@ import jaio.spi.EngineProvider;
  * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
  * <p>Any number of threads may submit, reap, await, cancel and close at once.
+ *
+ * <p><b>Virtual threads</b> never wait inside a native call here (J3): on the kernel engines, the
+ * first virtual thread that waits in {@code getEvents}, {@code await} or {@code submitAndWait}
+ * starts the context's background pump, a platform thread that waits in the kernel from then
+ * on, and every virtual thread waiting on the context parks in Java until the pump posts events.
  */
 public final class IoContext implements AutoCloseable {
     /**

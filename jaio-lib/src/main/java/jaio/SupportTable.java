@@ -48,9 +48,13 @@ final class SupportTable {
             case THREADS -> engine(engine == Engine.THREADS, Support.Kind.WORKER, note);
             case KERNEL_PRIORITY -> caps.kernelPriority() ? new Support(Support.Kind.KERNEL, note)
                     : new Support(Support.Kind.NONE, "priority orders delivery only: P2");
-            // Counters only: ContextStats. JFR events and the blocking check are still to come.
-            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "counters per context: ContextStats;"
-                    + " no JFR events or blocking check yet");
+            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "ContextStats; jaio.nio: JFR events"
+                    + " (jaio.IoRequest, jaio.ContextStatistics), an MXBean per context, the diagnosis mode");
+            case COMPLETABLE_FUTURE -> new Support(Support.Kind.LIBRARY, "jaio.nio.AsyncFile");
+            case JDK_CHANNELS -> new Support(Support.Kind.LIBRARY, "jaio.nio: JaioAsynchronousFileChannel,"
+                    + " JaioFileChannel, JaioFileSystemProvider");
+            case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "virtual threads park in Java (jaio.nio's"
+                    + " channels and futures, getEvents, await); a platform thread waits in the kernel");
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
             // The POSIX facade (jaio.posix) runs over any context: the same code for every engine.
@@ -58,8 +62,7 @@ final class SupportTable {
             case LIO_LISTIO -> new Support(Support.Kind.LIBRARY, "one batched submit per list");
             case SIGEVENT -> new Support(Support.Kind.LIBRARY, "SIGEV_NONE, SIGEV_THREAD, SIGEV_KEVENT as a NOOP event"
                     + " posted into the caller's context; aio_waitcomplete");
-            case SENDFILE, ORDERING, COMPLETABLE_FUTURE, JDK_CHANNELS,
-                 VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
+            case SENDFILE, ORDERING, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }

@@ -63,7 +63,8 @@ class EngineInfoSupportTest {
         assertEquals(i.operations().containsKey(Opcode.ACCEPT), i.support().get(Capability.NETWORK).supported(),
                 "sockets on " + engine);
         for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO,
-                Capability.POSIX_AIO, Capability.LIO_LISTIO, Capability.SIGEVENT)) {
+                Capability.POSIX_AIO, Capability.LIO_LISTIO, Capability.SIGEVENT,
+                Capability.COMPLETABLE_FUTURE, Capability.JDK_CHANNELS, Capability.VIRTUAL_THREADS, Capability.OBSERVABILITY)) {
             assertEquals(Support.Kind.LIBRARY, i.support().get(c).kind(), c + " on " + engine);
         }
         assertEquals(engine == Engine.IO_URING ? Support.Kind.KERNEL : Support.Kind.LIBRARY,

@@ -202,7 +202,6 @@ public final class JobBuilder {
                 text("write_iolog", null));
         double[] percentiles = value("percentile_list", FIO_PERCENTILES, JobBuilder::percentiles);
         int numjobs = integer("numjobs", 1, 1, 256);
-        value("thread", false, s -> Values.flag(s.label(), s.value()));
         value("io_submit_mode", 0, s -> Values.choice(s.label(), s.value(), List.of("inline", "offload")));
         return new JobSpec(name, text("description", null), numjobs, rw, seqAdd, seqNr, rwmixread, bs, random, files, depth,
                 sync, timing, pace, engine, direct, flag("invalidate", true),
@@ -533,7 +532,8 @@ public final class JobBuilder {
         });
         int nonvec = value("nonvectored", -1, s -> Values.integer(s.label(), s.value(), -1, 1));
         return new JobSpec.EngineSpec(e, flag("fixedbufs", false), flag("registerfiles", false), flag("sqthread_poll", false),
-                flag("hipri", false), nonvec == 0);
+                flag("hipri", false), nonvec == 0,
+                value("thread", 0, s -> Values.choice(s.label(), s.value(), List.of("0", "1", "virtual"))) == 2);
     }
 
     private JobSpec.VerifySpec verify(BlockSizes bs, Rw rw) throws UsageException {

@@ -85,7 +85,7 @@ public record JobSpec(String name, String description, int numjobs, Rw rw, long 
      * @param vectored     transfers as single-segment PREADV/PWRITEV (fio's nonvectored=0)
      */
     public record EngineSpec(BenchEngine engine, boolean fixedBufs, boolean registerFiles, boolean sqPoll,
-                             boolean hipri, boolean vectored) {}
+                             boolean hipri, boolean vectored, boolean virtualThreads) {}
 
     /**
      * @param method   how blocks are checksummed, or NONE
