@@ -23,5 +23,10 @@ public enum Opcode {
     /** Completes at once with result 0; useful to measure overhead or wake a waiter. */
     NOOP,
     /** Completes after a delay, or after a number of other completions, whichever is first. */
-    TIMEOUT
+    TIMEOUT,
+    /**
+     * Guards the request linked to it in a chain (P4): when its delay runs out first, that
+     * request is cancelled. Run by jaio itself on every engine; see {@link Request#linkTimeout}.
+     */
+    LINK_TIMEOUT
 }

@@ -30,6 +30,25 @@ import jaio.spi.Op;
  *
  * <p>Arguments are checked when the request is submitted (C2), so a bad request is
  * reported with the context's engine in mind; the factories only reject nulls.
+ *
+ * <p><b>Chains and barriers (P4).</b> Requests submitted together in one batch can be chained:
+ * {@link #link()} makes the next request of the batch start only when this one ended well
+ * (result not negative and, for a transfer, every byte moved: a transfer ended short by end
+ * of file or by a stream that had less counts as failed); {@link #hardLink()} makes it start
+ * when this one ended, whatever the result. When a soft link breaks, every later member of
+ * the chain completes with -ECANCELED without being started. A {@link #linkTimeout(Duration)}
+ * right after a linked request guards it: when the delay runs out first, the guarded request
+ * is cancelled. A {@link #barrier()} request starts only after every request submitted
+ * to the context before it has ended, and nothing submitted after it starts before it has
+ * ended (io_uring's IOSQE_IO_DRAIN). Every member yields exactly one event, and the events
+ * of a chain are posted in chain order. A chain is accepted or refused as a whole: an invalid
+ * member (or a chain that could never fit the context's capacity) refuses the chain at
+ * submission, and {@code submit} accepts whole chains only. A later member is held by the
+ * context until its turn; cancelling it makes it end with -ECANCELED, in its place in the
+ * chain. The link mode and the barrier are properties of the request, kept when it is
+ * prepared again, like its flags. The same semantics hold on every engine: jaio's chain runner
+ * starts each member when the one before it has ended, so a member's short transfer is still
+ * continued (E4) before the chain looks at its result.
  */
 public final class Request {
     final RequestOp op = new RequestOp(this);
@@ -109,6 +128,19 @@ public final class Request {
         return new Request().prepPoll(file, events);
     }
 
+    /**
+     * A link timeout (P4): put it right after a request linked to it ({@link #link()} or
+     * {@link #hardLink()}); when {@code delay} runs out before that request has ended, the
+     * request is cancelled (best effort, as {@link IoContext#cancel}). Its own event follows
+     * the guarded request's, with the kernel's convention: -ETIME when the delay ran out,
+     * -ECANCELED when the guarded request ended first (or the chain broke before it). Whether
+     * the chain goes on after it depends on the guarded request's result and link mode; link
+     * the timeout itself to continue the chain beyond it.
+     */
+    public static Request linkTimeout(Duration delay) {
+        return new Request().prepLinkTimeout(delay);
+    }
+
     // ------------------------------------------------------------------ re-preparing
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
@@ -173,6 +205,18 @@ public final class Request {
         op.offset = 0;
         op.timeoutNanos = saturatedNanos(delay);
         op.timeoutCount = count;
+        return this;
+    }
+
+    public Request prepLinkTimeout(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.LINK_TIMEOUT;
+        op.file = null;
+        op.offset = 0;
+        op.timeoutNanos = saturatedNanos(delay);
+        op.timeoutCount = 0;
         return this;
     }
 
@@ -284,6 +328,63 @@ public final class Request {
         ensureIdle();
         op.flags |= flag.bit();
         return this;
+    }
+
+    /**
+     * Links this request to the next one of the batch it is submitted in (P4, a soft link,
+     * IOSQE_IO_LINK): the next starts only when this one ended well; see the class comment.
+     */
+    public Request link() {
+        ensureIdle();
+        op.linkMode = Op.LINK_SOFT;
+        return this;
+    }
+
+    /** Links this request to the next one of its batch whatever its result (P4, IOSQE_IO_HARDLINK). */
+    public Request hardLink() {
+        ensureIdle();
+        op.linkMode = Op.LINK_HARD;
+        return this;
+    }
+
+    /** Ends the chain at this request: it is linked to nothing. */
+    public Request unlink() {
+        ensureIdle();
+        op.linkMode = Op.LINK_NONE;
+        return this;
+    }
+
+    /**
+     * Makes this request a barrier (P4, IOSQE_IO_DRAIN): it starts only after everything
+     * submitted to the context before it has ended, and what is submitted after it waits
+     * until it has ended. A barrier may head a chain, not stand inside one.
+     */
+    public Request barrier() {
+        ensureIdle();
+        op.barrier = true;
+        return this;
+    }
+
+    /** Makes this request an ordinary one again (not a barrier). */
+    public Request noBarrier() {
+        ensureIdle();
+        op.barrier = false;
+        return this;
+    }
+
+    /** Whether this request is linked to the next one of its batch (softly or hard). */
+    public boolean isLinked() {
+        return op.linkMode != Op.LINK_NONE;
+    }
+
+    /** Whether this request is hard-linked to the next one. */
+    public boolean isHardLinked() {
+        return op.linkMode == Op.LINK_HARD;
+    }
+
+    /** Whether this request is a barrier. */
+    public boolean isBarrier() {
+        return op.barrier;
     }
 
     /**

@@ -51,7 +51,9 @@ final class SupportTable {
             // Counters only: ContextStats. JFR events and the blocking check are still to come.
             case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "counters per context: ContextStats;"
                     + " no JFR events or blocking check yet");
-            case NETWORK, SENDFILE, ORDERING, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
+            case ORDERING -> new Support(Support.Kind.LIBRARY, "jaio's chain runner: soft and hard links, link timeouts,"
+                    + " barriers; one member at a time reaches the engine");
+            case NETWORK, SENDFILE, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
                  VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };

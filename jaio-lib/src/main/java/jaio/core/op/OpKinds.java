@@ -31,6 +31,7 @@ public final class OpKinds {
         t.put(Opcode.POLL, PollKind.INSTANCE);
         t.put(Opcode.NOOP, NoopKind.INSTANCE);
         t.put(Opcode.TIMEOUT, TimeoutKind.INSTANCE);
+        t.put(Opcode.LINK_TIMEOUT, LinkTimeoutKind.INSTANCE);
         OpKind[] a = new OpKind[Opcode.values().length];
         for (Map.Entry<Opcode, OpKind> e : t.entrySet()) {
             a[e.getKey().ordinal()] = e.getValue();
