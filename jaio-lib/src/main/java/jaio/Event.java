@@ -1,5 +1,6 @@
 package jaio;
 
+import jaio.spi.FileHandle;
 
 /**
  * A completion event, for one thread at a time (not thread safe: the reaping call that fills
@@ -22,6 +23,9 @@ public final class Event {
     private long result;
     private long result2;
     private CompletionCallback callback;
+    /** ACCEPT: the connection's descriptor, until taken; and the socket made of it once taken. */
+    private FileHandle accepted;
+    private IoSocket acceptedSocket;
 
     /** An empty event, to be filled by {@link IoContext#getEvents}. */
     public Event() {}
@@ -35,6 +39,8 @@ public final class Event {
         this.result = op.result;
         this.result2 = op.result2;
         this.callback = op.callback;
+        this.accepted = op.accepted;
+        this.acceptedSocket = null;
     }
 
     /** Makes this event a copy of {@code e}. */
@@ -47,6 +53,8 @@ public final class Event {
         this.result = e.result;
         this.result2 = e.result2;
         this.callback = e.callback;
+        this.accepted = e.accepted;
+        this.acceptedSocket = e.acceptedSocket;
     }
 
     CompletionCallback callback() {
@@ -86,6 +94,20 @@ public final class Event {
     /** The second result word: bytes moved before an error or cancel ended a transfer. */
     public long result2() {
         return result2;
+    }
+
+    /**
+     * For a successful ACCEPT: the accepted connection, which from now on belongs to the
+     * caller (close it when done). The first call takes it; later calls on this event return
+     * the same socket. Null for other events, and when the connection is no longer the
+     * library's to give: another copy of the event took it, or the library closed it because
+     * the request was submitted again, or the context closed, before anyone took it.
+     */
+    public IoSocket acceptedSocket() {
+        if (acceptedSocket == null && accepted != null && context != null && context.core.takeAccepted(accepted)) {
+            acceptedSocket = IoSocket.adopted(accepted);
+        }
+        return acceptedSocket;
     }
 
     /** Whether the request failed ({@code result() < 0}). */

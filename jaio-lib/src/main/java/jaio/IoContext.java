@@ -57,7 +57,7 @@ public final class IoContext implements AutoCloseable {
     public static final int PRIORITY_STARVATION_BOUND = ContextCore.PRIORITY_STARVATION_BOUND;
 
     private static final ThreadLocal<Event[]> AWAIT_SLOT = ThreadLocal.withInitial(() -> new Event[1]);
-    private final ContextCore<Event> core;
+    final ContextCore<Event> core;
     private final Engine engine;
     private final EngineInfo info;
     /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */

@@ -25,6 +25,28 @@ public enum Opcode {
     /** Completes after a delay, or after a number of other completions, whichever is first. */
     TIMEOUT,
     /**
+     * Accept a connection on a listening {@link IoSocket}; the result is the new descriptor's
+     * number and {@link Event#acceptedSocket()} hands over the new socket (O5).
+     */
+    ACCEPT,
+    /** Connect a socket to a remote address; result 0 (O5). */
+    CONNECT,
+    /** Receive into one buffer what the socket has, at least one byte; 0 at end of stream (O5). */
+    RECV,
+    /** Send one buffer, all of it unless the request is flagged {@link RequestFlag#PARTIAL} (O5). */
+    SEND,
+    /** Receive into several buffers (scatter), what the socket has (O5). */
+    RECVMSG,
+    /** Send several buffers (gather), all of them unless flagged {@link RequestFlag#PARTIAL} (O5). */
+    SENDMSG,
+    /** Shut down one or both directions of a connected socket; result 0 (O5). */
+    SHUTDOWN,
+    /**
+     * Close a socket as a request: requests in flight on it are cancelled, and the descriptor
+     * is closed once the last of them ended; result 0 (O5).
+     */
+    CLOSE,
+    /**
      * Guards the request linked to it in a chain (P4): when its delay runs out first, that
      * request is cancelled. Run by jaio itself on every engine; see {@link Request#linkTimeout}.
      */

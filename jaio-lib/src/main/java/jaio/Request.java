@@ -1,10 +1,12 @@
 package jaio;
 
 import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import jaio.core.CoreOp;
+import jaio.engine.Sockets;
 import jaio.spi.Op;
 
 /**
@@ -141,6 +143,100 @@ public final class Request {
         return new Request().prepLinkTimeout(delay);
     }
 
+    /** Completes once {@code socket} is ready for any of {@code events}; the result is the ready mask (O4). */
+    public static Request poll(IoSocket socket, int events) {
+        return new Request().prepPoll(socket, events);
+    }
+
+    // ------------------------------------------------------------------ sockets (O5)
+
+    /**
+     * Accepts a connection on a listening socket. The result is the new descriptor's number
+     * (or -errno); {@link Event#acceptedSocket()} hands over the new socket, which the library
+     * owns until then (it is closed when this request is submitted again without it being
+     * taken, or when the context closes).
+     */
+    public static Request accept(IoSocket listener) {
+        return new Request().prepSocket(Opcode.ACCEPT, listener);
+    }
+
+    /**
+     * Connects {@code socket} to {@code remote}; result 0, or -ECONNREFUSED, -ETIMEDOUT,
+     * -ENETUNREACH ...
+     *
+     * @throws IllegalArgumentException when the address does not suit the socket's family
+     */
+    public static Request connect(IoSocket socket, SocketAddress remote) {
+        return new Request().prepConnect(socket, remote);
+    }
+
+    /** Receives into {@code dst} what the socket has (at least one byte); 0 at end of stream. */
+    public static Request recv(IoSocket socket, ByteBuffer dst) {
+        return new Request().prepSocketData(Opcode.RECV, socket, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst);
+    }
+
+    /** Receives into {@code dst} what the socket has (at least one byte); 0 at end of stream. */
+    public static Request recv(IoSocket socket, MemorySegment dst) {
+        return new Request().prepSocketData(Opcode.RECV, socket, Objects.requireNonNull(dst, "dst"), dst);
+    }
+
+    /**
+     * Sends all of {@code src} (continued across short sends), or with
+     * {@link RequestFlag#PARTIAL} what one send takes. An error after some bytes went is
+     * reported with those bytes in {@link Event#result2()}.
+     */
+    public static Request send(IoSocket socket, ByteBuffer src) {
+        return new Request().prepSocketData(Opcode.SEND, socket, MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src);
+    }
+
+    /** Sends all of {@code src}, as {@link #send(IoSocket, ByteBuffer)}. */
+    public static Request send(IoSocket socket, MemorySegment src) {
+        return new Request().prepSocketData(Opcode.SEND, socket, Objects.requireNonNull(src, "src"), src);
+    }
+
+    /** Receives into several buffers, filling each in turn, what the socket has (recvmsg). */
+    public static Request recvmsg(IoSocket socket, ByteBuffer[] dsts) {
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, segments(dsts), dsts);
+    }
+
+    /** Receives into several segments, filling each in turn, what the socket has (recvmsg). */
+    public static Request recvmsg(IoSocket socket, MemorySegment[] dsts) {
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, checked(dsts), null);
+    }
+
+    /** Sends several buffers, one after another, all of them unless flagged PARTIAL (sendmsg). */
+    public static Request sendmsg(IoSocket socket, ByteBuffer[] srcs) {
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, segments(srcs), srcs);
+    }
+
+    /** Sends several segments, one after another, all of them unless flagged PARTIAL (sendmsg). */
+    public static Request sendmsg(IoSocket socket, MemorySegment[] srcs) {
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, checked(srcs), null);
+    }
+
+    /**
+     * Shuts down the input, the output or both of a connected socket; result 0, or -ENOTCONN.
+     * The peer reads end of stream after the output is shut down (a half-close).
+     */
+    public static Request shutdown(IoSocket socket, boolean input, boolean output) {
+        if (!input && !output) {
+            throw new IllegalArgumentException("shutdown of neither direction");
+        }
+        Request r = new Request().prepSocket(Opcode.SHUTDOWN, socket);
+        r.op.how = input && output ? Sockets.SHUT_RDWR : input ? Sockets.SHUT_RD : Sockets.SHUT_WR;
+        return r;
+    }
+
+    /**
+     * Closes {@code socket} as a request: the socket is closed for new requests when this one
+     * is submitted, the requests in flight on it are cancelled, and the descriptor is closed
+     * once the last of them ended (by the kernel's IORING_OP_CLOSE on io_uring when this
+     * request is the last user); result 0.
+     */
+    public static Request close(IoSocket socket) {
+        return new Request().prepSocket(Opcode.CLOSE, socket);
+    }
+
     // ------------------------------------------------------------------ re-preparing
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
@@ -227,6 +323,78 @@ public final class Request {
         op.file = Objects.requireNonNull(file, "file").handle;
         op.offset = 0;
         op.pollEvents = events;
+        return this;
+    }
+
+    public Request prepPoll(IoSocket socket, int events) {
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.POLL;
+        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.offset = 0;
+        op.pollEvents = events;
+        return this;
+    }
+
+    /** Prepares ACCEPT, SHUTDOWN (both directions) or CLOSE on {@code socket}. */
+    public Request prepSocket(Opcode acceptShutdownOrClose, IoSocket socket) {
+        if (acceptShutdownOrClose != Opcode.ACCEPT && acceptShutdownOrClose != Opcode.SHUTDOWN
+                && acceptShutdownOrClose != Opcode.CLOSE) {
+            throw new IllegalArgumentException("prepSocket takes ACCEPT, SHUTDOWN or CLOSE, not " + acceptShutdownOrClose);
+        }
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = acceptShutdownOrClose;
+        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.offset = 0;
+        op.how = Sockets.SHUT_RDWR;
+        op.address = null;
+        return this;
+    }
+
+    public Request prepConnect(IoSocket socket, SocketAddress remote) {
+        Objects.requireNonNull(socket, "socket");
+        MemorySegment a = socket.encode(Objects.requireNonNull(remote, "remote"));
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.CONNECT;
+        op.file = socket.handle;
+        op.offset = 0;
+        op.address = a;
+        op.addressLength = (int) a.byteSize();
+        return this;
+    }
+
+    /** Prepares RECV or SEND of one buffer. */
+    public Request prepSocketData(Opcode recvOrSend, IoSocket socket, ByteBuffer buf) {
+        return prepSocketData(recvOrSend, socket, MemorySegment.ofBuffer(Objects.requireNonNull(buf, "buffer")), buf);
+    }
+
+    /** Prepares RECV or SEND of one segment. */
+    public Request prepSocketData(Opcode recvOrSend, IoSocket socket, MemorySegment seg) {
+        return prepSocketData(recvOrSend, socket, Objects.requireNonNull(seg, "segment"), seg);
+    }
+
+    private Request prepSocketData(Opcode code, IoSocket socket, MemorySegment seg, Object keep) {
+        if (code != Opcode.RECV && code != Opcode.SEND) {
+            throw new IllegalArgumentException("takes RECV or SEND, not " + code);
+        }
+        ensureIdle();
+        op.opcode = code;
+        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.setSingle(seg, keep);
+        op.offset = 0;
+        op.address = null;
+        return this;
+    }
+
+    private Request prepSocketVector(Opcode code, IoSocket socket, MemorySegment[] segs, Object[] keep) {
+        ensureIdle();
+        op.opcode = code;
+        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.setVector(segs, keep);
+        op.offset = 0;
+        op.address = null;
         return this;
     }
 

@@ -12,7 +12,12 @@ public enum RequestFlag {
     /** This write is durable for data and metadata when it completes (RWF_SYNC). */
     SYNC(4),
     /** Poll for completion instead of waiting for an interrupt (RWF_HIPRI), O_DIRECT only. */
-    HIPRI(8);
+    HIPRI(8),
+    /**
+     * A SEND or SENDMSG completes after the first non-empty send, as send(2) does, instead of
+     * being continued until every byte went (the default).
+     */
+    PARTIAL(16);
 
     private final int bit;
 

@@ -53,7 +53,9 @@ final class SupportTable {
                     + " no JFR events or blocking check yet");
             case ORDERING -> new Support(Support.Kind.LIBRARY, "jaio's chain runner: soft and hard links, link timeouts,"
                     + " barriers; one member at a time reaches the engine");
-            case NETWORK, SENDFILE, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
+            case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
+            case SENDFILE, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
                  VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
@@ -108,7 +110,8 @@ final class SupportTable {
             return Support.Kind.NONE;
         }
         return switch (e) {
-            case KERNEL_ASYNC -> Support.Kind.KERNEL;
+            case KERNEL_ASYNC, KERNEL_POLL_THEN_CALL -> Support.Kind.KERNEL;
+            case POLLER -> Support.Kind.WORKER;
             case KERNEL_NOWAIT_THEN_WORKER -> Support.Kind.KERNEL_THEN_WORKER;
             case WORKER -> Support.Kind.WORKER;
             case INLINE -> Support.Kind.LIBRARY;

@@ -57,10 +57,11 @@ class EngineInfoSupportTest {
         for (Capability c : engines) {
             assertEquals(c == self, i.support().get(c).supported(), c + " on " + engine);
         }
-        for (Capability c : List.of(Capability.NETWORK, Capability.SENDFILE, Capability.POSIX_AIO,
-                Capability.FILE_SERVER)) {
+        for (Capability c : List.of(Capability.SENDFILE, Capability.POSIX_AIO, Capability.FILE_SERVER)) {
             assertEquals(new Support(Support.Kind.NONE, "not yet"), i.support().get(c));
         }
+        assertEquals(i.operations().containsKey(Opcode.ACCEPT), i.support().get(Capability.NETWORK).supported(),
+                "sockets on " + engine);
         for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO)) {
             assertEquals(Support.Kind.LIBRARY, i.support().get(c).kind(), c + " on " + engine);
         }
@@ -83,7 +84,7 @@ class EngineInfoSupportTest {
         assertEquals(new Support(Support.Kind.NONE, "not offered"), s.get(Capability.VECTORED));
         assertEquals(new Support(Support.Kind.KERNEL, "no FDSYNC"), s.get(Capability.SYNC));
         assertEquals(new Support(Support.Kind.LIBRARY, "no TIMEOUT"), s.get(Capability.NOOP_TIMEOUT));
-        assertEquals(new Support(Support.Kind.KERNEL_THEN_WORKER, "DSYNC; no NOWAIT, SYNC, HIPRI"),
+        assertEquals(new Support(Support.Kind.KERNEL_THEN_WORKER, "DSYNC; no NOWAIT, SYNC, HIPRI, PARTIAL"),
                 s.get(Capability.REQUEST_FLAGS));
         assertEquals(Support.Kind.KERNEL, s.get(Capability.KERNEL_PRIORITY).kind());
         assertEquals(Support.Kind.KERNEL, s.get(Capability.SHARED_RING).kind());

@@ -1,7 +1,9 @@
 package jaio.core;
 
 import jaio.Errno;
+import jaio.Opcode;
 import jaio.core.op.Refusal;
+import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Counters;
 import jaio.spi.FileHandle;
@@ -196,14 +198,36 @@ final class Admission {
             op.setState(CoreOp.IDLE);
             return new Refusal(Errno.EBADF, "file " + f.name() + " was closed");
         }
+        if (op.accepted != null) {
+            // The connection its last ACCEPT made was not taken: the library closes it.
+            ContextCore<?> last = op.ctx;
+            if (last != null) {
+                last.accepted().discard(op.accepted);
+            }
+            op.accepted = null;
+        }
         op.resetProgress();
         op.ctx = owner;
-        Refusal p = bounce.prepare(op, caps.buffers(), counters);
+        BufferAccess access = caps.buffers();
+        if (f != null && f.kind() != FileHandle.Kind.FILE) {
+            // Sockets and streams are driven by system calls on native addresses on every
+            // engine (the thread pool's too, which uses FileChannel for files only).
+            access = BufferAccess.NATIVE_STABLE;
+        }
+        Refusal p = bounce.prepare(op, access, counters);
         if (p != null) {
             if (f != null) {
                 f.release();
             }
             op.setState(CoreOp.IDLE);
+        } else if (f != null && f.tracksOps()) {
+            f.track(op);
+            if (op.opcode == Opcode.CLOSE) {
+                // Closed for new requests from now on; those in flight end before the engine
+                // sees the CLOSE, which then finds itself the descriptor's last user.
+                f.close();
+                SocketClose.cancelInFlight(f, op);
+            }
         }
         return p;
     }
@@ -212,6 +236,7 @@ final class Admission {
     private void unclaim(CoreOp op) {
         bounce.abandon(op);
         if (op.file != null) {
+            op.file.untrack(op);
             op.file.release();
         }
         op.setState(CoreOp.IDLE);

@@ -64,7 +64,7 @@ final class Bounce {
             op.bounce = new MemorySegment[op.segs.length];
             op.bounceIo = new MemorySegment[op.segs.length];
         }
-        boolean write = op.isWrite();
+        boolean write = op.isWrite() || op.isSend();
         for (int i = 0; i < op.segCount; i++) {
             MemorySegment user = op.segs[i];
             if (!TransferKind.copied(op.kinds[i], access)) {
@@ -98,7 +98,7 @@ final class Bounce {
         if (op.ioSegs == op.segs || op.ioSegs == null) {
             return;
         }
-        if (op.isRead() && op.done > 0) {
+        if ((op.isRead() || op.isRecv()) && op.done > 0) {
             long left = op.done;
             try {
                 for (int i = 0; i < op.segCount && left > 0; i++) {

@@ -81,6 +81,10 @@ final class Chains {
             return new Refusal(Errno.EINVAL, "a link timeout must come right after the request it guards,"
                     + " which must be linked to it");
         }
+        if (op.opcode == Opcode.CLOSE && follows) {
+            return new Refusal(Errno.EINVAL, "a CLOSE request closes its socket when it is submitted, so it cannot"
+                    + " wait in a chain; submit it after the chain has ended");
+        }
         if (op.barrier && follows) {
             return new Refusal(Errno.EINVAL, "a barrier may head a chain but not stand inside one");
         }

@@ -23,12 +23,14 @@ final class Completions implements CompletionSink {
     private final EngineGate gate;
     private final Bounce bounce;
     private final Counters counters;
+    private final AcceptedSockets accepted;
     /** Signals the notification eventfd per posted event, or null (also null when the engine does it). */
     private Notifier notifier;
     /** The chain runner, which posts the ops it tracks itself; set before the first op is submitted. */
     private Chains chains;
 
-    Completions(CompletionQueue queue, EngineGate gate, Bounce bounce, Counters counters) {
+    Completions(CompletionQueue queue, EngineGate gate, Bounce bounce, Counters counters, AcceptedSockets accepted) {
+        this.accepted = accepted;
         this.queue = queue;
         this.gate = gate;
         this.bounce = bounce;
@@ -112,14 +114,20 @@ final class Completions implements CompletionSink {
     void finish(Op op) {
         bounce.finish((CoreOp) op);
         FileHandle f = op.file;
-        if (f != null) {
-            f.release();
-        }
         if (OpKinds.ANY_FINISHES) {
             OpKind k = OpKinds.of(op.opcode);
             if (k.finishes()) {
                 k.finish(op);
             }
+        }
+        if (op.accepted != null) {
+            accepted.adopt(op.accepted);
+        }
+        if (f != null) {
+            if (f.tracksOps()) {
+                f.untrack(op);
+            }
+            f.release();
         }
         if (op.result < 0) {
             counters.errors.increment();

@@ -23,10 +23,13 @@ final class ContextClose {
     private final IoEngine engine;
     /** Run once the engine is released (the public layer lets go of its eventfd), or null. */
     private final Runnable afterClose;
+    /** Closes the accepted connections nobody took, once the last event is posted. */
+    private final Runnable closeUntaken;
     /** The reaper of a self-reaping context, once started; guarded by the state lock. */
     private SelfReaper<?> reaper;
 
-    ContextClose(EngineGate gate, CompletionQueue q, IoEngine engine, Runnable afterClose) {
+    ContextClose(EngineGate gate, CompletionQueue q, IoEngine engine, Runnable afterClose, Runnable closeUntaken) {
+        this.closeUntaken = closeUntaken;
         this.gate = gate;
         this.q = q;
         this.engine = engine;
@@ -167,6 +170,7 @@ final class ContextClose {
         } finally {
             try {
                 engine.close();
+                closeUntaken.run();
                 if (afterClose != null) {
                     afterClose.run();
                 }

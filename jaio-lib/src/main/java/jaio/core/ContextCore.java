@@ -9,6 +9,7 @@ import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.EngineOptions;
 import jaio.spi.EngineProvider;
+import jaio.spi.FileHandle;
 import jaio.spi.IoEngine;
 import jaio.spi.Notifier;
 
@@ -37,6 +38,7 @@ public final class ContextCore<E> {
     private final Admission admission;
     private final Chains chains;
     private final ContextClose closing;
+    private final AcceptedSockets accepted = new AcceptedSockets();
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
@@ -50,7 +52,7 @@ public final class ContextCore<E> {
         this.selfReaping = selfReaping;
         this.queue = new CompletionQueue(this, writer, room, gate, counters);
         Bounce bounce = new Bounce();
-        Completions sink = new Completions(queue, gate, bounce, counters);
+        Completions sink = new Completions(queue, gate, bounce, counters, accepted);
         TrackedEngine tracked = new TrackedEngine(
                 provider.open(new EngineContext(name, capacity, workers, sink, counters, options)));
         this.engine = tracked;
@@ -62,7 +64,7 @@ public final class ContextCore<E> {
         tracked.attach(chains);
         queue.attach(engine);
         this.admission = new Admission(this, caps, selfReaping, room, gate, bounce, counters, chains);
-        this.closing = new ContextClose(gate, queue, engine, afterClose);
+        this.closing = new ContextClose(gate, queue, engine, afterClose, accepted::closeAll);
         if (notifier != null && !selfReaping) {
             // The context signals the eventfd when it posts; with a kernel ring that needs
             // pumping, somebody must post without waiting for a reaper (a self-reaping
@@ -111,6 +113,19 @@ public final class ContextCore<E> {
 
     public String name() {
         return name;
+    }
+
+    /** The accepted connections nobody took yet. */
+    AcceptedSockets accepted() {
+        return accepted;
+    }
+
+    /**
+     * Takes the connection an ACCEPT of this context made: true for the first taker, false
+     * when it was taken already or closed (its request was reused, or the context closed).
+     */
+    public boolean takeAccepted(FileHandle h) {
+        return accepted.take(h);
     }
 
     public int capacity() {

@@ -29,12 +29,20 @@ public final class IoUring {
     public static final int IORING_OP_WRITE_FIXED = 5;
     public static final int IORING_OP_POLL_ADD = 6;
     public static final int IORING_OP_POLL_REMOVE = 7;
+    public static final int IORING_OP_SENDMSG = 9;
+    public static final int IORING_OP_RECVMSG = 10;
     public static final int IORING_OP_TIMEOUT = 11;
     public static final int IORING_OP_TIMEOUT_REMOVE = 12;
+    public static final int IORING_OP_ACCEPT = 13;
     public static final int IORING_OP_ASYNC_CANCEL = 14;
     public static final int IORING_OP_LINK_TIMEOUT = 15;
+    public static final int IORING_OP_CONNECT = 16;
+    public static final int IORING_OP_CLOSE = 19;
     public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_WRITE = 23;
+    public static final int IORING_OP_SEND = 26;
+    public static final int IORING_OP_RECV = 27;
+    public static final int IORING_OP_SHUTDOWN = 34;
 
     // ---- sqe->flags ----
     public static final int IOSQE_FIXED_FILE = 1 << 0;

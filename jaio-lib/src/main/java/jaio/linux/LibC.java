@@ -85,6 +85,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle POLL = Native.capturing("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PPOLL = Native.capturing("ppoll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle SYSCONF = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final int SC_PAGESIZE = 30;
 
@@ -307,6 +309,24 @@ public final class LibC {
                 return -Native.errno(st);
             }
             return r == 0 ? 0 : pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) & 0xFFFF;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sizeof(struct pollfd): int fd, short events, short revents. */
+    public static final int POLLFD_SIZE = 8;
+
+    /**
+     * ppoll(2) over {@code n} pollfd entries at {@code fds} (fd at +0, events at +4, revents at
+     * +6), waiting at most the timespec at {@code timeout} (NULL: for ever); no signal mask.
+     * Returns how many entries have revents, 0 on timeout, or -errno.
+     */
+    public static int ppoll(MemorySegment fds, long n, MemorySegment timeout) {
+        try {
+            MemorySegment st = Native.capture();
+            int r = (int) PPOLL.invokeExact(st, fds, n, timeout, MemorySegment.NULL);
+            return r < 0 ? -Native.errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -21,9 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileHandle {
     /** What kind of object the descriptor refers to. */
-    public enum Kind { FILE, PIPE, EVENTFD, OTHER }
+    public enum Kind { FILE, PIPE, EVENTFD, SOCKET, OTHER }
 
     private static final long CLOSED = 1L << 62;
+    /** With CLOSED: a CLOSE request took the descriptor to close itself; the last release leaves it alone. */
+    private static final long DETACHED = 1L << 61;
+    private static final long FLAGS = CLOSED | DETACHED;
 
     private final String name;
     private final Kind kind;
@@ -43,6 +46,13 @@ public final class FileHandle {
     private final Closer closer;
     /** CLOSED bit plus the number of requests holding the handle. */
     private final AtomicLong refs = new AtomicLong();
+    /**
+     * A socket's ops in flight, newest first, linked through the ops themselves (nothing
+     * allocated per request), so that closing the socket can cancel them. Guarded by this
+     * handle's monitor.
+     */
+    private Op tracked;
+    private int trackedCount;
 
     /** Releases the native side once nothing uses the handle. */
     @FunctionalInterface
@@ -219,6 +229,59 @@ public final class FileHandle {
         }
     }
 
+    /**
+     * A descriptor of the same kind, released the same way, for {@code fd}, which the kernel
+     * made from this one (a connection accepted on a listening socket); readable and writable.
+     */
+    public FileHandle adopt(int fd) {
+        return new FileHandle("socket[" + fd + "]", kind, true, true, false, false, false, fd, 1, 1, 1, null, null,
+                closer);
+    }
+
+    /** Whether the ops in flight on this descriptor are {@link #track tracked} (a socket's are). */
+    public boolean tracksOps() {
+        return kind == Kind.SOCKET;
+    }
+
+    /** Records {@code op} as in flight on this descriptor (after {@link #acquire}). */
+    public synchronized void track(Op op) {
+        op.fprev = null;
+        op.fnext = tracked;
+        if (tracked != null) {
+            tracked.fprev = op;
+        }
+        tracked = op;
+        trackedCount++;
+    }
+
+    /** Forgets {@code op} (before {@link #release}); nothing when it was not tracked. */
+    public synchronized void untrack(Op op) {
+        if (op.fprev == null && tracked != op) {
+            return;
+        }
+        if (op.fprev != null) {
+            op.fprev.fnext = op.fnext;
+        } else {
+            tracked = op.fnext;
+        }
+        if (op.fnext != null) {
+            op.fnext.fprev = op.fprev;
+        }
+        op.fnext = null;
+        op.fprev = null;
+        trackedCount--;
+    }
+
+    /** The ops in flight on this descriptor now (tracked ones only), for a close that cancels them. */
+    public synchronized Op[] inFlight() {
+        Op[] a = new Op[trackedCount];
+        int i = 0;
+        for (Op o = tracked; o != null; o = o.fnext) {
+            a[i++] = o;
+        }
+        return a;
+    }
+
     /** Drops a request's reference; the last one out after close releases the descriptor. */
     public void release() {
         long r = refs.decrementAndGet();
@@ -229,7 +292,26 @@ public final class FileHandle {
 
     /** Number of requests holding the handle. */
     public long users() {
-        return refs.get() & ~CLOSED;
+        return refs.get() & ~FLAGS;
+    }
+
+    /**
+     * For a CLOSE request holding the handle: marks it closed (new requests are refused) and
+     * says whether that request is its only user. Then the descriptor is the caller's to close
+     * now, and the last release will not close it again; otherwise it is released as by
+     * {@link #close()}, when the last request in flight lets go.
+     */
+    public boolean closeDetaching() {
+        while (true) {
+            long r = refs.get();
+            if ((r & DETACHED) != 0) {
+                return false;
+            }
+            boolean only = (r & ~FLAGS) == 1;
+            if (refs.compareAndSet(r, r | CLOSED | (only ? DETACHED : 0))) {
+                return only;
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package jaio.spi;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import jaio.Opcode;
+import jaio.RequestFlag;
 
 /**
  * One request as an engine sees it: what to do, on which descriptors and memory, and where
@@ -55,6 +56,10 @@ public class Op {
     public int msgFlags;
     /** Socket operations: a socket address in native memory (connect, sendto), or null. */
     public MemorySegment address;
+    /** Socket operations: the length of {@link #address}'s socket address. */
+    public int addressLength;
+    /** SHUTDOWN: SHUT_RD, SHUT_WR or SHUT_RDWR. */
+    public int how;
     /** POLL: the poll(2) event mask. */
     public int pollEvents;
     /** TIMEOUT: the delay in nanoseconds. */
@@ -89,6 +94,16 @@ public class Op {
     public long result;
     /** Second result word: for errors after partial progress, the bytes transferred. */
     public long result2;
+    /**
+     * ACCEPT: the accepted connection, made a library-owned descriptor by the op's finishing
+     * hook before the event is posted; null until then, and once the user took it.
+     */
+    public FileHandle accepted;
+
+    // ---- the descriptor's list of ops in flight on it (sockets: see FileHandle#track) ----
+
+    Op fnext;
+    Op fprev;
 
     // ---- engine scratch: owned by the engine while the op is in flight ----
 
@@ -151,9 +166,30 @@ public class Op {
         return opcode == Opcode.PREAD || opcode == Opcode.PREADV;
     }
 
+    /** Whether this opcode receives from a socket into memory (RECV, RECVMSG). */
+    public final boolean isRecv() {
+        return opcode == Opcode.RECV || opcode == Opcode.RECVMSG;
+    }
+
+    /** Whether this opcode sends memory to a socket (SEND, SENDMSG). */
+    public final boolean isSend() {
+        return opcode == Opcode.SEND || opcode == Opcode.SENDMSG;
+    }
+
     /** Whether this op transfers data (and so takes part in short-transfer retry). */
     public final boolean isTransfer() {
-        return isRead() || isWrite();
+        return isRead() || isWrite() || isRecv() || isSend();
+    }
+
+    /**
+     * Whether the transfer ends with whatever one iteration moved: a receive, and a read of a
+     * stream (a pipe, FIFO, socket, eventfd or device), which gives what is there as read(2)
+     * does, and a send flagged PARTIAL. Only regular files and block devices are continued
+     * to the full length (and sends, which by default send everything).
+     */
+    public final boolean takesWhatIsThere() {
+        return isRecv() || (isRead() && file.kind() != FileHandle.Kind.FILE)
+                || (isSend() && (flags & RequestFlag.PARTIAL.bit()) != 0);
     }
 
     /** The file offset where the next iteration starts. */
@@ -203,6 +239,7 @@ public class Op {
         engineData = null;
         engineWord = 0;
         engineState = 0;
+        accepted = null;
     }
 
     @Override

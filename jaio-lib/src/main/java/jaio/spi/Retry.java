@@ -12,6 +12,10 @@ import jaio.RequestFlag;
  * <ul>
  *   <li>done when every byte moved, at end of file (a read returning 0, or an O_DIRECT read
  *       returning a partial block), or on error;</li>
+ *   <li>streams are not files: a read of a pipe, FIFO, socket, eventfd or device, a receive,
+ *       and a send flagged PARTIAL are done after the first iteration that moved anything
+ *       ({@link Op#takesWhatIsThere}); only regular-file transfers and sends are continued
+ *       to the full length;</li>
  *   <li>an error after some progress is reported as -errno with the bytes moved in
  *       {@link Op#result2}, so nothing is hidden;</li>
  *   <li>EINTR and EAGAIN from an engine's own non-blocking attempt are retried, but at most
@@ -61,7 +65,7 @@ public final class Retry {
             return finish(op, res);
         }
         if (res == 0) {
-            if (op.isRead() || op.remaining() == 0) {
+            if (op.isRead() || op.isRecv() || op.remaining() == 0) {
                 // End of file (or a zero-length transfer): what was moved is the answer.
                 op.result = op.done;
                 op.result2 = 0;
@@ -77,7 +81,7 @@ public final class Retry {
         }
         op.done += res;
         op.stalls = 0;
-        if (op.done >= op.length) {
+        if (op.done >= op.length || op.takesWhatIsThere()) {
             op.result = op.done;
             op.result2 = 0;
             return DONE;

@@ -32,6 +32,14 @@ public final class OpKinds {
         t.put(Opcode.NOOP, NoopKind.INSTANCE);
         t.put(Opcode.TIMEOUT, TimeoutKind.INSTANCE);
         t.put(Opcode.LINK_TIMEOUT, LinkTimeoutKind.INSTANCE);
+        t.put(Opcode.ACCEPT, SocketKind.Accept.INSTANCE);
+        t.put(Opcode.CONNECT, SocketKind.Connect.INSTANCE);
+        t.put(Opcode.RECV, SocketKind.Stream.RECV);
+        t.put(Opcode.RECVMSG, SocketKind.Stream.RECV);
+        t.put(Opcode.SEND, SocketKind.Stream.SEND);
+        t.put(Opcode.SENDMSG, SocketKind.Stream.SEND);
+        t.put(Opcode.SHUTDOWN, SocketKind.Plain.INSTANCE);
+        t.put(Opcode.CLOSE, SocketKind.Plain.INSTANCE);
         OpKind[] a = new OpKind[Opcode.values().length];
         for (Map.Entry<Opcode, OpKind> e : t.entrySet()) {
             a[e.getKey().ordinal()] = e.getValue();

@@ -2,6 +2,7 @@ package jaio.core.op;
 
 import java.lang.foreign.MemorySegment;
 import jaio.Errno;
+import jaio.RequestFlag;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.FileHandle;
@@ -41,6 +42,12 @@ public final class TransferKind extends OpKind {
         if (!read && !f.writable()) {
             return new Refusal(Errno.EBADF, "file " + f.name() + " is not open for writing");
         }
+        if (f.kind() == FileHandle.Kind.SOCKET) {
+            return new Refusal(Errno.EINVAL, f.name() + " is a socket: use RECV and SEND (Request.recv, Request.send)");
+        }
+        if ((op.flags & RequestFlag.PARTIAL.bit()) != 0) {
+            return new Refusal(Errno.EINVAL, "PARTIAL applies to SEND and SENDMSG, not to " + op.opcode);
+        }
         if (op.offset < 0) {
             return new Refusal(Errno.EINVAL, "negative offset " + op.offset);
         }
@@ -57,7 +64,7 @@ public final class TransferKind extends OpKind {
                     + offAlign + " bytes; offset " + op.offset + " is not");
         }
         for (int i = 0; i < op.segCount; i++) {
-            r = checkBuffer(op, i, f, caps.buffers(), memAlign, offAlign);
+            r = checkBuffer(op, i, f, caps.buffers(), memAlign, offAlign, read);
             if (r != null) {
                 return r;
             }
@@ -65,7 +72,25 @@ public final class TransferKind extends OpKind {
         return null;
     }
 
-    private Refusal checkBuffer(Op op, int i, FileHandle f, BufferAccess access, int memAlign, int offAlign) {
+    /**
+     * The buffer checks of a socket transfer (RECV, SEND and their vectored forms): the same
+     * as a file's, without alignment.
+     */
+    static Refusal checkBuffers(Op op, Capabilities caps, boolean read) {
+        if (op.segCount > MAX_BUFFERS) {
+            return new Refusal(Errno.EINVAL, op.segCount + " buffers in one request (at most " + MAX_BUFFERS + ")");
+        }
+        for (int i = 0; i < op.segCount; i++) {
+            Refusal r = checkBuffer(op, i, op.file, caps.buffers(), 1, 1, read);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Refusal checkBuffer(Op op, int i, FileHandle f, BufferAccess access, int memAlign, int offAlign,
+                                       boolean read) {
         MemorySegment s = op.segs[i];
         byte kind = op.kinds[i];
         if (!s.scope().isAlive()) {

@@ -29,7 +29,7 @@ final class KaioCapabilities {
     static Capabilities of(KaioProbe probe, boolean ring, String ringInfo, int workers) {
         Map<Opcode, Execution> ops = KaioOpcodes.TABLE.carried(probe);
 
-        Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC);
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL);
         if (probe.nowait()) {
             flags.add(RequestFlag.NOWAIT);
         }
@@ -50,6 +50,11 @@ final class KaioCapabilities {
             f.add("pipes, sockets, eventfds: a transfer that would block waits with IOCB_CMD_POLL, then runs again");
         }
         f.add("FSYNC/FDSYNC: kernel workqueue, async");
+        if (probe.poll()) {
+            f.add("sockets (ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN, CLOSE): a non-blocking call at"
+                    + " once; what would block waits with IOCB_CMD_POLL, then the call runs again without blocking"
+                    + " (never a blocking socket call inside io_submit, never a thread per socket)");
+        }
         f.add(probe.poll() ? "POLL: IOCB_CMD_POLL, one-shot, cancellable with io_cancel"
                 : "POLL: IOCB_CMD_POLL not supported by this kernel (4.19+)");
         f.add("NOOP: completed by jaio (the kernel refuses IOCB_CMD_NOOP)");
@@ -76,6 +81,7 @@ final class KaioCapabilities {
         n.put(Capability.VECTORED, "IOCB_CMD_PREADV, IOCB_CMD_PWRITEV" + blocking);
         n.put(Capability.SYNC, "IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC");
         n.put(Capability.POLL, "IOCB_CMD_POLL");
+        n.put(Capability.NETWORK, "IOCB_CMD_POLL, then accept4, connect, recv, send, recvmsg, sendmsg without blocking");
         n.put(Capability.NOOP_TIMEOUT, "NOOP by jaio: the kernel refuses IOCB_CMD_NOOP");
         n.put(Capability.REQUEST_FLAGS, "aio_rw_flags");
         n.put(Capability.NATIVE_AIO, probe.nowait() ? "O_DIRECT in the kernel; buffered: RWF_NOWAIT, else a worker"

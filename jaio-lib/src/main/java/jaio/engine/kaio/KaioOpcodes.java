@@ -20,5 +20,7 @@ final class KaioOpcodes {
             line(KaioTransfer::how, KaioTransfer::new, Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV),
             line(p -> Execution.KERNEL_ASYNC, KaioSync::new, Opcode.FSYNC, Opcode.FDSYNC),
             line(KaioPoll::how, KaioPoll::new, Opcode.POLL),
-            line(p -> Execution.INLINE, KaioNoop::new, Opcode.NOOP)));
+            line(p -> Execution.INLINE, KaioNoop::new, Opcode.NOOP),
+            line(KaioSocket::how, KaioSocket::new, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE)));
 }

@@ -176,8 +176,10 @@ final class KaioTransfer extends KaioOp {
 
     @Override
     int refused(Op op, long err) {
-        // This file does not take RWF_NOWAIT at all (no FMODE_NOWAIT).
-        return err == -Errno.EOPNOTSUPP && engineNowait(op) ? PUNT : super.refused(op, err);
+        // This file does not take RWF_NOWAIT at all (no FMODE_NOWAIT); or it is a stream that
+        // native AIO cannot write (an eventfd has no write_iter), which pwritev2 can.
+        boolean streamAioCannot = err == -Errno.EINVAL && op.file.kind() != FileHandle.Kind.FILE;
+        return (err == -Errno.EOPNOTSUPP || streamAioCannot) && engineNowait(op) ? PUNT : super.refused(op, err);
     }
 
     @Override

@@ -12,32 +12,48 @@ import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
 import jaio.engine.WorkerPool;
+import jaio.linux.Native;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Execution;
 import jaio.spi.Op;
 
 /**
- * Immutable once built, so any thread may read it: the thread-pool engine's opcodes, one
- * {@link OpDriver} per {@link Opcode}. An opcode this table lacks is absent from the
+ * Immutable once built, so any thread may read it: one thread-pool engine's opcodes, one
+ * {@link OpDriver} per {@link Opcode}. The drivers that wait (POLL, TIMEOUT, sockets and
+ * streams) share the engine's {@link Poller}; the table describing the engine for its
+ * capability report is built without one. An opcode this table lacks is absent from the
  * capability report, so the context refuses it at submission. Adding an opcode is a driver
  * file and a line in {@link #table}.
  */
 final class Drivers {
-    private static final OpDriver[] TABLE = table();
+    private final OpDriver[] table;
     /** {@link OpDriver#inline()} by opcode, read on every submission without a call. */
-    private static final boolean[] INLINE = inline(TABLE);
+    private final boolean[] inline;
+    private final StreamDriver streams;
 
     /** A worker that runs any op through the table; it holds nothing, so all threads share it. */
-    static final WorkerPool.Worker WORKER = Drivers::iterate;
+    final WorkerPool.Worker worker = this::iterate;
 
-    private Drivers() {}
+    /** @param poller the engine's poller; null for a table that only describes the engine */
+    Drivers(Poller poller) {
+        this.streams = Native.LINUX ? new StreamDriver(poller) : null;
+        this.table = table(poller, streams);
+        this.inline = inline(table);
+    }
 
-    private static OpDriver[] table() {
+    private static OpDriver[] table(Poller poller, StreamDriver streams) {
         OpDriver[] t = new OpDriver[Opcode.values().length];
-        put(t, new TransferDriver(), Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV);
+        put(t, new TransferDriver(streams), Opcode.PREAD, Opcode.PWRITE, Opcode.PREADV, Opcode.PWRITEV);
         put(t, new SyncDriver(), Opcode.FSYNC, Opcode.FDSYNC);
         put(t, new NoopDriver(), Opcode.NOOP);
+        if (streams != null) {
+            // The poller waits in ppoll(2) and the calls are Linux's.
+            put(t, new PollDriver(poller), Opcode.POLL);
+            put(t, new TimeoutDriver(poller), Opcode.TIMEOUT);
+            put(t, streams, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG,
+                    Opcode.SHUTDOWN, Opcode.CLOSE);
+        }
         return t;
     }
 
@@ -56,23 +72,29 @@ final class Drivers {
     }
 
     /** Whether {@code o}'s first iteration runs on the submitting thread. */
-    static boolean inline(Opcode o) {
-        return INLINE[o.ordinal()];
+    boolean inline(Opcode o) {
+        return inline[o.ordinal()];
+    }
+
+    /** The driver of sockets and streams, which the poller resumes; null off Linux. */
+    StreamDriver streams() {
+        return streams;
     }
 
     /** One iteration of {@code op} by its opcode's driver. */
-    static long iterate(Op op) throws Exception {
-        OpDriver d = TABLE[op.opcode.ordinal()];
+    long iterate(Op op) throws Exception {
+        OpDriver d = table[op.opcode.ordinal()];
         // The context refuses what the report lacks; this only guards a caller below it.
         return d == null ? -Errno.EOPNOTSUPP : d.iterate(op);
     }
 
     /** The capability report of an engine with up to {@code workers} worker threads, from the table. */
     static Capabilities capabilities(int workers) {
+        OpDriver[] table = new Drivers(null).table;
         Map<Opcode, Execution> ops = new EnumMap<>(Opcode.class);
         Set<OpDriver> drivers = new LinkedHashSet<>();
         for (Opcode o : Opcode.values()) {
-            OpDriver d = TABLE[o.ordinal()];
+            OpDriver d = table[o.ordinal()];
             if (d != null) {
                 ops.put(o, d.execution());
                 drivers.add(d);
@@ -85,14 +107,21 @@ final class Drivers {
             flags.addAll(d.flags());
             features.addAll(d.features());
         }
+        Map<Capability, String> notes = new EnumMap<>(Map.of(
+                Capability.SHARED_RING, "events wait in jaio's queue: taking them costs no system call",
+                Capability.PREAD_PWRITE, "FileChannel positional read, write",
+                Capability.VECTORED, "FileChannel positional read, write, a buffer at a time",
+                Capability.SYNC, "FileChannel.force",
+                Capability.NOOP_TIMEOUT, ops.containsKey(Opcode.TIMEOUT) ? "NOOP by jaio; TIMEOUT on the poller's timer"
+                        : "NOOP by jaio",
+                Capability.REQUEST_FLAGS, "force() after the write",
+                Capability.THREADS, "FileChannel on a bounded pool, started on demand"));
+        if (ops.containsKey(Opcode.POLL)) {
+            notes.put(Capability.POLL, "ppoll on one poller thread");
+            notes.put(Capability.NETWORK, "non-blocking accept4, connect, recv, send, recvmsg, sendmsg; readiness on"
+                    + " one poller thread (ppoll), never a thread per connection");
+        }
         return new Capabilities("threads", ops, flags, BufferAccess.THREAD_ACCESSIBLE, false, false, features, true)
-                .withMechanisms(EnumSet.noneOf(Capability.class), Map.of(
-                        Capability.SHARED_RING, "events wait in jaio's queue: taking them costs no system call",
-                        Capability.PREAD_PWRITE, "FileChannel positional read, write",
-                        Capability.VECTORED, "FileChannel positional read, write, a buffer at a time",
-                        Capability.SYNC, "FileChannel.force",
-                        Capability.NOOP_TIMEOUT, "NOOP by jaio",
-                        Capability.REQUEST_FLAGS, "force() after the write",
-                        Capability.THREADS, "FileChannel on a bounded pool, started on demand"));
+                .withMechanisms(EnumSet.noneOf(Capability.class), notes);
     }
 }

@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import jaio.CancelResult;
+import jaio.Opcode;
+import jaio.engine.IoErrors;
 import jaio.engine.WorkerPool;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
 import jaio.spi.EngineContext;
 import jaio.spi.IoEngine;
 import jaio.spi.Op;
+import jaio.spi.Retry;
 
 /**
  * Any thread may submit and cancel, concurrently, as {@link IoEngine} allows: the
@@ -20,7 +23,8 @@ import jaio.spi.Op;
  *
  * <p>What one iteration of an opcode does, and whether it runs inline on the submitting thread
  * or on a worker, is its driver's ({@link Drivers}); the queue, the workers, the retry between
- * iterations and the cancel of a queued op are the pool's.
+ * iterations and the cancel of a queued op are the pool's. What waits (POLL, TIMEOUT, sockets,
+ * pipes and eventfds that are not ready) waits on the engine's one {@link Poller} thread.
  */
 public final class ThreadPoolEngine implements IoEngine {
     /** The submitting thread's arrays for splitting a batch (reused: nothing allocated per batch). */
@@ -29,13 +33,17 @@ public final class ThreadPoolEngine implements IoEngine {
     private final CompletionSink sink;
     private final EngineContext ctx;
     private final WorkerPool pool;
+    private final Poller poller;
+    private final Drivers drivers;
 
     ThreadPoolEngine(EngineContext ctx) {
         this.ctx = ctx;
         this.sink = ctx.sink();
+        this.poller = new Poller(ctx.name(), this::ready, this::post);
+        this.drivers = new Drivers(poller);
         // SHORT: most iterations are page-cache hits; the bench's figures were measured so.
         this.pool = new WorkerPool(ctx.name() + "-worker-", ctx.workerThreads(), WorkerPool.Iterations.SHORT,
-                () -> Drivers.WORKER, new WorkerPool.Owner() {
+                () -> drivers.worker, new WorkerPool.Owner() {
                     @Override
                     public void retried() {
                         ctx.counters().retries.increment();
@@ -43,9 +51,33 @@ public final class ThreadPoolEngine implements IoEngine {
 
                     @Override
                     public void finished(Op op) {
-                        sink.complete(op);
+                        post(op);
                     }
                 });
+    }
+
+    /** Posts a finished op and counts it for the TIMEOUTs waiting for a number of completions. */
+    private void post(Op op) {
+        sink.complete(op);
+        poller.completed(1);
+    }
+
+    /** On the poller thread: {@code op}'s descriptor is ready ({@code revents}), or hung up or in error. */
+    private void ready(Op op, int revents) {
+        try {
+            if (op.opcode == Opcode.POLL) {
+                Retry.afterIteration(op, revents);
+                op.engineState = 0;
+                post(op);
+            } else {
+                drivers.streams().resume(op, this::post);
+            }
+        } catch (Throwable t) {
+            // Never let the poller thread die with an op nobody would finish.
+            Retry.finish(op, IoErrors.negErrno(t));
+            op.engineState = 0;
+            post(op);
+        }
     }
 
     static Capabilities capabilities(int workers) {
@@ -66,7 +98,7 @@ public final class ThreadPoolEngine implements IoEngine {
     public void submit(Op[] ops, int from, int count) {
         int end = from + count;
         int i = from;
-        while (i < end && !Drivers.inline(ops[i].opcode)) {
+        while (i < end && !drivers.inline(ops[i].opcode)) {
             i++;
         }
         if (i == end) {
@@ -87,7 +119,7 @@ public final class ThreadPoolEngine implements IoEngine {
         int inline = 0;
         for (int i = from; i < end; i++) {
             Op op = ops[i];
-            if (Drivers.inline(op.opcode)) {
+            if (drivers.inline(op.opcode)) {
                 s.inline[inline++] = op;
             } else {
                 s.queued[queued++] = op;
@@ -100,12 +132,13 @@ public final class ThreadPoolEngine implements IoEngine {
             }
             for (int k = 0; k < inline; k++) {
                 Op op = s.inline[k];
-                if (pool.runInline(Drivers.WORKER, op)) {
+                if (pool.runInline(drivers.worker, op)) {
                     s.inline[finished++] = op;
                 }
             }
             if (finished > 0) {
                 sink.completeBatch(s.inline, finished);
+                poller.completed(finished);
             }
         } finally {
             Arrays.fill(s.queued, 0, queued, null);
@@ -115,9 +148,13 @@ public final class ThreadPoolEngine implements IoEngine {
 
     @Override
     public CancelResult cancel(Op op) {
-        CancelResult r = pool.cancel(op);
+        CancelResult r = poller.cancel(op);
+        if (r == null) {
+            r = pool.cancel(op);
+        }
         if (r == CancelResult.CANCELED) {
-            sink.complete(op);
+            op.engineState = 0;
+            post(op);
         }
         return r;
     }
@@ -128,13 +165,15 @@ public final class ThreadPoolEngine implements IoEngine {
         List<Op> dropped = new ArrayList<>();
         pool.cancelQueued(dropped::add, Integer.MAX_VALUE);
         for (Op op : dropped) {
-            sink.complete(op);
+            post(op);
         }
+        poller.cancelAll();
     }
 
     @Override
     public void close() {
         pool.close();
+        poller.close();
     }
 
     @Override

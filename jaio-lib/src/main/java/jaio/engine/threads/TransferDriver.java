@@ -6,15 +6,24 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Set;
 import jaio.RequestFlag;
+import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
 /**
- * Stateless: PREAD, PWRITE, PREADV and PWRITEV as positional FileChannel I/O on a worker,
+ * Any thread (it holds only the stream driver): PREAD, PWRITE, PREADV and PWRITEV as positional FileChannel I/O on a worker,
  * one call per iteration on the buffer that holds the next byte, so a vector moves one buffer
- * at a time and the retry machinery continues it (E4).
+ * at a time and the retry machinery continues it (E4). Pipes and eventfds, which FileChannel
+ * cannot open, are carried as streams by the {@link StreamDriver}.
  */
 final class TransferDriver implements OpDriver {
     private static final int SYNC_BITS = RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit();
+
+    /** Pipes, eventfds and other streams, which have no FileChannel; null off Linux. */
+    private final StreamDriver streams;
+
+    TransferDriver(StreamDriver streams) {
+        this.streams = streams;
+    }
 
     @Override
     public boolean inline() {
@@ -23,6 +32,9 @@ final class TransferDriver implements OpDriver {
 
     @Override
     public long iterate(Op op) throws IOException {
+        if (streams != null && op.file.kind() != FileHandle.Kind.FILE) {
+            return streams.iterate(op);
+        }
         FileChannel ch = op.file.channel();
         ByteBuffer v = position(op);
         if (op.isRead()) {
@@ -45,6 +57,7 @@ final class TransferDriver implements OpDriver {
     @Override
     public List<String> features() {
         return List.of("DSYNC/SYNC writes are followed by force()",
+                "a read of a pipe or eventfd gives what is there; one that is not ready waits on the poller thread",
                 "O_DIRECT aligned to the file store's block size (FileChannel's rule)");
     }
 

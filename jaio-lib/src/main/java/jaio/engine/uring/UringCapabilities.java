@@ -27,7 +27,7 @@ final class UringCapabilities {
      */
     static Capabilities of(UringProbe probe, Options options) {
         Map<Opcode, Execution> ops = UringOpcodes.TABLE.carried(probe);
-        Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC);
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL);
 
         List<String> f = new ArrayList<>();
         f.add("io_uring_setup/io_uring_enter/io_uring_register through syscall(2); kernel " + UringProbe.kernel());
@@ -39,7 +39,13 @@ final class UringCapabilities {
         f.add("submission: SQEs of a batch written under a lock, then one io_uring_enter for the batch, from any thread");
         f.add("reaping: CQEs taken from the mapped ring without a system call; waits for at least N in the kernel"
                 + " (IORING_ENTER_GETEVENTS with EXT_ARG timeout); submit-and-wait in one io_uring_enter");
-        f.add("short transfers continued from where they stopped (retry machinery)");
+        f.add("short transfers continued from where they stopped (retry machinery); a read of a pipe, socket or"
+                + " eventfd gives what is there");
+        if (ops.containsKey(Opcode.RECV)) {
+            f.add("sockets: IORING_OP_ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN"
+                    + (ops.containsKey(Opcode.CLOSE) ? ", CLOSE" : "") + "; jaio's sockets are non-blocking, so a"
+                    + " socket that is not ready answers EAGAIN and a POLL_ADD waits for it in the kernel");
+        }
         f.add("cancel: IORING_OP_ASYNC_CANCEL, whose answer (stopped, running, not found) cancel() waits for;"
                 + (probe.cancelAny() ? " close cancels everything with one IORING_ASYNC_CANCEL_ANY"
                         : " close cancels request by request (no IORING_ASYNC_CANCEL_ANY before Linux 5.19)"));
@@ -83,6 +89,8 @@ final class UringCapabilities {
         n.put(Capability.VECTORED, "IORING_OP_READV, IORING_OP_WRITEV");
         n.put(Capability.SYNC, "IORING_OP_FSYNC, IORING_FSYNC_DATASYNC for FDSYNC");
         n.put(Capability.POLL, "IORING_OP_POLL_ADD");
+        n.put(Capability.NETWORK, "IORING_OP_ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN, CLOSE;"
+                + " readiness waited for in the kernel (FAST_POLL, else POLL_ADD), no worker per socket");
         n.put(Capability.NOOP_TIMEOUT, "IORING_OP_NOP, IORING_OP_TIMEOUT");
         n.put(Capability.REQUEST_FLAGS, "SQE rw_flags");
         n.put(Capability.IO_URING, "io_uring_setup, io_uring_enter, io_uring_register");

@@ -27,5 +27,8 @@ final class UringOpcodes {
             line(UringOpcodes::required, UringSync::new, Opcode.FSYNC, Opcode.FDSYNC),
             line(UringOpcodes::required, UringNoop::new, Opcode.NOOP),
             line(UringPoll::how, UringPoll::new, Opcode.POLL),
-            line(UringTimeout::how, UringTimeout::new, Opcode.TIMEOUT)));
+            line(UringTimeout::how, UringTimeout::new, Opcode.TIMEOUT),
+            line(UringStream::how, UringStream::new, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG),
+            line(UringConnection::how, UringConnection::new, Opcode.ACCEPT, Opcode.CONNECT, Opcode.SHUTDOWN),
+            line(UringClose::how, UringClose::new, Opcode.CLOSE)));
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jaio.engine.OpSlots;
 import jaio.linux.Iovec;
+import jaio.linux.MsgHdr;
 import jaio.linux.Timespec;
 import jaio.spi.Op;
 
@@ -26,6 +27,7 @@ final class UringSlots extends OpSlots {
     private int[] gens = new int[0];
     private MemorySegment[] iovecs = new MemorySegment[0];
     private MemorySegment[] timespecs = new MemorySegment[0];
+    private MemorySegment[] msghdrs = new MemorySegment[0];
 
     UringSlots(int slots, Arena arena) {
         this.arena = arena;
@@ -37,6 +39,7 @@ final class UringSlots extends OpSlots {
         gens = Arrays.copyOf(gens, slots);
         iovecs = Arrays.copyOf(iovecs, slots);
         timespecs = Arrays.copyOf(timespecs, slots);
+        msghdrs = Arrays.copyOf(msghdrs, slots);
     }
 
     @Override
@@ -79,5 +82,15 @@ final class UringSlots extends OpSlots {
             timespecs[s] = t;
         }
         return t;
+    }
+
+    /** Slot {@code s}'s msghdr, which the kernel reads for a SENDMSG or RECVMSG. */
+    MemorySegment msghdr(int s) {
+        MemorySegment m = msghdrs[s];
+        if (m == null) {
+            m = arena.allocate(MsgHdr.LAYOUT);
+            msghdrs[s] = m;
+        }
+        return m;
     }
 }

@@ -1,0 +1,36 @@
+package jaio.engine.threads;
+
+import java.util.List;
+import jaio.engine.WorkerPool;
+import jaio.spi.Execution;
+import jaio.spi.Op;
+
+/** Any thread: POLL (O4), waited for on the engine's poller thread; the result is the ready mask. */
+final class PollDriver implements OpDriver {
+    private final Poller poller;
+
+    PollDriver(Poller poller) {
+        this.poller = poller;
+    }
+
+    @Override
+    public boolean inline() {
+        return true;
+    }
+
+    @Override
+    public long iterate(Op op) {
+        poller.await(op, op.pollEvents);
+        return WorkerPool.HANDED_OFF;
+    }
+
+    @Override
+    public Execution execution() {
+        return Execution.POLLER;
+    }
+
+    @Override
+    public List<String> features() {
+        return List.of("POLL: ppoll on the engine's one poller thread");
+    }
+}

@@ -1,0 +1,76 @@
+package jaio.engine.threads;
+
+import java.util.List;
+import java.util.Set;
+import jaio.RequestFlag;
+import jaio.engine.SocketCalls;
+import jaio.engine.WorkerPool;
+import jaio.spi.Execution;
+import jaio.spi.Op;
+import jaio.spi.Retry;
+
+/**
+ * Any thread: the socket requests (ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN,
+ * CLOSE) and transfers on pipes, eventfds and other streams, as non-blocking system calls
+ * ({@link SocketCalls}). The first is tried on the submitting thread; what is not ready waits
+ * on the engine's one {@link Poller} thread, which runs the call again when the descriptor is
+ * ready. So no thread blocks on a socket, and a thousand idle connections cost nothing but
+ * their entries in one ppoll(2).
+ */
+final class StreamDriver implements OpDriver {
+    private final Poller poller;
+
+    StreamDriver(Poller poller) {
+        this.poller = poller;
+    }
+
+    @Override
+    public boolean inline() {
+        return true;
+    }
+
+    @Override
+    public long iterate(Op op) {
+        long res = SocketCalls.attempt(op);
+        if (res == SocketCalls.WAIT) {
+            poller.await(op, SocketCalls.events(op));
+            return WorkerPool.HANDED_OFF;
+        }
+        return res;
+    }
+
+    /**
+     * On the poller thread, once the op's descriptor is ready: iterations until the op is
+     * finished (it goes to {@code sink}) or must wait again.
+     */
+    void resume(Op op, Poller.Sink sink) {
+        while (true) {
+            long res = SocketCalls.attempt(op);
+            if (res == SocketCalls.WAIT) {
+                poller.await(op, SocketCalls.events(op));
+                return;
+            }
+            if (Retry.afterIteration(op, res) == Retry.DONE) {
+                op.engineState = 0;
+                sink.post(op);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public Execution execution() {
+        return Execution.POLLER;
+    }
+
+    @Override
+    public Set<RequestFlag> flags() {
+        return Set.of(RequestFlag.PARTIAL);
+    }
+
+    @Override
+    public List<String> features() {
+        return List.of("sockets, and transfers on pipes and eventfds: non-blocking calls (MSG_DONTWAIT, RWF_NOWAIT);"
+                + " what is not ready waits on one poller thread (ppoll over every waiting descriptor)");
+    }
+}
