@@ -47,6 +47,11 @@ public enum Opcode {
      */
     CLOSE,
     /**
+     * Send {@code length} bytes of a regular file from a file offset to a socket in one
+     * request, without copying them through user memory where the kernel can (O6).
+     */
+    SENDFILE,
+    /**
      * Guards the request linked to it in a chain (P4): when its delay runs out first, that
      * request is cancelled. Run by jaio itself on every engine; see {@link Request#linkTimeout}.
      */

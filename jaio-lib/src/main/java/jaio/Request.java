@@ -237,7 +237,33 @@ public final class Request {
         return new Request().prepSocket(Opcode.CLOSE, socket);
     }
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} to {@code socket} in one
+     * request (O6), continued until all is sent, end of file (the result is then what was
+     * sent) or an error (-errno, with what was sent in {@link Event#result2()}). Offsets are
+     * 64-bit; the file's own position is not used. The bytes go from the page cache to the
+     * socket without passing through user memory (io_uring: splice through a pipe; the other
+     * engines: sendfile(2)); the capability report says how each engine carries it.
+     */
+    public static Request sendfile(IoFile file, long offset, long count, IoSocket socket) {
+        return new Request().prepSendfile(file, offset, count, socket);
+    }
+
     // ------------------------------------------------------------------ re-preparing
+
+    public Request prepSendfile(IoFile file, long offset, long count, IoSocket socket) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(socket, "socket");
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.SENDFILE;
+        op.file = socket.handle;
+        op.file2 = file.handle;
+        op.offset = offset;
+        op.length = count;
+        op.address = null;
+        return this;
+    }
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
         return prepData(Opcode.PREAD, file, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst, offset);

@@ -55,7 +55,8 @@ final class SupportTable {
                     + " barriers; one member at a time reaches the engine");
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
-            case SENDFILE, POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
+            case SENDFILE -> operations(caps, note, Opcode.SENDFILE);
+            case POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
                  VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };

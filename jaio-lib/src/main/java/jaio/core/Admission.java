@@ -198,6 +198,11 @@ final class Admission {
             op.setState(CoreOp.IDLE);
             return new Refusal(Errno.EBADF, "file " + f.name() + " was closed");
         }
+        if (op.opcode == Opcode.SENDFILE && !op.file2.acquire()) {
+            f.release();
+            op.setState(CoreOp.IDLE);
+            return new Refusal(Errno.EBADF, "file " + op.file2.name() + " was closed");
+        }
         if (op.accepted != null) {
             // The connection its last ACCEPT made was not taken: the library closes it.
             ContextCore<?> last = op.ctx;
@@ -219,6 +224,9 @@ final class Admission {
             if (f != null) {
                 f.release();
             }
+            if (op.opcode == Opcode.SENDFILE) {
+                op.file2.release();
+            }
             op.setState(CoreOp.IDLE);
         } else if (f != null && f.tracksOps()) {
             f.track(op);
@@ -238,6 +246,9 @@ final class Admission {
         if (op.file != null) {
             op.file.untrack(op);
             op.file.release();
+        }
+        if (op.opcode == Opcode.SENDFILE) {
+            op.file2.release();
         }
         op.setState(CoreOp.IDLE);
     }

@@ -129,6 +129,9 @@ final class Completions implements CompletionSink {
             }
             f.release();
         }
+        if (op.opcode == jaio.Opcode.SENDFILE) {
+            op.file2.release();
+        }
         if (op.result < 0) {
             counters.errors.increment();
             if (op.result == -Errno.ECANCELED) {

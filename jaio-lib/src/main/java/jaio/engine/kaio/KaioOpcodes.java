@@ -22,5 +22,5 @@ final class KaioOpcodes {
             line(KaioPoll::how, KaioPoll::new, Opcode.POLL),
             line(p -> Execution.INLINE, KaioNoop::new, Opcode.NOOP),
             line(KaioSocket::how, KaioSocket::new, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
-                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE)));
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE, Opcode.SENDFILE)));
 }

@@ -52,7 +52,7 @@ final class Drivers {
             put(t, new PollDriver(poller), Opcode.POLL);
             put(t, new TimeoutDriver(poller), Opcode.TIMEOUT);
             put(t, streams, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG,
-                    Opcode.SHUTDOWN, Opcode.CLOSE);
+                    Opcode.SHUTDOWN, Opcode.CLOSE, Opcode.SENDFILE);
         }
         return t;
     }
@@ -120,6 +120,8 @@ final class Drivers {
             notes.put(Capability.POLL, "ppoll on one poller thread");
             notes.put(Capability.NETWORK, "non-blocking accept4, connect, recv, send, recvmsg, sendmsg; readiness on"
                     + " one poller thread (ppoll), never a thread per connection");
+            notes.put(Capability.SENDFILE, "sendfile(2) without blocking, the poller while the socket is full;"
+                    + " zero copy from the page cache");
         }
         return new Capabilities("threads", ops, flags, BufferAccess.THREAD_ACCESSIBLE, false, false, features, true)
                 .withMechanisms(EnumSet.noneOf(Capability.class), notes);

@@ -251,6 +251,17 @@ final class UringSubmitter {
         completedOps++;
     }
 
+    /** The engine is released: every family gives back what it holds. */
+    void release() {
+        List<UringOp> seen = new ArrayList<>();
+        for (UringOp f : byOpcode) {
+            if (f != null && !seen.contains(f)) {
+                seen.add(f);
+                f.release();
+            }
+        }
+    }
+
     /** After a pass of CQEs: the families that watch completions act on them. */
     void afterCqes() {
         for (UringOp w : watchers) {
