@@ -27,6 +27,7 @@ import jaio.Opcode;
 import jaio.Request;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -137,6 +138,22 @@ class SendfileTest {
                 pair[0].close();
                 pair[1].close();
             }
+        }
+    }
+
+    /** io_uring's splice path (taken where sendfile(2) refuses the descriptors), forced by its property. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Sockets.Kind.class)
+    void ioUringSplicesThroughAPipeWhereSendfileCannot(Sockets.Kind kind) throws IOException {
+        TestEngines.assumeAvailable(Engine.IO_URING);
+        Assumptions.assumeTrue(kind != Sockets.Kind.TCP6 || Sockets.hasIpv6());
+        String prop = "jaio.uring.sendfileBySplice";
+        System.setProperty(prop, "true");
+        try {
+            aFileLargerThanTheSocketBufferArrivesWhole(Engine.IO_URING, kind);
+            aRangePastTwoGibibytesOfASparseFileArrivesAndEndOfFileEndsIt(Engine.IO_URING, kind);
+        } finally {
+            System.clearProperty(prop);
         }
     }
 

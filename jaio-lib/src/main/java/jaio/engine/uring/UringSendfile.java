@@ -12,13 +12,17 @@ import jaio.spi.Op;
 import jaio.spi.Retry;
 
 /**
- * Called only under the engine's submit lock: SENDFILE on io_uring, as IORING_OP_SPLICE
- * through a pipe the op borrows from this family's pool: a splice fills the pipe from the
- * file at the op's offset, then splices drain it into the socket, until all is sent, end of
- * file or an error. The page-cache pages move by reference, never through user memory. The
- * socket side is non-blocking (SPLICE_F_NONBLOCK): a full socket answers -EAGAIN, and a
- * POLL_ADD waits for room in the kernel, so no kernel worker is held by a slow peer; the
- * kernel still runs each splice on an io-wq worker, whose count the engine caps
+ * Called only under the engine's submit lock: SENDFILE on io_uring. Each iteration first
+ * calls sendfile(2) on the socket, which is non-blocking, from the thread that prepares the
+ * SQE (the submitter, or the reaper when the op goes on): it moves what the socket takes from
+ * the page cache, zero copy, and the SQE is then a NOP that ends the op, or a POLL_ADD that
+ * waits in the kernel for room in the socket. That costs no kernel worker and no thread hop,
+ * which is what a small response needs; like the other engines' sendfile, the call reads the
+ * file synchronously, so a file not in the page cache holds the calling thread for its disk
+ * read. Where sendfile(2) refuses the pair of descriptors (-EINVAL), the op goes on with
+ * IORING_OP_SPLICE through a pipe it borrows from this family's pool: a splice fills the pipe
+ * from the file, splices drain it into the socket (SPLICE_F_NONBLOCK: a full socket answers
+ * -EAGAIN and a POLL_ADD waits), each on an io-wq worker whose count the engine caps
  * (IORING_REGISTER_IOWQ_MAX_WORKERS).
  *
  * <p>The op's scratch: {@link Op#engineState} holds the phase bits below, {@link Op#engineWord}
@@ -29,14 +33,25 @@ final class UringSendfile extends UringOp {
     private static final int ARMED = 1;
     /** {@link Op#engineState}: the SQE drains the pipe into the socket (else it fills the pipe). */
     private static final int DRAIN = 2;
-    /** {@link Op#engineState}: no pipe could be had; the SQE is a NOP and the op fails with engineWord. */
+    /** {@link Op#engineState}: the SQE is a NOP; the op fails with engineWord (no pipe, a failed call). */
     private static final int FAILED = 4;
+    /** {@link Op#engineState}: sendfile(2) refused the descriptors; the op goes on by splices. */
+    private static final int SPLICING = 8;
+    /** {@link Op#engineState}: sendfile(2) sent the rest (or met end of file); the SQE is a NOP. */
+    private static final int SENT = 16;
     /** The pipe size asked for: fewer round trips for large files. */
     private static final int PIPE_SIZE = 256 * 1024;
     /** Clean pipes kept for later sendfiles, at most this many. */
     private static final int POOL = 64;
 
+    /**
+     * The system property that makes every SENDFILE of engines opened from now on go by
+     * splices only (for tests of that path, and to compare the two).
+     */
+    static final String SPLICE_ONLY = "jaio.uring.sendfileBySplice";
+
     private final ArrayDeque<int[]> pool = new ArrayDeque<>();
+    private final boolean spliceOnly = Boolean.getBoolean(SPLICE_ONLY);
     private final Counters counters;
     private final boolean poll32;
 
@@ -59,11 +74,17 @@ final class UringSendfile extends UringOp {
                     UringPoll.mask(poll32, LibC.POLLOUT), ud, 0);
             return;
         }
+        if (spliceOnly) {
+            op.engineState |= SPLICING;
+        }
+        if ((op.engineState & SPLICING) == 0 && sendNow(op, at, fd, flags, ud)) {
+            return;
+        }
         int[] pipe = (int[]) op.engineData;
         if (pipe == null) {
             pipe = takePipe();
             if (pipe[0] < 0) {
-                op.engineState = FAILED;
+                op.engineState |= FAILED;
                 op.engineWord = pipe[0];
                 IoUringSqe.set(sqes, at, IoUring.IORING_OP_NOP, 0, 0, -1, 0, 0, 0, 0, ud, 0);
                 return;
@@ -85,12 +106,49 @@ final class UringSendfile extends UringOp {
         IoUringSqe.setSpliceFdIn(sqes, at, op.file2.fd());
     }
 
+    /**
+     * One non-blocking sendfile(2) of the rest; true when the SQE was written (a NOP that ends
+     * the op, or a POLL_ADD for room), false when the op must go on by splices.
+     */
+    private boolean sendNow(Op op, long at, int fd, int flags, long ud) {
+        if (op.iterations > 0) {
+            counters.retries.increment();
+        }
+        op.iterations++;
+        long r = Splice.sendfile(op.file.fd(), op.file2.fd(), op.nextOffset(), op.remaining());
+        if (r == -Errno.EINVAL || r == -Errno.ENOSYS || r == -Errno.EOPNOTSUPP) {
+            op.engineState |= SPLICING;
+            return false;
+        }
+        if (r > 0) {
+            op.done += r;
+        }
+        if (r == -Errno.EAGAIN || (r > 0 && op.done < op.length)) {
+            op.engineState |= ARMED;
+            IoUringSqe.set(sqes, at, IoUring.IORING_OP_POLL_ADD, flags, 0, fd, 0, 0, 0,
+                    UringPoll.mask(poll32, LibC.POLLOUT), ud, 0);
+            return true;
+        }
+        if (r < 0) {
+            op.engineState |= FAILED;
+            op.engineWord = r;
+        } else {
+            op.engineState |= SENT;
+        }
+        IoUringSqe.set(sqes, at, IoUring.IORING_OP_NOP, 0, 0, -1, 0, 0, 0, 0, ud, 0);
+        return true;
+    }
+
     @Override
     int complete(Op op, int res) {
         int st = op.engineState;
         if ((st & FAILED) != 0) {
-            Retry.finish(op, op.engineWord);
-            return DONE;
+            long err = op.engineWord;
+            op.engineWord = 0;
+            return end(op, err);
+        }
+        if ((st & SENT) != 0) {
+            return end(op, op.done);
         }
         if ((st & ARMED) != 0) {
             op.engineState &= ~ARMED;
