@@ -56,8 +56,11 @@ final class SupportTable {
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
             case SENDFILE -> operations(caps, note, Opcode.SENDFILE);
+            case FILE_SERVER -> caps.supports(Opcode.SENDFILE) && caps.supports(Opcode.ACCEPT)
+                    ? new Support(Support.Kind.LIBRARY, "examples/, ./jaio serve: one context, one thread, bodies by"
+                    + " SENDFILE") : new Support(Support.Kind.NONE, "needs ACCEPT and SENDFILE");
             case POSIX_AIO, LIO_LISTIO, SIGEVENT, COMPLETABLE_FUTURE, JDK_CHANNELS,
-                 VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
+                 VIRTUAL_THREADS -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }
