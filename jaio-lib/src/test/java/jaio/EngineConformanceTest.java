@@ -982,6 +982,35 @@ public abstract class EngineConformanceTest {
         }
     }
 
+    /** O7 with C7: a TIMEOUT that has not fired is cancelled, and its one event says so. */
+    @Test
+    void aPendingTimeoutIsCancelledWithOneEvent() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.TIMEOUT), () -> engine().shortName() + " has no TIMEOUT");
+        try (IoContext ctx = open(4)) {
+            Request t = Request.timeout(Duration.ofSeconds(60), 0).userData(4);
+            ctx.submit(t);
+            assertEquals(CancelResult.CANCELED, ctx.cancel(t));
+            List<EventCopy> got = TestFiles.reap(ctx, 1);
+            assertEquals(-Errno.ECANCELED, got.get(0).result(), got.toString());
+            assertEquals(0, ctx.getEvents(0, TestFiles.events(1), Duration.ofMillis(20)), "one event only");
+        }
+    }
+
+    /** C1 with O4, O7: close does not wait for a POLL nobody answers or a long TIMEOUT; it cancels them. */
+    @Test
+    void closeCancelsWaitingPollsAndTimeouts() throws IOException {
+        assumeTrue(info().operations().containsKey(Opcode.POLL) && info().operations().containsKey(Opcode.TIMEOUT),
+                () -> engine().shortName() + " has no POLL or no TIMEOUT");
+        IoFile[] pipe = IoFile.pipe();
+        try (IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            IoContext ctx = open(4);
+            ctx.submit(Request.poll(rd, Poll.IN), Request.timeout(Duration.ofSeconds(60), 0));
+            long t0 = System.nanoTime();
+            ctx.close();
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "close waited for the poll or the timer");
+        }
+    }
+
     // =================================================================== audit additions
 
     /** C2: a refused request takes no room, no file reference, no global slot, no later request. */

@@ -98,7 +98,7 @@ public final class Sockets {
         MemorySegment a = address(local, family);
         int fd = use(h);
         try {
-            check(h, "bind " + local, Net.bind(fd, a, (int) a.byteSize()), local);
+            check(h, "bind " + local, Net.bind(fd, a, (int) a.byteSize()));
         } finally {
             h.release();
         }
@@ -107,7 +107,7 @@ public final class Sockets {
     public static void listen(FileHandle h, int backlog) throws IOException {
         int fd = use(h);
         try {
-            check(h, "listen", Net.listen(fd, backlog), null);
+            check(h, "listen", Net.listen(fd, backlog));
         } finally {
             h.release();
         }
@@ -117,7 +117,7 @@ public final class Sockets {
     public static void setOption(FileHandle h, int level, int name, int value, String what) throws IOException {
         int fd = use(h);
         try {
-            check(h, "setsockopt(" + what + ")", Net.setIntOption(fd, level, name, value), null);
+            check(h, "setsockopt(" + what + ")", Net.setIntOption(fd, level, name, value));
         } finally {
             h.release();
         }
@@ -127,7 +127,7 @@ public final class Sockets {
     public static void setLinger(FileHandle h, int seconds) throws IOException {
         int fd = use(h);
         try {
-            check(h, "setsockopt(SO_LINGER)", Net.setLinger(fd, seconds), null);
+            check(h, "setsockopt(SO_LINGER)", Net.setLinger(fd, seconds));
         } finally {
             h.release();
         }
@@ -137,7 +137,7 @@ public final class Sockets {
     public static int option(FileHandle h, int level, int name, String what) throws IOException {
         int fd = use(h);
         try {
-            return check(h, "getsockopt(" + what + ")", Net.getIntOption(fd, level, name), null);
+            return check(h, "getsockopt(" + what + ")", Net.getIntOption(fd, level, name));
         } finally {
             h.release();
         }
@@ -162,7 +162,7 @@ public final class Sockets {
                 if (r == -Errno.ENOTCONN) {
                     return null;
                 }
-                check(h, local ? "getsockname" : "getpeername", r, null);
+                check(h, local ? "getsockname" : "getpeername", r);
                 return SockAddr.decode(s, r);
             } finally {
                 h.release();
@@ -178,7 +178,7 @@ public final class Sockets {
         return h.fd();
     }
 
-    private static int check(FileHandle h, String call, int r, SocketAddress addr) throws IOException {
+    private static int check(FileHandle h, String call, int r) throws IOException {
         if (r >= 0) {
             return r;
         }

@@ -61,6 +61,43 @@ class SocketSemanticsTest {
 
     @ParameterizedTest
     @MethodSource("jaio.testkit.TestEngines#all")
+    void pollWorksOnSocketsInTheSameLoop(Engine engine) throws Exception {
+        try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.TCP6, dir)) {
+            IoSocket[] p = Sockets.connect(ctx, l);
+            try (IoSocket c = p[0]; IoSocket s = p[1]) {
+                Request poll = Request.poll(s, Poll.IN).userData(1);
+                assertEquals(1, ctx.submit(poll));
+                assertEquals(0, ctx.getEvents(0, TestFiles.events(1), Duration.ofMillis(30)), "nothing to read yet");
+                assertEquals(1, ctx.submit(Request.send(c, ByteBuffer.wrap(new byte[] {1})).userData(2)));
+                Map<Long, EventCopy> ev = byUserData(TestFiles.reap(ctx, 2));
+                assertTrue((ev.get(1L).result() & Poll.IN) != 0, "readable: " + ev.get(1L));
+                Event w = Sockets.run(ctx, Request.poll(c, Poll.OUT));
+                assertTrue((w.result() & Poll.OUT) != 0, "writable: " + w);
+                assertTrue(c.remoteAddress() != null && s.localAddress() != null);
+                assertEquals(l.localAddress(), c.remoteAddress(), "the client is connected to the listener's address");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void connectionErrorsHaveReadableNames(Engine engine) throws Exception {
+        assertEquals("ETIMEDOUT", Errno.name(-Errno.ETIMEDOUT));
+        assertEquals("ECONNREFUSED", Errno.name(-Errno.ECONNREFUSED));
+        assertEquals("ECONNRESET", Errno.name(-Errno.ECONNRESET));
+        try (IoContext ctx = Sockets.context(engine, 4); IoSocket c = IoSocket.open(java.net.StandardProtocolFamily.UNIX)) {
+            // Nobody listens on this path: a Unix connect is refused as plainly (ENOENT for no file).
+            Event e = Sockets.run(ctx, Request.connect(c, java.net.UnixDomainSocketAddress.of(dir.resolve("none").toString())));
+            assertEquals("ENOENT", e.errnoName(), e.toString());
+        }
+        try (IoContext ctx = Sockets.context(engine, 4); IoSocket t = IoSocket.open(java.net.StandardProtocolFamily.INET)) {
+            Event n = Sockets.run(ctx, Request.recv(t, ByteBuffer.allocateDirect(8)));
+            assertEquals("ENOTCONN", n.errnoName(), n.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
     void aPeerResetIsEconnreset(Engine engine) throws Exception {
         try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.TCP4, dir)) {
             IoSocket[] p = Sockets.connect(ctx, l);
@@ -138,6 +175,26 @@ class SocketSemanticsTest {
                 assertFalse(s.isOpen());
                 // The peer sees the connection closed: end of stream.
                 assertEquals(0, Sockets.run(ctx, Request.recv(c, ByteBuffer.allocateDirect(8))).result());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void aCloseInTheSameBatchCancelsTheRequestsBeforeIt(Engine engine) throws Exception {
+        try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.UNIX, dir)) {
+            IoSocket[] p = Sockets.connect(ctx, l);
+            try (IoSocket c = p[0]) {
+                IoSocket s = p[1];
+                Request recv = Request.recv(s, ByteBuffer.allocateDirect(64)).userData(1);
+                Request close = Request.close(s).userData(2);
+                Request after = Request.recv(s, ByteBuffer.allocateDirect(64)).userData(3);
+                assertEquals(2, ctx.submit(recv, close, after), "the request after the CLOSE is refused");
+                Map<Long, EventCopy> ev = byUserData(TestFiles.reap(ctx, 2));
+                assertEquals(-Errno.ECANCELED, ev.get(1L).result());
+                assertEquals(0, ev.get(2L).result());
+                assertEquals(0, Sockets.run(ctx, Request.recv(c, ByteBuffer.allocateDirect(8))).result(),
+                        "the peer reads end of stream: the descriptor was closed");
             }
         }
     }

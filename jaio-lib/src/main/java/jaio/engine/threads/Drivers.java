@@ -37,7 +37,7 @@ final class Drivers {
 
     /** @param poller the engine's poller; null for a table that only describes the engine */
     Drivers(Poller poller) {
-        this.streams = Native.LINUX ? new StreamDriver(poller) : null;
+        this.streams = Native.LINUX ? new StreamDriver(poller, false) : null;
         this.table = table(poller, streams);
         this.inline = inline(table);
     }
@@ -52,7 +52,8 @@ final class Drivers {
             put(t, new PollDriver(poller), Opcode.POLL);
             put(t, new TimeoutDriver(poller), Opcode.TIMEOUT);
             put(t, streams, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG,
-                    Opcode.SHUTDOWN, Opcode.CLOSE, Opcode.SENDFILE);
+                    Opcode.SENDFILE);
+            put(t, new StreamDriver(poller, true), Opcode.SHUTDOWN, Opcode.CLOSE);
         }
         return t;
     }

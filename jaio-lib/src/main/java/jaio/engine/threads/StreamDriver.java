@@ -19,9 +19,12 @@ import jaio.spi.Retry;
  */
 final class StreamDriver implements OpDriver {
     private final Poller poller;
+    /** Whether its opcodes never wait (SHUTDOWN, CLOSE): then the report says inline. */
+    private final boolean neverWaits;
 
-    StreamDriver(Poller poller) {
+    StreamDriver(Poller poller, boolean neverWaits) {
         this.poller = poller;
+        this.neverWaits = neverWaits;
     }
 
     @Override
@@ -60,7 +63,7 @@ final class StreamDriver implements OpDriver {
 
     @Override
     public Execution execution() {
-        return Execution.POLLER;
+        return neverWaits ? Execution.INLINE : Execution.POLLER;
     }
 
     @Override
@@ -70,7 +73,7 @@ final class StreamDriver implements OpDriver {
 
     @Override
     public List<String> features() {
-        return List.of("sockets, and transfers on pipes and eventfds: non-blocking calls (MSG_DONTWAIT, RWF_NOWAIT);"
+        return neverWaits ? List.of("SHUTDOWN, CLOSE: shutdown(2), close(2) on the submitting thread") : List.of("sockets, and transfers on pipes and eventfds: non-blocking calls (MSG_DONTWAIT, RWF_NOWAIT);"
                 + " what is not ready waits on one poller thread (ppoll over every waiting descriptor)");
     }
 }

@@ -43,8 +43,9 @@ final class UringCapabilities {
                 + " eventfd gives what is there");
         if (ops.containsKey(Opcode.RECV)) {
             f.add("sockets: IORING_OP_ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN"
-                    + (ops.containsKey(Opcode.CLOSE) ? ", CLOSE" : "") + "; jaio's sockets are non-blocking, so a"
-                    + " socket that is not ready answers EAGAIN and a POLL_ADD waits for it in the kernel");
+                    + (ops.containsKey(Opcode.CLOSE) ? ", CLOSE" : "") + "; a socket that is not ready is waited for"
+                    + " by the kernel's own poll (FAST_POLL), or, where the non-blocking socket answers EAGAIN, by a"
+                    + " POLL_ADD after which the operation runs again; no io-wq worker waits for a socket");
         }
         f.add("cancel: IORING_OP_ASYNC_CANCEL, whose answer (stopped, running, not found) cancel() waits for;"
                 + (probe.cancelAny() ? " close cancels everything with one IORING_ASYNC_CANCEL_ANY"

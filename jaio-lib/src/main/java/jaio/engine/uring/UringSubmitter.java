@@ -116,6 +116,14 @@ final class UringSubmitter {
     void start(Op[] ops, int from, int count, OpBatch out) {
         for (int i = from; i < from + count; i++) {
             Op op = ops[i];
+            if (op.cancelRequested && op.file != null && op.file.tracksOps()) {
+                // Its socket was closed by a CLOSE of the same batch, claimed after it: it
+                // would otherwise wait in the kernel on a socket nobody may use any more.
+                Retry.finish(op, -Errno.ECANCELED);
+                out.add(op);
+                completedOps++;
+                continue;
+            }
             if (slots.take(op) < 0) {
                 Retry.finish(op, -Errno.EAGAIN);
                 out.add(op);
@@ -159,7 +167,9 @@ final class UringSubmitter {
         FileHandle f = op.file;
         int fd = f == null ? -1 : f.fd();
         int flags = linkFlags(op);
-        if (files != null && f != null) {
+        // Sockets are not registered: the table's reference would keep a closed connection
+        // open (no FIN for its peer) until its slot is reused.
+        if (files != null && f != null && f.kind() != FileHandle.Kind.SOCKET) {
             int fixed = files.slot(f);
             if (fixed >= 0) {
                 fd = fixed;

@@ -214,11 +214,17 @@ class ThreadPoolEngineTest {
             assertEquals(Execution.WORKER, c.opcodes().get(o), o.toString());
         }
         assertEquals(Execution.INLINE, c.opcodes().get(Opcode.NOOP));
-        assertEquals(7, c.opcodes().size(), "POLL and TIMEOUT have no driver: " + c.opcodes());
-        assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC), c.flags());
-        assertEquals(List.of("FileChannel positional I/O", "up to 64 worker threads, started on demand",
-                "DSYNC/SYNC writes are followed by force()",
-                "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), c.features());
+        // What waits (POLL, TIMEOUT, the socket requests) is carried by the one poller thread.
+        for (Opcode o : EnumSet.of(Opcode.POLL, Opcode.TIMEOUT, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV,
+                Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG)) {
+            assertEquals(Execution.POLLER, c.opcodes().get(o), o.toString());
+        }
+        assertEquals(Execution.INLINE, c.opcodes().get(Opcode.SHUTDOWN), "never waits");
+        assertEquals(Execution.INLINE, c.opcodes().get(Opcode.CLOSE), "never waits");
+        assertEquals(Opcode.values().length, c.opcodes().size(), "every opcode has a driver: " + c.opcodes());
+        assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL), c.flags());
+        assertEquals("FileChannel positional I/O", c.features().get(0));
+        assertTrue(c.features().contains("O_DIRECT aligned to the file store's block size (FileChannel's rule)"));
         assertTrue(c.directAtStoreBlock());
     }
 

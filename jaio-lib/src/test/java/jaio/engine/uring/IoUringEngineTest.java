@@ -125,11 +125,12 @@ class IoUringEngineTest {
     }
 
     /**
-     * A short transfer is continued where it stopped (E4): a pipe read of 8 bytes that gets 3
-     * is issued again for the other 5, into the rest of the same buffer.
+     * A stream is not a file (E4): a pipe read of 8 bytes that finds 3 completes with those 3,
+     * as read(2) does, instead of waiting for the rest (which could deadlock a request/response
+     * protocol); a pipe write is still continued until all of it went.
      */
     @Test
-    void aShortPipeReadIsContinuedIntoTheRestOfItsBuffer() throws Exception {
+    void aShortPipeReadCompletesWithWhatIsThere() throws Exception {
         IoFile[] pipe = IoFile.pipe();
         try (IoContext ctx = open(8); IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
             MemorySegment buf = IoBuffers.allocate(8);
@@ -140,17 +141,9 @@ class IoUringEngineTest {
             Request w1 = Request.pwrite(wr, first, 0);
             assertEquals(1, ctx.submit(w1));
             assertEquals(3, ctx.await(w1, WAIT).result());
-            Event[] ev = events(1);
-            assertEquals(0, ctx.getEvents(1, ev, Duration.ofMillis(100)), "3 of 8 bytes: the read goes on");
-            MemorySegment rest = IoBuffers.allocate(5);
-            rest.copyFrom(MemorySegment.ofArray(new byte[] {4, 5, 6, 7, 8}));
-            Request w2 = Request.pwrite(wr, rest, 0);
-            assertEquals(1, ctx.submit(w2));
-            assertEquals(5, ctx.await(w2, WAIT).result());
             Event r = ctx.await(read, WAIT);
-            assertEquals(8, r.result());
-            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, buf.toArray(ValueLayout.JAVA_BYTE));
-            assertTrue(ctx.stats().retries() >= 1, () -> "retries " + ctx.stats());
+            assertEquals(3, r.result(), "3 of 8 bytes: what is there");
+            assertArrayEquals(new byte[] {1, 2, 3, 0, 0, 0, 0, 0}, buf.toArray(ValueLayout.JAVA_BYTE));
         }
     }
 
