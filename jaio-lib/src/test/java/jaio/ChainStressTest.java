@@ -64,9 +64,10 @@ class ChainStressTest {
                             // the list moved under us, or the request is between uses
                         }
                     }
-                    Thread.onSpinWait();
-                    if (r.nextInt(8) == 0) {
-                        Thread.yield();
+                    if (r.nextInt(4) == 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                    } else {
+                        Thread.onSpinWait();
                     }
                 }
             });
@@ -82,7 +83,9 @@ class ChainStressTest {
                     List<Request> chain = chain(c, rnd, f, bad, pipe[0], poll, members);
                     Request[] arr = chain.toArray(new Request[0]);
                     inFlight.addAll(chain);
+                    long roomBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while (ctx.submit(arr) == 0) {
+                        assertTrue(System.nanoTime() < roomBy, "no room for a minute: " + ctx.stats());
                         reaped += reapSome(ctx, evs, 1, members, events, lastPos, broken, brokenAt, inFlight);
                     }
                     submitted += arr.length;

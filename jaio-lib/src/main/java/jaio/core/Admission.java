@@ -186,6 +186,10 @@ final class Admission {
         room.release(n);
         GlobalLimit.release(n);
         gate.done(n);
+        if (chains.barrierActive()) {
+            // A pending barrier may have been held up by what was counted here for a moment.
+            chains.checkBarrier();
+        }
     }
 
     /** Makes the op ours: state, file reference, buffers. Undoes itself on failure. */

@@ -395,16 +395,18 @@ final class Chains {
         }
     }
 
-    /** Cancels a guarded op for its link timeout, from the timer thread. */
-    void cancelForTimer(CoreOp op) {
+    /** Cancels a guarded op for its link timeout, from the timer thread; the engine's answer. */
+    jaio.CancelResult cancelForTimer(CoreOp op) {
         op.cancelRequested = true;
         if (gate.enter()) {
             try {
-                engine.cancel(op);
+                return engine.cancel(op);
             } finally {
                 gate.exit();
             }
         }
+        // Closing: the close sequence cancels what is in flight.
+        return jaio.CancelResult.CANCELED;
     }
 
     // ------------------------------------------------------------------ barriers

@@ -27,6 +27,9 @@ final class LinkTimer {
     private static final long DONE = 4;
     private static final long ENDED_FIRING = 5;
     private static final long STATE = 7;
+    /** A cancel that did not stop the guarded request is tried again after this, then twice as late. */
+    private static final long FIRST_RETRY_NANOS = 200_000L;
+    private static final long MAX_RETRY_NANOS = 20_000_000L;
 
     private final Chains chains;
 
@@ -96,7 +99,8 @@ final class LinkTimer {
             return;
         }
         long g = gen(w);
-        Future<?> f = Clock.TIMER.schedule(() -> fire(lt, g), Math.max(0, lt.timeoutNanos), TimeUnit.NANOSECONDS);
+        Future<?> f = Clock.TIMER.schedule(() -> fire(lt, g, ARMED, FIRST_RETRY_NANOS), Math.max(0, lt.timeoutNanos),
+                TimeUnit.NANOSECONDS);
         lt.timerTask = f;
         long now = lt.timerWord();
         if (gen(now) != g || (now & STATE) != ARMED) {
@@ -105,17 +109,26 @@ final class LinkTimer {
         }
     }
 
-    private void fire(CoreOp lt, long g) {
+    /**
+     * The timer fired ({@code from} ARMED), or fires again ({@code from} FIRED) because the
+     * guarded request had not stopped: a best-effort cancel can miss a request on its way into
+     * the engine, so the timer tries again until the request has ended.
+     */
+    private void fire(CoreOp lt, long g, long from, long retryNanos) {
         long w = lt.timerWord();
-        if (gen(w) != g || (w & STATE) != ARMED || !lt.casTimer(w, (w & ~STATE) | FIRING)) {
+        if (gen(w) != g || (w & STATE) != from || !lt.casTimer(w, (w & ~STATE) | FIRING)) {
             return;
         }
         CoreOp guarded = lt.linkPrev;
-        chains.cancelForTimer(guarded);
+        jaio.CancelResult r = chains.cancelForTimer(guarded);
         while (true) {
             long v = lt.timerWord();
             if ((v & STATE) == FIRING) {
                 if (lt.casTimer(v, (v & ~STATE) | FIRED)) {
+                    if (r != jaio.CancelResult.CANCELED) {
+                        long next = Math.min(2 * retryNanos, MAX_RETRY_NANOS);
+                        Clock.TIMER.schedule(() -> fire(lt, g, FIRED, next), retryNanos, TimeUnit.NANOSECONDS);
+                    }
                     return;
                 }
             } else {
