@@ -3,14 +3,12 @@ package jaio.engine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jaio.Errno;
-import jaio.Opcode;
 import jaio.linux.Fs;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
 import jaio.linux.MsgHdr;
 import jaio.linux.Net;
 import jaio.linux.Splice;
-import jaio.spi.FileHandle;
 import jaio.spi.Op;
 import jaio.spi.Retry;
 
@@ -33,12 +31,6 @@ public final class SocketCalls {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private SocketCalls() {}
-
-    /** Whether {@code op} is one this class runs: a socket request, or a transfer on a stream. */
-    public static boolean handles(Op op) {
-        return op.file != null && op.file.kind() != FileHandle.Kind.FILE && op.opcode != Opcode.POLL
-                && op.opcode != Opcode.FSYNC && op.opcode != Opcode.FDSYNC;
-    }
 
     /** The poll(2) events a request that answered {@link #WAIT} waits for. */
     public static int events(Op op) {

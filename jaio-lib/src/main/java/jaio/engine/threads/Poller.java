@@ -64,6 +64,8 @@ final class Poller {
     private volatile int counting;
     private Thread thread;
     private int wakeFd = -1;
+    /** Set by {@link #cancelAll} (close): whatever would wait from now on ends cancelled instead. */
+    private boolean cancelling;
     private boolean closed;
 
     Poller(String name, Handler handler, Sink sink) {
@@ -74,12 +76,13 @@ final class Poller {
 
     /**
      * Waits for {@code op}'s descriptor to be ready for {@code ev}; then the handler runs it.
-     * An op whose cancel was asked for meanwhile ends here with -ECANCELED instead of waiting.
+     * An op whose cancel was asked for meanwhile, or that would wait once the context is
+     * closing, ends here with -ECANCELED instead of waiting.
      */
     void await(Op op, int ev) {
         lock.lock();
         try {
-            if (op.cancelRequested) {
+            if (op.cancelRequested || cancelling) {
                 Retry.finish(op, -Errno.ECANCELED);
                 op.engineState = 0;
             } else {
@@ -114,26 +117,41 @@ final class Poller {
         long now = System.nanoTime();
         long delay = op.timeoutNanos;
         long deadline = delay > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay;
+        boolean refused;
         lock.lock();
         try {
-            start();
-            if (timerCount == timers.length) {
-                timers = Arrays.copyOf(timers, timerCount * 2);
-                deadlines = Arrays.copyOf(deadlines, timerCount * 2);
-                targets = Arrays.copyOf(targets, timerCount * 2);
-            }
-            op.slot = timerCount;
-            op.engineState = TIMING;
-            timers[timerCount] = op;
-            deadlines[timerCount] = deadline;
-            targets[timerCount++] = op.timeoutCount > 0 ? completed.get() + op.timeoutCount : Long.MAX_VALUE;
-            if (op.timeoutCount > 0) {
-                counting++;
+            refused = cancelling;
+            if (!refused) {
+                arm(op, deadline);
             }
         } finally {
             lock.unlock();
         }
+        if (refused) {
+            Retry.finish(op, -Errno.ECANCELED);
+            op.engineState = 0;
+            sink.post(op);
+            return;
+        }
         wake();
+    }
+
+    /** Adds a TIMEOUT to the timers. Lock held. */
+    private void arm(Op op, long deadline) {
+        start();
+        if (timerCount == timers.length) {
+            timers = Arrays.copyOf(timers, timerCount * 2);
+            deadlines = Arrays.copyOf(deadlines, timerCount * 2);
+            targets = Arrays.copyOf(targets, timerCount * 2);
+        }
+        op.slot = timerCount;
+        op.engineState = TIMING;
+        timers[timerCount] = op;
+        deadlines[timerCount] = deadline;
+        targets[timerCount++] = op.timeoutCount > 0 ? completed.get() + op.timeoutCount : Long.MAX_VALUE;
+        if (op.timeoutCount > 0) {
+            counting++;
+        }
     }
 
     /** {@code n} ops of the engine completed: ends the TIMEOUTs whose count that meets. */
@@ -185,6 +203,9 @@ final class Poller {
         List<Op> out = new ArrayList<>();
         lock.lock();
         try {
+            // An op the poller thread is running now may want to wait again: it is cancelled
+            // then, in await, or close would wait for it for ever.
+            cancelling = true;
             while (waitingCount > 0) {
                 out.add(removeWaiting(waitingCount - 1));
             }
