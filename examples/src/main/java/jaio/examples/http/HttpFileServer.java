@@ -63,7 +63,7 @@ public final class HttpFileServer implements Closeable {
      */
     public HttpFileServer(Path root, SocketAddress local, Engine engine) throws IOException {
         this.root = root.toRealPath();
-        this.ctx = IoContext.builder().engine(engine).capacity(16384).name("http").open();
+        this.ctx = IoContext.builder().engine(engine).capacity(4096).name("http").open();
         try {
             this.listener = IoSocket.openServer(local, 1024);
         } catch (IOException | RuntimeException e) {
