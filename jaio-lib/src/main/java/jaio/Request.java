@@ -33,24 +33,20 @@ import jaio.spi.Op;
  * <p>Arguments are checked when the request is submitted (C2), so a bad request is
  * reported with the context's engine in mind; the factories only reject nulls.
  *
- * <p><b>Chains and barriers (P4).</b> Requests submitted together in one batch can be chained:
- * {@link #link()} makes the next request of the batch start only when this one ended well
- * (result not negative and, for a transfer, every byte moved: a transfer ended short by end
- * of file or by a stream that had less counts as failed); {@link #hardLink()} makes it start
- * when this one ended, whatever the result. When a soft link breaks, every later member of
- * the chain completes with -ECANCELED without being started. A {@link #linkTimeout(Duration)}
- * right after a linked request guards it: when the delay runs out first, the guarded request
- * is cancelled. A {@link #barrier()} request starts only after every request submitted
- * to the context before it has ended, and nothing submitted after it starts before it has
- * ended (io_uring's IOSQE_IO_DRAIN). Every member yields exactly one event, and the events
- * of a chain are posted in chain order. A chain is accepted or refused as a whole: an invalid
- * member (or a chain that could never fit the context's capacity) refuses the chain at
- * submission, and {@code submit} accepts whole chains only. A later member is held by the
- * context until its turn; cancelling it makes it end with -ECANCELED, in its place in the
- * chain. The link mode and the barrier are properties of the request, kept when it is
- * prepared again, like its flags. The same semantics hold on every engine: jaio's chain runner
- * starts each member when the one before it has ended, so a member's short transfer is still
- * continued (E4) before the chain looks at its result.
+ * <p><b>Chains and barriers (P4).</b> Requests of one batch can be chained: after
+ * {@link #link()} the next request of the batch starts only when this one ended well (result
+ * not negative and, for a transfer, every byte moved: a transfer cut short by end of file or a
+ * stream counts as failed); after {@link #hardLink()} it starts whatever the result. When a soft
+ * link breaks, every later member completes with -ECANCELED unstarted. A
+ * {@link #linkTimeout(Duration)} right after a linked request cancels it when its delay runs
+ * out first. A {@link #barrier()} starts only after every request submitted before it has
+ * ended, and nothing submitted after it starts before it has ended. Each member yields one
+ * event, in chain order. A chain is accepted or refused whole (an invalid member, or a chain
+ * longer than the capacity, refuses it at submission). A member waiting for its turn that is
+ * cancelled ends with -ECANCELED in its place. Link mode and barrier are kept when the request
+ * is prepared again, like its flags. The semantics are the same on every engine: jaio's chain
+ * runner hands each member to the engine when the one before it has ended, so a short
+ * transfer is still continued (E4) before the chain looks at its result.
  */
 public final class Request {
     final RequestOp op = new RequestOp(this);
@@ -131,13 +127,10 @@ public final class Request {
     }
 
     /**
-     * A link timeout (P4): put it right after a request linked to it ({@link #link()} or
-     * {@link #hardLink()}); when {@code delay} runs out before that request has ended, the
-     * request is cancelled (best effort, as {@link IoContext#cancel}). Its own event follows
-     * the guarded request's, with the kernel's convention: -ETIME when the delay ran out,
-     * -ECANCELED when the guarded request ended first (or the chain broke before it). Whether
-     * the chain goes on after it depends on the guarded request's result and link mode; link
-     * the timeout itself to continue the chain beyond it.
+     * A link timeout (P4), right after the request linked to it, which is cancelled when
+     * {@code delay} runs out first. Its event follows that request's: -ETIME when it fired,
+     * else -ECANCELED (the kernel's convention). The guarded request's result and link mode
+     * decide whether the chain goes on; link the timeout itself to continue the chain past it.
      */
     public static Request linkTimeout(Duration delay) {
         return new Request().prepLinkTimeout(delay);
@@ -196,22 +189,22 @@ public final class Request {
 
     /** Receives into several buffers, filling each in turn, what the socket has (recvmsg). */
     public static Request recvmsg(IoSocket socket, ByteBuffer[] dsts) {
-        return new Request().prepSocketVector(Opcode.RECVMSG, socket, segments(dsts), dsts);
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, Args.segments(dsts), dsts);
     }
 
     /** Receives into several segments, filling each in turn, what the socket has (recvmsg). */
     public static Request recvmsg(IoSocket socket, MemorySegment[] dsts) {
-        return new Request().prepSocketVector(Opcode.RECVMSG, socket, checked(dsts), null);
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, Args.checked(dsts), null);
     }
 
     /** Sends several buffers, one after another, all of them unless flagged PARTIAL (sendmsg). */
     public static Request sendmsg(IoSocket socket, ByteBuffer[] srcs) {
-        return new Request().prepSocketVector(Opcode.SENDMSG, socket, segments(srcs), srcs);
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, Args.segments(srcs), srcs);
     }
 
     /** Sends several segments, one after another, all of them unless flagged PARTIAL (sendmsg). */
     public static Request sendmsg(IoSocket socket, MemorySegment[] srcs) {
-        return new Request().prepSocketVector(Opcode.SENDMSG, socket, checked(srcs), null);
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, Args.checked(srcs), null);
     }
 
     /**
@@ -238,12 +231,10 @@ public final class Request {
     }
 
     /**
-     * Sends {@code count} bytes of {@code file} from {@code offset} to {@code socket} in one
-     * request (O6), continued until all is sent, end of file (the result is then what was
-     * sent) or an error (-errno, with what was sent in {@link Event#result2()}). Offsets are
-     * 64-bit; the file's own position is not used. The bytes go from the page cache to the
-     * socket without passing through user memory (io_uring: splice through a pipe; the other
-     * engines: sendfile(2)); the capability report says how each engine carries it.
+     * Sends {@code count} bytes of {@code file} from {@code offset} (64-bit) to {@code socket}
+     * (O6), continued until all is sent, end of file (then the result is what was sent) or an
+     * error (-errno, what was sent in {@link Event#result2()}); zero copy from the page cache,
+     * as the capability report says per engine.
      */
     public static Request sendfile(IoFile file, long offset, long count, IoSocket socket) {
         return new Request().prepSendfile(file, offset, count, socket);
@@ -282,19 +273,19 @@ public final class Request {
     }
 
     public Request prepPreadv(IoFile file, ByteBuffer[] dsts, long offset) {
-        return prepVector(Opcode.PREADV, file, segments(dsts), dsts, offset);
+        return prepVector(Opcode.PREADV, file, Args.segments(dsts), dsts, offset);
     }
 
     public Request prepPreadv(IoFile file, MemorySegment[] dsts, long offset) {
-        return prepVector(Opcode.PREADV, file, checked(dsts), null, offset);
+        return prepVector(Opcode.PREADV, file, Args.checked(dsts), null, offset);
     }
 
     public Request prepPwritev(IoFile file, ByteBuffer[] srcs, long offset) {
-        return prepVector(Opcode.PWRITEV, file, segments(srcs), srcs, offset);
+        return prepVector(Opcode.PWRITEV, file, Args.segments(srcs), srcs, offset);
     }
 
     public Request prepPwritev(IoFile file, MemorySegment[] srcs, long offset) {
-        return prepVector(Opcode.PWRITEV, file, checked(srcs), null, offset);
+        return prepVector(Opcode.PWRITEV, file, Args.checked(srcs), null, offset);
     }
 
     public Request prepSync(Opcode fsyncOrFdsync, IoFile file) {
@@ -325,7 +316,7 @@ public final class Request {
         op.opcode = Opcode.TIMEOUT;
         op.file = null;
         op.offset = 0;
-        op.timeoutNanos = saturatedNanos(delay);
+        op.timeoutNanos = Args.saturatedNanos(delay);
         op.timeoutCount = count;
         return this;
     }
@@ -336,9 +327,7 @@ public final class Request {
         op.clearBuffers();
         op.opcode = Opcode.LINK_TIMEOUT;
         op.file = null;
-        op.offset = 0;
-        op.timeoutNanos = saturatedNanos(delay);
-        op.timeoutCount = 0;
+        op.timeoutNanos = Args.saturatedNanos(delay);
         return this;
     }
 
@@ -442,31 +431,6 @@ public final class Request {
         return this;
     }
 
-    private static MemorySegment[] segments(ByteBuffer[] bufs) {
-        Objects.requireNonNull(bufs, "buffers");
-        MemorySegment[] s = new MemorySegment[bufs.length];
-        for (int i = 0; i < bufs.length; i++) {
-            s[i] = MemorySegment.ofBuffer(Objects.requireNonNull(bufs[i], "buffer " + i));
-        }
-        return s;
-    }
-
-    private static MemorySegment[] checked(MemorySegment[] segs) {
-        Objects.requireNonNull(segs, "segments");
-        for (int i = 0; i < segs.length; i++) {
-            Objects.requireNonNull(segs[i], "segment " + i);
-        }
-        return segs;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
     // ------------------------------------------------------------------ properties
 
     /** Moves a data request to another file offset (the buffers stay). */
@@ -524,10 +488,7 @@ public final class Request {
         return this;
     }
 
-    /**
-     * Links this request to the next one of the batch it is submitted in (P4, a soft link,
-     * IOSQE_IO_LINK): the next starts only when this one ended well; see the class comment.
-     */
+    /** Links this request to the next one of its batch (P4, IOSQE_IO_LINK): see the class comment. */
     public Request link() {
         ensureIdle();
         op.linkMode = Op.LINK_SOFT;
@@ -549,21 +510,19 @@ public final class Request {
     }
 
     /**
-     * Makes this request a barrier (P4, IOSQE_IO_DRAIN): it starts only after everything
-     * submitted to the context before it has ended, and what is submitted after it waits
-     * until it has ended. A barrier may head a chain, not stand inside one.
+     * Makes this request a barrier (P4, IOSQE_IO_DRAIN), or ({@code false}) an ordinary one
+     * again: a barrier starts only after everything submitted to the context before it has
+     * ended, and what is submitted after it waits until it has ended. It may head a chain.
      */
-    public Request barrier() {
+    public Request barrier(boolean on) {
         ensureIdle();
-        op.barrier = true;
+        op.barrier = on;
         return this;
     }
 
-    /** Makes this request an ordinary one again (not a barrier). */
-    public Request noBarrier() {
-        ensureIdle();
-        op.barrier = false;
-        return this;
+    /** {@code barrier(true)}. */
+    public Request barrier() {
+        return barrier(true);
     }
 
     /** Whether this request is linked to the next one of its batch (softly or hard). */
@@ -635,15 +594,6 @@ public final class Request {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder();
-        b.append(op.opcode == null ? "EMPTY" : op.opcode.name()).append("(");
-        if (op.file != null) {
-            b.append(op.file.name()).append(", ");
-        }
-        if (op.segCount > 0) {
-            b.append("offset=").append(op.offset).append(", length=").append(op.length).append(", ");
-        }
-        b.append("userData=").append(op.userData).append(")");
-        return b.toString();
+        return Args.describe(op);
     }
 }
