@@ -15,7 +15,6 @@ import jaio.spi.Execution;
  * mechanisms.
  */
 final class SupportTable {
-    private static final String NOT_YET = "not yet";
 
     private SupportTable() {}
 
@@ -55,14 +54,19 @@ final class SupportTable {
                     + " JaioFileChannel, JaioFileSystemProvider");
             case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "virtual threads park in Java (jaio.nio's"
                     + " channels and futures, getEvents, await); a platform thread waits in the kernel");
+            case ORDERING -> new Support(Support.Kind.LIBRARY, "jaio's chain runner: soft and hard links, link timeouts,"
+                    + " barriers; one member at a time reaches the engine");
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
+            case SENDFILE -> operations(caps, note, Opcode.SENDFILE);
+            case FILE_SERVER -> caps.supports(Opcode.SENDFILE) && caps.supports(Opcode.ACCEPT)
+                    ? new Support(Support.Kind.LIBRARY, "examples/, ./jaio serve: one context, one thread, bodies by"
+                    + " SENDFILE") : new Support(Support.Kind.NONE, "needs ACCEPT and SENDFILE");
             // The POSIX facade (jaio.posix) runs over any context: the same code for every engine.
             case POSIX_AIO -> new Support(Support.Kind.LIBRARY, "jaio.posix.PosixAio over the context");
             case LIO_LISTIO -> new Support(Support.Kind.LIBRARY, "one batched submit per list");
             case SIGEVENT -> new Support(Support.Kind.LIBRARY, "SIGEV_NONE, SIGEV_THREAD, SIGEV_KEVENT as a NOOP event"
                     + " posted into the caller's context; aio_waitcomplete");
-            case SENDFILE, ORDERING, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }

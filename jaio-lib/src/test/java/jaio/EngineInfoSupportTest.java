@@ -57,9 +57,11 @@ class EngineInfoSupportTest {
         for (Capability c : engines) {
             assertEquals(c == self, i.support().get(c).supported(), c + " on " + engine);
         }
-        for (Capability c : List.of(Capability.SENDFILE, Capability.FILE_SERVER)) {
-            assertEquals(new Support(Support.Kind.NONE, "not yet"), i.support().get(c));
-        }
+        assertEquals(i.operations().containsKey(Opcode.SENDFILE), i.support().get(Capability.FILE_SERVER).supported(),
+                "the file server on " + engine);
+        assertEquals(i.operations().containsKey(Opcode.SENDFILE), i.support().get(Capability.SENDFILE).supported(),
+                "sendfile on " + engine);
+        assertEquals(Support.Kind.LIBRARY, i.support().get(Capability.ORDERING).kind(), "chains on " + engine);
         assertEquals(i.operations().containsKey(Opcode.ACCEPT), i.support().get(Capability.NETWORK).supported(),
                 "sockets on " + engine);
         for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO,
