@@ -84,6 +84,7 @@ final class Completions implements CompletionSink {
                 k.finish(op);
             }
         }
+        Cancelling.ended((CoreOp) op);
         if (op.result < 0) {
             counters.errors.increment();
             if (op.result == -Errno.ECANCELED) {

@@ -36,6 +36,7 @@ public final class ContextCore<E> {
     private final Capabilities caps;
     private final Admission admission;
     private final ContextClose closing;
+    private final Cancelling cancelling;
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
@@ -57,6 +58,7 @@ public final class ContextCore<E> {
         queue.attach(engine);
         this.admission = new Admission(this, caps, selfReaping, room, gate, bounce, counters, engine);
         this.closing = new ContextClose(gate, queue, engine, afterClose);
+        this.cancelling = new Cancelling(this, gate, engine);
         if (notifier != null && !selfReaping) {
             // The context signals the eventfd when it posts; with a kernel ring that needs
             // pumping, somebody must post without waiting for a reaper (a self-reaping
@@ -195,7 +197,8 @@ public final class ContextCore<E> {
     // ------------------------------------------------------------------ cancel, close
 
     /**
-     * Best-effort cancel (C7); the op yields exactly one event whatever happens.
+     * Best-effort cancel (C7); the op yields exactly one event whatever happens, and the
+     * answer agrees with it (see {@link Cancelling}).
      *
      * @throws IllegalArgumentException when the op was never submitted to this context
      */
@@ -204,28 +207,7 @@ public final class ContextCore<E> {
         if (op.ctx != this) {
             throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
         }
-        if (op.state() != CoreOp.INFLIGHT) {
-            return CancelResult.ALREADY_DONE;
-        }
-        op.cancelRequested = true;
-        if (!gate.enter()) {
-            throw closedException();
-        }
-        CancelResult r;
-        try {
-            r = engine.cancel(op);
-        } finally {
-            gate.exit();
-        }
-        if (r == CancelResult.NOT_CANCELED && op.state() != CoreOp.INFLIGHT) {
-            return CancelResult.ALREADY_DONE;
-        }
-        if (r == CancelResult.ALREADY_DONE && op.state() == CoreOp.INFLIGHT && op.ctx == this) {
-            // The engine does not have it (yet, or any more) but its event is not posted:
-            // it is still on its way, so it may complete normally.
-            return CancelResult.NOT_CANCELED;
-        }
-        return r;
+        return cancelling.cancel(op);
     }
 
     /**

@@ -27,10 +27,12 @@ public class CoreOp extends Op {
     public static final int COMPLETED = 2;
 
     private static final VarHandle STATE;
+    private static final VarHandle CANCEL_WAIT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(CoreOp.class, "state", int.class);
+            CANCEL_WAIT = MethodHandles.lookup().findVarHandle(CoreOp.class, "cancelWait", Cancelling.Wait.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,6 +49,13 @@ public class CoreOp extends Op {
      * it belongs to.
      */
     volatile ContextCore<?> ctx;
+    /**
+     * The cancel waiting for this submission's result, or null: set by the canceller, taken
+     * (CAS to null) by whichever comes first, the posting thread with the result or the
+     * canceller giving up; see {@link Cancelling}.
+     */
+    @SuppressWarnings("unused") // through CANCEL_WAIT
+    private volatile Cancelling.Wait cancelWait;
     /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
     MemorySegment[] bounce;
     /** The engine-visible array used when some segments are bounced. */
@@ -83,6 +92,15 @@ public class CoreOp extends Op {
 
     final void setState(int s) {
         state = s;
+    }
+
+    final boolean casCancelWait(Cancelling.Wait expect, Cancelling.Wait update) {
+        return CANCEL_WAIT.compareAndSet(this, expect, update);
+    }
+
+    /** Takes the waiting cancel, if any (the posting thread, before the op leaves flight). */
+    final Cancelling.Wait takeCancelWait() {
+        return cancelWait == null ? null : (Cancelling.Wait) CANCEL_WAIT.getAndSet(this, (Cancelling.Wait) null);
     }
 
     @Override

@@ -175,6 +175,7 @@ public final class WorkerPool {
         lock.lock();
         try {
             if (queue.remove(op)) {
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 return CancelResult.CANCELED;
             }
@@ -196,7 +197,7 @@ public final class WorkerPool {
             Op op;
             while (n < limit && (op = queue.poll()) != null) {
                 // As a cancel through the context would: the op ends because of it.
-                op.cancelRequested = true;
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 handler.accept(op);
                 n++;

@@ -30,7 +30,7 @@ final class KaioPoll extends KaioOp {
 
     @Override
     int complete(Op op, long res) {
-        if (op.cancelRequested && (res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0)) {
+        if ((res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0) && op.takeCancel()) {
             // A cancelled poll completes with an empty mask.
             res = -Errno.ECANCELED;
         }

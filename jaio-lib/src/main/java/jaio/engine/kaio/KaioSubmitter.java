@@ -269,6 +269,7 @@ final class KaioSubmitter {
             case BACKLOG -> {
                 backlog.remove(op);
                 slots.release(op);
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 out.add(op, true);
                 return CancelResult.CANCELED;
@@ -303,13 +304,13 @@ final class KaioSubmitter {
         for (int s = 0; s < slots.size(); s++) {
             Op op = slots.op(s);
             if (op != null && op.engineState == IN_KERNEL) {
-                op.cancelRequested = true;
+                op.forceCancel();
                 cancelInKernel(op);
             }
         }
         Op op;
         while ((op = backlog.poll()) != null) {
-            op.cancelRequested = true;
+            op.forceCancel();
             slots.release(op);
             Retry.finish(op, -Errno.ECANCELED);
             out.add(op, true);
