@@ -79,7 +79,7 @@ final class Drivers {
             }
         }
         EnumSet<RequestFlag> flags = EnumSet.noneOf(RequestFlag.class);
-        List<String> features = new ArrayList<>(List.of("FileChannel positional I/O",
+        List<String> features = new ArrayList<>(List.of("system calls on the descriptor (FileChannel positional I/O without one)",
                 "up to " + workers + " worker threads, started on demand"));
         for (OpDriver d : drivers) {
             flags.addAll(d.flags());
@@ -88,11 +88,11 @@ final class Drivers {
         return new Capabilities("threads", ops, flags, BufferAccess.THREAD_ACCESSIBLE, false, false, features, true)
                 .withMechanisms(EnumSet.noneOf(Capability.class), Map.of(
                         Capability.SHARED_RING, "events wait in jaio's queue: taking them costs no system call",
-                        Capability.PREAD_PWRITE, "FileChannel positional read, write",
-                        Capability.VECTORED, "FileChannel positional read, write, a buffer at a time",
-                        Capability.SYNC, "FileChannel.force",
+                        Capability.PREAD_PWRITE, "pread, pwrite (read, write on pipes) on a worker",
+                        Capability.VECTORED, "pread, pwrite a buffer at a time",
+                        Capability.SYNC, "fsync, fdatasync on a worker",
                         Capability.NOOP_TIMEOUT, "NOOP by jaio",
-                        Capability.REQUEST_FLAGS, "force() after the write",
-                        Capability.THREADS, "FileChannel on a bounded pool, started on demand"));
+                        Capability.REQUEST_FLAGS, "fsync or fdatasync after the write",
+                        Capability.THREADS, "system calls on a bounded pool, started on demand"));
     }
 }

@@ -9,9 +9,10 @@ import jaio.RequestFlag;
 import jaio.spi.Op;
 
 /**
- * Stateless: PREAD, PWRITE, PREADV and PWRITEV as positional FileChannel I/O on a worker,
- * one call per iteration on the buffer that holds the next byte, so a vector moves one buffer
- * at a time and the retry machinery continues it (E4).
+ * Stateless: PREAD, PWRITE, PREADV and PWRITEV on a worker, one call per iteration on the
+ * buffer that holds the next byte, so a vector moves one buffer at a time and the retry
+ * machinery continues it (E4): system calls on the descriptor ({@link DescriptorIo}) where it
+ * is known, positional FileChannel I/O elsewhere.
  */
 final class TransferDriver implements OpDriver {
     private static final int SYNC_BITS = RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit();
@@ -23,6 +24,9 @@ final class TransferDriver implements OpDriver {
 
     @Override
     public long iterate(Op op) throws IOException {
+        if (DescriptorIo.usable(op)) {
+            return DescriptorIo.transfer(op);
+        }
         FileChannel ch = op.file.channel();
         ByteBuffer v = position(op);
         if (op.isRead()) {
@@ -44,7 +48,7 @@ final class TransferDriver implements OpDriver {
 
     @Override
     public List<String> features() {
-        return List.of("DSYNC/SYNC writes are followed by force()",
+        return List.of("DSYNC/SYNC writes are followed by fdatasync/fsync",
                 "O_DIRECT aligned to the file store's block size (FileChannel's rule)");
     }
 

@@ -216,8 +216,8 @@ class ThreadPoolEngineTest {
         assertEquals(Execution.INLINE, c.opcodes().get(Opcode.NOOP));
         assertEquals(7, c.opcodes().size(), "POLL and TIMEOUT have no driver: " + c.opcodes());
         assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC), c.flags());
-        assertEquals(List.of("FileChannel positional I/O", "up to 64 worker threads, started on demand",
-                "DSYNC/SYNC writes are followed by force()",
+        assertEquals(List.of("system calls on the descriptor (FileChannel positional I/O without one)",
+                "up to 64 worker threads, started on demand", "DSYNC/SYNC writes are followed by fdatasync/fsync",
                 "O_DIRECT aligned to the file store's block size (FileChannel's rule)"), c.features());
         assertTrue(c.directAtStoreBlock());
     }
