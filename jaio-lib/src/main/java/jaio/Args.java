@@ -13,22 +13,22 @@ final class Args {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static void checkEvents(int minNr, int maxNr, Event[] events) {
-        Objects.requireNonNull(events, "events");
+    static void checkEvents(String method, int minNr, int maxNr, Event[] events) {
+        Objects.requireNonNull(events, () -> method + ": events");
         if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
+            throw new IllegalArgumentException(method + ": need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
                     + " maxNr=" + maxNr + " events.length=" + events.length);
         }
         for (int i = 0; i < maxNr; i++) {
             if (events[i] == null) {
-                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
+                throw new IllegalArgumentException(method + ": events[" + i + "] is null; fill the array with new Event()");
             }
         }
     }
 
     /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
-    static long nanos(Duration d) {
-        Objects.requireNonNull(d, "timeout");
+    static long nanos(String method, Duration d) {
+        Objects.requireNonNull(d, () -> method + ": timeout");
         if (d.isNegative()) {
             return -1;
         }

@@ -3,6 +3,7 @@ package jaio;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import jaio.core.CoreOp;
 import jaio.spi.Op;
@@ -112,19 +113,19 @@ public final class Request {
     // ------------------------------------------------------------------ re-preparing
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
-        return prepData(Opcode.PREAD, file, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst, offset);
+        return prepData(Opcode.PREAD, file, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "Request.pread: dst")), dst, offset);
     }
 
     public Request prepPread(IoFile file, MemorySegment dst, long offset) {
-        return prepData(Opcode.PREAD, file, Objects.requireNonNull(dst, "dst"), dst, offset);
+        return prepData(Opcode.PREAD, file, Objects.requireNonNull(dst, "Request.pread: dst"), dst, offset);
     }
 
     public Request prepPwrite(IoFile file, ByteBuffer src, long offset) {
-        return prepData(Opcode.PWRITE, file, MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src, offset);
+        return prepData(Opcode.PWRITE, file, MemorySegment.ofBuffer(Objects.requireNonNull(src, "Request.pwrite: src")), src, offset);
     }
 
     public Request prepPwrite(IoFile file, MemorySegment src, long offset) {
-        return prepData(Opcode.PWRITE, file, Objects.requireNonNull(src, "src"), src, offset);
+        return prepData(Opcode.PWRITE, file, Objects.requireNonNull(src, "Request.pwrite: src"), src, offset);
     }
 
     public Request prepPreadv(IoFile file, ByteBuffer[] dsts, long offset) {
@@ -150,7 +151,7 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = fsyncOrFdsync;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = Objects.requireNonNull(file, "Request.fsync/fdsync: file").handle;
         op.offset = 0;
         return this;
     }
@@ -165,7 +166,7 @@ public final class Request {
     }
 
     public Request prepTimeout(Duration delay, int count) {
-        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(delay, "Request.timeout: delay");
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.TIMEOUT;
@@ -180,43 +181,54 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.POLL;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = Objects.requireNonNull(file, "Request.poll: file").handle;
         op.offset = 0;
         op.pollEvents = events;
         return this;
     }
 
     private Request prepData(Opcode code, IoFile file, MemorySegment seg, Object keep, long offset) {
+        if (file == null) {
+            throw new NullPointerException("Request." + code.name().toLowerCase(Locale.ROOT) + ": file");
+        }
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = file.handle;
         op.setSingle(seg, keep);
         op.offset = offset;
         return this;
     }
 
     private Request prepVector(Opcode code, IoFile file, MemorySegment[] segs, Object[] keep, long offset) {
+        if (file == null) {
+            throw new NullPointerException("Request." + code.name().toLowerCase(Locale.ROOT) + ": file");
+        }
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = file.handle;
         op.setVector(segs, keep);
         op.offset = offset;
         return this;
     }
 
     private static MemorySegment[] segments(ByteBuffer[] bufs) {
-        Objects.requireNonNull(bufs, "buffers");
+        Objects.requireNonNull(bufs, "Request.preadv/pwritev: buffers");
         MemorySegment[] s = new MemorySegment[bufs.length];
         for (int i = 0; i < bufs.length; i++) {
-            s[i] = MemorySegment.ofBuffer(Objects.requireNonNull(bufs[i], "buffer " + i));
+            if (bufs[i] == null) {
+                throw new NullPointerException("Request.preadv/pwritev: buffers[" + i + "]");
+            }
+            s[i] = MemorySegment.ofBuffer(bufs[i]);
         }
         return s;
     }
 
     private static MemorySegment[] checked(MemorySegment[] segs) {
-        Objects.requireNonNull(segs, "segments");
+        Objects.requireNonNull(segs, "Request.preadv/pwritev: segments");
         for (int i = 0; i < segs.length; i++) {
-            Objects.requireNonNull(segs[i], "segment " + i);
+            if (segs[i] == null) {
+                throw new NullPointerException("Request.preadv/pwritev: segments[" + i + "]");
+            }
         }
         return segs;
     }

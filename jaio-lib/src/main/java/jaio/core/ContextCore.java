@@ -37,6 +37,8 @@ public final class ContextCore<E> {
     private final Admission admission;
     private final ContextClose closing;
     private final Cancelling cancelling;
+    /** The largest capacity the engine takes (its provider's {@code maxCapacity}). */
+    private final int maxCapacity;
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
@@ -44,6 +46,8 @@ public final class ContextCore<E> {
 
     private ContextCore(String name, int capacity, EventWriter<E> writer, EngineProvider provider, int workers,
                         EngineOptions options, boolean selfReaping, Runnable afterClose) throws IOException {
+        this.maxCapacity = provider.maxCapacity();
+        checkCapacity(provider.kind().shortName(), capacity, maxCapacity);
         this.name = name;
         this.room = new Room(capacity);
         this.options = options;
@@ -244,6 +248,7 @@ public final class ContextCore<E> {
             if (newCapacity == capacity) {
                 return;
             }
+            checkCapacity(caps.engine(), newCapacity, maxCapacity);
             if (!gate.enter()) {
                 throw closedException();
             }
@@ -324,6 +329,18 @@ public final class ContextCore<E> {
         if (selfReaping) {
             throw new IllegalStateException(what + " is not available on " + name + ": it is self-reaping"
                     + " (IoContext.Builder.selfReaping), its own thread takes every event and runs the callbacks");
+        }
+    }
+
+    /**
+     * Refuses a capacity the engine cannot take, naming its largest.
+     *
+     * @throws IllegalArgumentException when {@code capacity > max}
+     */
+    public static void checkCapacity(String engine, int capacity, int max) {
+        if (capacity > max) {
+            throw new IllegalArgumentException("capacity " + capacity + " is more than the " + engine
+                    + " engine takes: at most " + max + " events per context");
         }
     }
 

@@ -225,7 +225,7 @@ public final class Descriptors {
             throw new IOException(h.name() + " is not an eventfd");
         }
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             long r = LibC.eventfdRead(h.fd());
@@ -248,7 +248,7 @@ public final class Descriptors {
      */
     public static long size(FileHandle h) throws IOException {
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             if (h.fd() >= 0) {
@@ -274,7 +274,7 @@ public final class Descriptors {
      */
     public static void truncate(FileHandle h, long size) throws IOException {
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             if (!h.writable()) {
@@ -295,6 +295,26 @@ public final class Descriptors {
             }
         } finally {
             h.release();
+        }
+    }
+
+    /** A ClosedChannelException that names the file (the JDK's has no message). */
+    private static ClosedChannelException closed(FileHandle h) {
+        return new ClosedFile(h.name());
+    }
+
+    /** ClosedChannelException with the file's name as its message. */
+    private static final class ClosedFile extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+
+        ClosedFile(String file) {
+            this.file = file;
+        }
+
+        @Override
+        public String getMessage() {
+            return file + " is closed";
         }
     }
 }

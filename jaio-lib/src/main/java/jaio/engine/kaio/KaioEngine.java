@@ -15,6 +15,7 @@ import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.Op;
 import jaio.spi.Retry;
+import jaio.spi.SetupException;
 
 /**
  * Any thread may call it, under {@link KernelEngine}'s two locks (the punt pool's lock nests
@@ -111,7 +112,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
             r = KaioRing.open(ringSize, useRing, arena);
             fd = LibC.eventfd(1, LibC.EFD_NONBLOCK);
             if (fd < 0) {
-                throw new IOException("eventfd: " + Errno.describe(fd));
+                throw new SetupException("eventfd: " + Errno.describe(fd), -fd);
             }
         } catch (IOException | RuntimeException e) {
             if (r != null) {

@@ -10,6 +10,7 @@ import jaio.linux.IoUringParams;
 import jaio.linux.IoUringRings;
 import jaio.linux.LibC;
 import jaio.spi.EngineOptions;
+import jaio.spi.SetupException;
 
 /**
  * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}): one
@@ -113,8 +114,8 @@ final class UringInstance {
     static UringInstance open(int sqEntries, int cqEntries, int[] flagSets, Arena owner) throws IOException {
         Attempt a = create(sqEntries, cqEntries, flagSets, false, 0, owner);
         if (a.ring() == null) {
-            throw new IOException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
-                    + UringProbe.hint(a.errno()));
+            throw new SetupException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
+                    + UringProbe.hint(a.errno()), Math.abs(a.errno()));
         }
         return a.ring();
     }
