@@ -344,6 +344,9 @@ public final class KaioEngine extends KernelEngine<Completions> {
         punt.close();
     }
 
+    /** The internal eventfd was closed (a close that failed is tried again); under both locks. */
+    private boolean wakeClosed;
+
     /**
      * Close, step 3: io_destroy, which returns once every iocb in flight (only internal
      * wake-ups by now) completed, and unmaps the ring; then the internal eventfd and the
@@ -352,8 +355,13 @@ public final class KaioEngine extends KernelEngine<Completions> {
     @Override
     protected void releaseLocked() {
         ring.destroy();
-        LibC.close(wakeFd);
-        arena.close();
+        if (!wakeClosed) {
+            LibC.close(wakeFd);
+            wakeClosed = true;
+        }
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 
     @Override

@@ -145,8 +145,8 @@ final class KaioRing {
      */
     void destroy() {
         if (!destroyed) {
-            destroyed = true;
             Aio.ioDestroy(ctxId);
+            destroyed = true;
         }
     }
 }

@@ -443,7 +443,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      */
     @Override
     protected void releaseLocked() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
         ring.close();
     }
 

@@ -38,6 +38,10 @@ final class UringInstance {
     final int features;
     final IoUringRings rings;
 
+    /** Close's steps done (a failed close is tried again); under the engine's locks. */
+    private boolean unmapped;
+    private boolean fdClosed;
+
     private UringInstance(int fd, int flags, int features, IoUringRings rings) {
         this.fd = fd;
         this.flags = flags;
@@ -133,7 +137,13 @@ final class UringInstance {
      * kernel tears the instance down and cancels whatever is still in it.
      */
     void close() {
-        rings.unmap();
-        LibC.close(fd);
+        if (!unmapped) {
+            rings.unmap();
+            unmapped = true;
+        }
+        if (!fdClosed) {
+            LibC.close(fd);
+            fdClosed = true;
+        }
     }
 }
