@@ -2,6 +2,7 @@ package jaio.engine.threads;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
 import jaio.linux.LibC;
@@ -18,6 +19,11 @@ import jaio.spi.Op;
  * it for every later request on the file. A system call gives the kernel's own errno, as on
  * the kernel engines, and an interrupt cannot break it.
  *
+ * <p>A pipe, socket or eventfd is waited for with poll(2) in slices of
+ * {@link #POLL_SLICE_MILLIS}, the op going back to the queue between them, so that a cancel
+ * or the close can end it there: a worker never sits in a read nobody answers (unless
+ * another reader of the same pipe took the data between the poll and the read).
+ *
  * <p>Heap memory cannot be passed to a system call; it goes through a per-thread native
  * scratch buffer, at most {@link #SCRATCH} bytes per iteration, and the retry continues it.
  */
@@ -25,6 +31,8 @@ final class DescriptorIo {
     /** Bytes one iteration moves through the scratch buffer (a multiple of every O_DIRECT block). */
     static final int SCRATCH = 256 * 1024;
     private static final int SYNC_BITS = RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit();
+    /** How long a worker waits for a pipe or socket to be ready before the op goes back to the queue. */
+    static final int POLL_SLICE_MILLIS = 20;
 
     /** Freed with its thread: a worker ends, its buffer goes with it. */
     private static final ThreadLocal<MemorySegment> BUFFER =
@@ -56,6 +64,18 @@ final class DescriptorIo {
         }
         int fd = op.file.fd();
         boolean stream = op.file.kind() != FileHandle.Kind.FILE;
+        if (stream) {
+            int r = LibC.poll1(fd, op.isRead() ? LibC.POLLIN : LibC.POLLOUT, POLL_SLICE_MILLIS);
+            if (r == 0 || r == -Errno.EINTR) {
+                // Not ready: back to the queue, where a cancel or the close finds it. Waiting
+                // in slices costs no CPU, so it is not a stall that the retry bounds.
+                op.stalls = 0;
+                return -Errno.EAGAIN;
+            }
+            if (r < 0) {
+                return r;
+            }
+        }
         long off = op.nextOffset();
         if (seg.isNative()) {
             MemorySegment at = seg.asSlice(skip, len);
