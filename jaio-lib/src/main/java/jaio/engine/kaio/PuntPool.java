@@ -71,7 +71,11 @@ final class PuntPool {
      * ends it with -ECANCELED; the caller posts it. NOT_CANCELED while a worker runs it.
      */
     CancelResult cancel(Op op) {
-        return pool.cancel(op);
+        CancelResult r = pool.cancel(op);
+        if (r == CancelResult.CANCELED) {
+            polls.remove(op);
+        }
+        return r;
     }
 
     /**
@@ -82,7 +86,10 @@ final class PuntPool {
         for (Op p : polls) {
             p.forceCancel();
         }
-        pool.cancelQueued(op -> out.add(op, true), Integer.MAX_VALUE);
+        pool.cancelQueued(op -> {
+            polls.remove(op);
+            out.add(op, true);
+        }, Integer.MAX_VALUE);
     }
 
     /** Stops the workers once the queue is empty, and waits for them. */
