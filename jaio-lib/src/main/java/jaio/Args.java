@@ -26,6 +26,14 @@ final class Args {
         }
     }
 
+    /** The length of an array argument; {@code what} names the method and the parameter when it is null. */
+    static int length(String what, Object[] array) {
+        if (array == null) {
+            throw new NullPointerException(what);
+        }
+        return array.length;
+    }
+
     /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
     static long nanos(String method, Duration d) {
         Objects.requireNonNull(d, () -> method + ": timeout");

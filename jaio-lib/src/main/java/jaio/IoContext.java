@@ -285,8 +285,7 @@ public final class IoContext implements AutoCloseable {
      * @throws IllegalStateException when the context is closed
      */
     public int submit(Request... requests) {
-        Objects.requireNonNull(requests, "IoContext.submit: requests");
-        return submit(requests, 0, requests.length);
+        return submit(requests, 0, Args.length("IoContext.submit: requests", requests));
     }
 
     /** Submits {@code count} requests starting at {@code requests[offset]}; see {@link #submit(Request...)}. */
@@ -304,8 +303,7 @@ public final class IoContext implements AutoCloseable {
      * @see #getEvents(int, int, Event[], long, TimeUnit)
      */
     public int getEvents(int minNr, Event[] events) {
-        Objects.requireNonNull(events, "IoContext.getEvents: events");
-        return getEvents(minNr, events.length, events, -1, TimeUnit.NANOSECONDS);
+        return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events, -1, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -315,9 +313,8 @@ public final class IoContext implements AutoCloseable {
      * @see #getEvents(int, int, Event[], long, TimeUnit)
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        Objects.requireNonNull(events, "IoContext.getEvents: events");
-        return getEvents(minNr, events.length, events, Args.nanos("IoContext.getEvents", timeout),
-                TimeUnit.NANOSECONDS);
+        return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events,
+                Args.nanos("IoContext.getEvents", timeout), TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -64,8 +64,8 @@ public final class IoContextGroup {
      * negative timeout, or one too long to count in nanoseconds, waits without limit.
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        Objects.requireNonNull(events, "IoContextGroup.getEvents: events");
-        return getEvents(minNr, events.length, events, Args.nanos("IoContextGroup.getEvents", timeout),
+        return getEvents(minNr, Args.length("IoContextGroup.getEvents: events", events), events,
+                Args.nanos("IoContextGroup.getEvents", timeout),
                 TimeUnit.NANOSECONDS);
     }
 
