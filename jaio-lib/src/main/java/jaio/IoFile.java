@@ -9,6 +9,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 import jaio.engine.Descriptors;
 import jaio.spi.FileHandle;
@@ -165,6 +166,50 @@ public final class IoFile implements Closeable {
             throw new IllegalArgumentException("negative size " + size);
         }
         Descriptors.truncate(handle, size);
+    }
+
+    /**
+     * How a range of a file will be read, for the kernel's readahead and page cache
+     * (posix_fadvise(2)'s advice values).
+     */
+    public enum Advice {
+        /** The default readahead. */
+        NORMAL(Descriptors.ADVISE_NORMAL),
+        /** Random access: no readahead on this open file (what fio sets for random jobs). */
+        RANDOM(Descriptors.ADVISE_RANDOM),
+        /** Sequential access: a larger readahead window. */
+        SEQUENTIAL(Descriptors.ADVISE_SEQUENTIAL),
+        /** The range will be needed soon: start reading it into the page cache. */
+        WILLNEED(Descriptors.ADVISE_WILLNEED),
+        /** The range will not be needed: drop its clean pages from the page cache. */
+        DONTNEED(Descriptors.ADVISE_DONTNEED),
+        /** The range will be used once. */
+        NOREUSE(Descriptors.ADVISE_NOREUSE);
+
+        private final int value;
+
+        Advice(int value) {
+            this.value = value;
+        }
+    }
+
+    /**
+     * Tells the kernel how a range of the file will be used (posix_fadvise). RANDOM and
+     * SEQUENTIAL apply to this open file, so to every request through it; DONTNEED drops clean
+     * pages only (fsync first to drop what was written).
+     *
+     * @param length bytes from {@code offset}; 0 means to the end of the file
+     * @return true when the kernel took the advice; false where the file has no descriptor to
+     *         advise (the portable engine's files on a system without one), so nothing changed
+     * @throws IllegalArgumentException for a negative offset or length
+     * @throws IOException when the file is closed, or the call fails (naming the error)
+     */
+    public boolean advise(Advice advice, long offset, long length) throws IOException {
+        Objects.requireNonNull(advice, "IoFile.advise: advice");
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("IoFile.advise: negative " + (offset < 0 ? "offset " + offset : "length " + length));
+        }
+        return Descriptors.advise(handle, advice.value, offset, length);
     }
 
     /**

@@ -37,6 +37,7 @@ class OptionsTest {
         assertEquals(1, s.depth().completeMin());
         assertEquals(32, s.depth().completeMax());
         assertTrue(s.invalidate());
+        assertEquals(JobSpec.Fadvise.TYPE, s.fadvise(), "fio's fadvise_hint=1");
         assertFalse(s.verify().on());
         assertTrue(s.groupReporting());
     }
@@ -63,6 +64,8 @@ class OptionsTest {
         assertTrue(s.verify().on());
         assertEquals(BenchEngine.KAIO, s.engine().engine());
         assertFalse(s.invalidate());
+        assertEquals(JobSpec.Fadvise.NONE, spec("--fadvise_hint=0").fadvise());
+        assertEquals(JobSpec.Fadvise.SEQUENTIAL, spec("--fadvise_hint=Sequential").fadvise());
         assertEquals("/tmp/x", s.files().names().get(0));
         assertFalse(s.files().defaultFile());
         assertEquals("n", s.name());
@@ -112,6 +115,7 @@ class OptionsTest {
         "--rwmixread=101 | --rwmixread: 101 is out of range 0..100",
         "--direct=2 | --direct: '2' is not one of 0, 1",
         "--invalidate=yes | --invalidate: 'yes' is not one of 0, 1",
+        "--fadvise_hint=often | --fadvise_hint: 'often' is not one of 0, 1, sequential, random, noreuse",
         "--runtime=10x | --runtime: '10x' is not a time (seconds, or a number with us, ms, s, m or h)",
         "--runtime=0 | --runtime: 0 (no limit) needs --time_based=0, else the job never ends",
         "--iodepth_batch_complete_min=33 | --iodepth_batch_complete_min: 33 is more than --iodepth=32",

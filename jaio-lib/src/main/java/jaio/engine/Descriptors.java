@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import jaio.Errno;
+import jaio.linux.Fadvise;
 import jaio.linux.LibC;
 import jaio.linux.Native;
 import jaio.linux.Statx;
@@ -293,6 +294,44 @@ public final class Descriptors {
             } else if (size > ch.size()) {
                 ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
             }
+        } finally {
+            h.release();
+        }
+    }
+
+    /** posix_fadvise's advice values, for the public layer (which does not see the bindings). */
+    public static final int ADVISE_NORMAL = Fadvise.POSIX_FADV_NORMAL;
+    /** See {@link #ADVISE_NORMAL}. */
+    public static final int ADVISE_RANDOM = Fadvise.POSIX_FADV_RANDOM;
+    /** See {@link #ADVISE_NORMAL}. */
+    public static final int ADVISE_SEQUENTIAL = Fadvise.POSIX_FADV_SEQUENTIAL;
+    /** See {@link #ADVISE_NORMAL}. */
+    public static final int ADVISE_WILLNEED = Fadvise.POSIX_FADV_WILLNEED;
+    /** See {@link #ADVISE_NORMAL}. */
+    public static final int ADVISE_DONTNEED = Fadvise.POSIX_FADV_DONTNEED;
+    /** See {@link #ADVISE_NORMAL}. */
+    public static final int ADVISE_NOREUSE = Fadvise.POSIX_FADV_NOREUSE;
+
+    /**
+     * posix_fadvise on the file behind {@code h}: {@code advice} is one of the
+     * {@code ADVISE_*} values, {@code length} 0 means to the end of the file.
+     *
+     * @return false when the handle has no descriptor (the portable path), so nothing was advised
+     * @throws IOException when it is closed, or the call fails (naming the error)
+     */
+    public static boolean advise(FileHandle h, int advice, long offset, long length) throws IOException {
+        if (!h.acquire()) {
+            throw closed(h);
+        }
+        try {
+            if (h.fd() < 0) {
+                return false;
+            }
+            int r = Fadvise.fadvise(h.fd(), offset, length, advice);
+            if (r < 0) {
+                throw new IOException(h.name() + ": posix_fadvise: " + Errno.describe(r));
+            }
+            return true;
         } finally {
             h.release();
         }

@@ -205,7 +205,10 @@ public final class JobBuilder {
         value("thread", false, s -> Values.flag(s.label(), s.value()));
         value("io_submit_mode", 0, s -> Values.choice(s.label(), s.value(), List.of("inline", "offload")));
         return new JobSpec(name, text("description", null), numjobs, rw, seqAdd, seqNr, rwmixread, bs, random, files, depth,
-                sync, timing, pace, engine, direct, flag("invalidate", true), verify, logs, percentiles,
+                sync, timing, pace, engine, direct, flag("invalidate", true),
+                value("fadvise_hint", JobSpec.Fadvise.TYPE,
+                        v -> JobSpec.Fadvise.values()[Values.choice(v.label(), v.value(), JobSpec.Fadvise.NAMES)]),
+                verify, logs, percentiles,
                 flag("group_reporting", !fioDefaults), forcedStonewall || flag("stonewall", false),
                 flag("new_group", false));
     }

@@ -107,7 +107,11 @@ public final class OptionTable {
         job(g, "offset_increment", "SIZE|PCT%", "Clone n starts n times this further.", null);
         job(g, "direct", "0|1", "O_DIRECT.", null);
         job(g, "buffered", "0|1", "The opposite of direct.", null);
-        job(g, "invalidate", "0|1", "Drop the files' page cache before the job (posix_fadvise DONTNEED; default 1).", null);
+        job(g, "invalidate", "0|1", "Drop the files' page cache before the job and each time a time-based job starts a file"
+                + " over (posix_fadvise DONTNEED; default 1; buffered jobs only after the start, as fio).", null);
+        job(g, "fadvise_hint", "0|1|sequential|random|noreuse", "Advice on each file after opening it: 1 (default) random"
+                + " for random jobs, sequential for sequential ones.", "not applied by jdk-afc and jdk-fc (JDK channels have"
+                + " no descriptor to advise)");
 
         g = "Queue and engine";
         job(g, "iodepth", "N", "Requests in flight per clone.", "command line without job files: 32 (fio: 1)");

@@ -1,6 +1,8 @@
 package jaio.bench.plan;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * The I/Os of one clone, in the order it issues them: direction, file, offset and length, as
@@ -44,6 +46,7 @@ public final class IoSequence {
 
     private static final class FileState {
         final FileLayout.PlannedFile plan;
+        final int index;
         final long[] lastPos = new long[2];
         /** fio's last_block per direction (the region's aligned blocks), fixed for the file. */
         final long[] lastBlock = new long[2];
@@ -51,8 +54,9 @@ public final class IoSequence {
         SkewedStream skew;
         boolean done;
 
-        FileState(FileLayout.PlannedFile plan) {
+        FileState(FileLayout.PlannedFile plan, int index) {
             this.plan = plan;
+            this.index = index;
         }
 
         void reset() {
@@ -88,6 +92,7 @@ public final class IoSequence {
     private int seqNrLeft = 1;
     private int passes;
     private boolean busyOk;
+    private IntConsumer loopListener = file -> { };
 
     /**
      * @param job    the job
@@ -109,7 +114,7 @@ public final class IoSequence {
                 || rs.kind() == RandomSpec.Kind.NORMAL;
         long rangeSize = Math.min(job.bs().read().min(), job.bs().write().min());
         for (int i = 0; i < files.length; i++) {
-            FileState f = new FileState(pf.get(i));
+            FileState f = new FileState(pf.get(i), i);
             long fsize = Math.min(f.plan.realSize(), f.plan.ioSize());
             if (random && skewed) {
                 long nranges = (fsize + rangeSize - 1) / rangeSize;
@@ -185,6 +190,20 @@ public final class IoSequence {
     }
 
     /**
+     * Sets what runs, with the file's index, each time the sequence starts a file over: at a new
+     * pass (fio closes and reopens its files), when a time-based random job has used every block of
+     * its random map, and when a time-based sequential job on one file reaches the end. fio drops
+     * the file's page cache at those points when invalidate=1 (and the job is buffered), so a
+     * time-based buffered job with fio's defaults reads from the disk on every pass.
+     *
+     * @return this sequence
+     */
+    public IoSequence onFileLoop(IntConsumer listener) {
+        this.loopListener = Objects.requireNonNull(listener, "onFileLoop: listener");
+        return this;
+    }
+
+    /**
      * The next I/O of the job.
      *
      * @param timeBased whether the byte budget is ignored (the caller stops on time)
@@ -221,6 +240,7 @@ public final class IoSequence {
         for (FileState f : files) {
             f.done = false;
             f.reset();
+            loopListener.accept(f.index);
         }
         doneFiles = 0;
         rwmixIssues = 0;
@@ -373,6 +393,7 @@ public final class IoSequence {
         long add = job.rwSeqAdd();
         if (f.lastPos[dir] >= p.ioSize() + p.offset() && job.timing().timeBased() && files.length == 1) {
             f.lastPos[dir] = p.offset();
+            loopListener.accept(f.index);
         }
         if (f.lastPos[dir] >= p.realSize()) {
             return -1;
@@ -403,6 +424,7 @@ public final class IoSequence {
         }
         if (job.timing().timeBased()) {
             f.reset();
+            loopListener.accept(f.index);
             return randomOffset(f, dir);
         }
         return -1;

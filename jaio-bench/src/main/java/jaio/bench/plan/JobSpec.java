@@ -23,6 +23,7 @@ package jaio.bench.plan;
  * @param engine      what drives the I/O, and the io_uring options
  * @param direct      O_DIRECT
  * @param invalidate  drop the files' page cache before the job
+ * @param fadvise     fio's fadvise_hint: the access advice given on each file after it is opened
  * @param verify      verify method and backlog
  * @param logs        per-I/O or windowed logs
  * @param percentiles clat percentiles to report (fio's percentile_list)
@@ -32,8 +33,19 @@ package jaio.bench.plan;
  */
 public record JobSpec(String name, String description, int numjobs, Rw rw, long rwSeqAdd, int rwSeqNr, int rwmixread,
                       BlockSizes bs, RandomSpec random, FileSpec files, Depth depth, SyncSpec sync, Timing timing,
-                      Pace pace, EngineSpec engine, boolean direct, boolean invalidate, VerifySpec verify, LogSpec logs,
+                      Pace pace, EngineSpec engine, boolean direct, boolean invalidate, Fadvise fadvise, VerifySpec verify, LogSpec logs,
                       double[] percentiles, boolean groupReporting, boolean stonewall, boolean newGroup) {
+
+    /**
+     * fio's fadvise_hint: NONE gives no advice, TYPE gives RANDOM to random jobs and SEQUENTIAL to
+     * sequential ones (fio's default, 1), the others give that advice to every job.
+     */
+    public enum Fadvise {
+        NONE, TYPE, SEQUENTIAL, RANDOM, NOREUSE;
+
+        /** fio's values, in the order of the constants. */
+        public static final java.util.List<String> NAMES = java.util.List.of("0", "1", "sequential", "random", "noreuse");
+    }
 
     /** Queue depth and batching, with fio's defaults resolved. */
     public record Depth(int iodepth, int low, int batchSubmit, int completeMin, int completeMax) {}

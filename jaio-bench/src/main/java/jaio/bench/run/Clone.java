@@ -30,9 +30,16 @@ public record Clone(Plan.PlannedJob job, int index, FileLayout layout, Seeds see
         return job.subjob(index);
     }
 
-    /** A fresh sequence of this clone's I/Os. */
+    /**
+     * A fresh sequence of this clone's I/Os. With invalidate=1 on a buffered job, each time the
+     * sequence starts a file over the file's page cache is dropped again, as fio does.
+     */
     public IoSequence sequence() {
-        return new IoSequence(spec(), layout, seeds);
+        IoSequence s = new IoSequence(spec(), layout, seeds);
+        if (spec().invalidate() && !spec().direct()) {
+            s.onFileLoop(i -> DataFile.invalidate(layout.files().get(i).path()));
+        }
+        return s;
     }
 
     /** "name" for the job itself, "name.N" for its clones (thread names). */

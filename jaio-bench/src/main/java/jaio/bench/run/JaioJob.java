@@ -82,6 +82,20 @@ final class JaioJob extends Job {
         this.batchedProgress = true;
     }
 
+    /** fio's fadvise_hint, given on the file as fio gives it after each open. */
+    private void advise(IoFile f) throws IOException {
+        IoFile.Advice a = switch (spec.fadvise()) {
+            case NONE -> null;
+            case TYPE -> spec.rw().random() ? IoFile.Advice.RANDOM : IoFile.Advice.SEQUENTIAL;
+            case RANDOM -> IoFile.Advice.RANDOM;
+            case SEQUENTIAL -> IoFile.Advice.SEQUENTIAL;
+            case NOREUSE -> IoFile.Advice.NOREUSE;
+        };
+        if (a != null) {
+            f.advise(a, 0, 0);
+        }
+    }
+
     @Override
     public void open() throws IOException, EngineUnavailableException {
         List<jaio.bench.plan.FileLayout.PlannedFile> pf = clone.layout().files();
@@ -91,6 +105,7 @@ final class JaioJob extends Job {
                 files[i] = spec.direct()
                         ? IoFile.open(pf.get(i).path(), StandardOpenOption.READ, StandardOpenOption.WRITE, IoFile.DIRECT)
                         : IoFile.open(pf.get(i).path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                advise(files[i]);
             }
             JobSpec.EngineSpec e = spec.engine();
             IoContext.Builder b = IoContext.builder().engine(e.engine().jaioEngine()).capacity(depth)

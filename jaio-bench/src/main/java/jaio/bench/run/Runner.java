@@ -157,6 +157,9 @@ public final class Runner {
             notes.add(who + "jdk-fc is synchronous: iodepth=" + s.depth().iodepth()
                     + " is ignored (one call at a time per job; use numjobs)");
         }
+        if ((e == BenchEngine.JDK_FC || e == BenchEngine.JDK_AFC) && s.fadvise() != JobSpec.Fadvise.NONE && !s.direct()) {
+            notes.add(who + e.cliName() + " opens JDK channels, which have no descriptor to advise: fadvise_hint is not applied");
+        }
         if ((e == BenchEngine.JDK_FC || e == BenchEngine.JDK_AFC)
                 && (s.depth().batchSubmit() > 1 || s.depth().completeMin() != 1)) {
             notes.add(who + e.cliName() + " has no batches: the iodepth_batch options are ignored");
