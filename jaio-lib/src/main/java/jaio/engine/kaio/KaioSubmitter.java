@@ -288,12 +288,16 @@ final class KaioSubmitter {
     }
 
     private boolean cancelInKernel(Op op) {
-        if (!family(op).cancellable(op)) {
+        // A cancel its canceller declined (it stopped waiting and answered NOT_CANCELED) must
+        // not stop the op after all.
+        if (!family(op).cancellable(op) || !op.cancelRequested()) {
             return false;
         }
         int r = Aio.ioCancel(ctxId, slots.iocbAddress(op.slot), cancelResult);
         if (r == 0 || r == -Errno.EINPROGRESS) {
             op.engineWord |= KaioOp.CANCEL_ACCEPTED;
+            // The kernel will end it: the cancel can no longer be declined.
+            op.takeCancel();
             return true;
         }
         return false;
