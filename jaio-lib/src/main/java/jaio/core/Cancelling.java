@@ -23,12 +23,14 @@ import jaio.spi.IoEngine;
  * engines that need pumping. When the result does not come in time (a read the engine
  * cannot stop), the canceller declines through the op's cancel word ({@code
  * Op.declineCancel}) and answers NOT_CANCELED; the retry then lets the op run to its end.
- * If the word was already taken, the op is bound to end with -ECANCELED, and the answer is
- * CANCELED without waiting further.
+ * If the word was already taken (the retry or a kernel cancel ends the op), the canceller
+ * waits up to {@link #TAKEN_WAIT_NANOS} more for the result and answers from it.
  */
 final class Cancelling {
     /** How long a cancel waits for the result before it answers NOT_CANCELED. */
     static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How much longer a cancel that was taken waits for the result it is bound to bring. */
+    static final long TAKEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Result of a wait not filled yet (no result is this value). */
     static final long PENDING = Long.MIN_VALUE;
 
@@ -86,17 +88,21 @@ final class Cancelling {
             gate.exit();
         }
         long deadline = System.nanoTime() + WAIT_NANOS;
+        boolean extended = false;
         long park = 10_000L;
         while (w.result == PENDING) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                if (!op.declineCancel() && op.cancelState() == CoreOp.CANCEL_TAKEN) {
-                    // Bound to end with -ECANCELED; its event is on its way.
-                    op.casCancelWait(w, null);
-                    return CancelResult.CANCELED;
+                if (!op.declineCancel() && op.cancelState() == CoreOp.CANCEL_TAKEN && !extended) {
+                    // Taken: the op is being ended by this cancel and its result is on its way
+                    // (a loaded machine is slow to deliver it). Wait for it, so that the answer
+                    // is read from the event after all.
+                    extended = true;
+                    deadline = System.nanoTime() + TAKEN_WAIT_NANOS;
+                    continue;
                 }
                 if (op.casCancelWait(w, null)) {
-                    return CancelResult.NOT_CANCELED;
+                    return op.cancelState() == CoreOp.CANCEL_TAKEN ? CancelResult.CANCELED : CancelResult.NOT_CANCELED;
                 }
                 return answer(awaitFilled(w), engineSays);
             }

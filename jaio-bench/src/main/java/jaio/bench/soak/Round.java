@@ -94,7 +94,12 @@ final class Round {
         SplittableRandom rnd = soak.rnd();
         while (soak.takeId() < until && System.nanoTime() < deadline) {
             for (Lane l : lanes) {
-                step(l, rnd);
+                if (soak.takeId() < until) {
+                    step(l, rnd);
+                }
+            }
+            if (soak.takeId() >= until) {
+                break;
             }
             Slot s = free.poll(20, TimeUnit.MILLISECONDS);
             if (s == null) {
