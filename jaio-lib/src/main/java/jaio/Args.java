@@ -26,6 +26,31 @@ final class Args {
         }
     }
 
+    /** {@link #checkEvents(int, int, Event[])}, and that minNr is within a context's capacity. */
+    static void checkEvents(int minNr, int maxNr, Event[] events, int capacity) {
+        checkEvents(minNr, maxNr, events);
+        if (minNr > capacity) {
+            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + capacity);
+        }
+    }
+
+    /**
+     * The events of a submit-and-wait: {@code 0 <= minNr <= events.length}, no null slot.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void checkBatchEvents(int minNr, Event[] events) {
+        Objects.requireNonNull(events, "events");
+        if (minNr < 0 || minNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
+        }
+        for (Event e : events) {
+            if (e == null) {
+                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
+            }
+        }
+    }
+
     /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
     static long nanos(Duration d) {
         Objects.requireNonNull(d, "timeout");

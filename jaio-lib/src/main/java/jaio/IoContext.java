@@ -43,7 +43,8 @@ import jaio.spi.EngineProvider;
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
  * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
- * <p>Any number of threads may submit, reap, await, cancel and close at once.
+ * <p>Any number of threads may submit, reap, await, cancel and close at once, unless the context
+ * is {@link Builder#singleIssuer() single-issuer}: then only the thread that opened it may.
  */
 public final class IoContext implements AutoCloseable {
     /**
@@ -254,6 +255,21 @@ public final class IoContext implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the context single-issuer (thread-per-core): the thread that opens it owns it,
+         * and only the owner may submit, reap, cancel, resize, set concurrency or close it;
+         * another thread gets {@link IllegalStateException} naming the owner. A ready channel,
+         * a group, a {@link #notifyEventFd notification eventfd} or {@link #selfReaping()}
+         * would have another thread reap, so they are refused. On io_uring the ring is set up
+         * with IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (or COOP_TASKRUN) as far as the
+         * kernel grants them ({@link EngineInfo#features()} says which); the other engines
+         * have no such flags and keep the ownership rule alone.
+         */
+        public Builder singleIssuer() {
+            o.singleIssuer(true);
+            return this;
+        }
+
         /** For tests: opens the context on this engine provider instead of {@link #engine}'s. */
         Builder provider(EngineProvider p) {
             o.provider(p);
@@ -265,7 +281,8 @@ public final class IoContext implements AutoCloseable {
          *
          * @throws UnsupportedOperationException when a named engine is not available here
          * @throws IllegalArgumentException when the notification eventfd is closed, or
-         *         concurrency and self-reaping were both asked for
+         *         concurrency and self-reaping, or single-issuer and self-reaping or an
+         *         eventfd, were asked for together
          * @throws IOException when the engine's setup fails (for AUTO: when every engine fails)
          */
         public IoContext open() throws IOException {
@@ -283,7 +300,7 @@ public final class IoContext implements AutoCloseable {
      *         (EAGAIN: reap events and submit the rest again)
      * @throws InvalidRequestException when the first request is invalid (a later invalid one
      *         just ends the accepted run; submitting from it again reports it)
-     * @throws IllegalStateException when the context is closed
+     * @throws IllegalStateException when the context is closed (or see {@link Builder#singleIssuer()})
      */
     public int submit(Request... requests) {
         return submit(requests, 0, requests.length);
@@ -297,20 +314,14 @@ public final class IoContext implements AutoCloseable {
 
     // ------------------------------------------------------------------ reap
 
-    /**
-     * Waits forever for at least {@code minNr} events and reaps up to {@code events.length}.
-     *
-     * @see #getEvents(int, int, Event[], long, TimeUnit)
-     */
+    /** Waits forever for at least {@code minNr} events and reaps up to {@code events.length}; see below. */
     public int getEvents(int minNr, Event[] events) {
         return getEvents(minNr, events.length, events, -1, TimeUnit.NANOSECONDS);
     }
 
     /**
      * Reaps up to {@code events.length} events, waiting up to {@code timeout} for at least
-     * {@code minNr}; a negative timeout waits forever.
-     *
-     * @see #getEvents(int, int, Event[], long, TimeUnit)
+     * {@code minNr}; a negative timeout waits forever. See the next method.
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
         return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
@@ -336,10 +347,7 @@ public final class IoContext implements AutoCloseable {
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
         core.requireCallerReaps("getEvents");
-        Args.checkEvents(minNr, maxNr, events);
-        if (minNr > core.capacity()) {
-            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + core.capacity());
-        }
+        Args.checkEvents(minNr, maxNr, events, core.capacity());
         long t = timeout < 0 ? -1 : unit.toNanos(timeout);
         int n = core.reap(minNr, maxNr, events, 0, t);
         Callbacks.runAll(events, n);
@@ -361,8 +369,7 @@ public final class IoContext implements AutoCloseable {
         core.requireCallerReaps("await");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(into, "into");
-        // A per-thread one-element array: a fresh one per call would be the only allocation
-        // on this path. A callback that awaits again reuses it only after this call read it.
+        // Per thread: a fresh array would be this path's only allocation (a nested await reuses it after us).
         Event[] one = AWAIT_SLOT.get();
         one[0] = into;
         boolean got;
@@ -404,15 +411,7 @@ public final class IoContext implements AutoCloseable {
     public int submitAndWait(Request[] requests, int offset, int count, int minNr, Event[] events, Duration timeout) {
         core.requireCallerReaps("submitAndWait");
         Objects.checkFromIndexSize(offset, count, requests.length);
-        Objects.requireNonNull(events, "events");
-        if (minNr < 0 || minNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
-        }
-        for (Event e : events) {
-            if (e == null) {
-                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
-            }
-        }
+        Args.checkBatchEvents(minNr, events);
         int n = RequestBatches.submitAndWait(core, requests, offset, count, minNr, events, Args.nanos(timeout));
         if (n > 0) {
             Callbacks.runAll(events, n);
@@ -523,10 +522,6 @@ public final class IoContext implements AutoCloseable {
         return core.readyChannel();
     }
 
-    ContextCore<Event> core() {
-        return core;
-    }
-
     int runningThreads() {
         return core.runningThreads();
     }
@@ -549,6 +544,11 @@ public final class IoContext implements AutoCloseable {
     /** The engine this context runs on (never AUTO). */
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether only the thread that opened the context may call it ({@link Builder#singleIssuer()}). */
+    public boolean isSingleIssuer() {
+        return core.isSingleIssuer();
     }
 
     /** Whether the context reaps by itself ({@link Builder#selfReaping()}). */

@@ -46,7 +46,8 @@ public final class IoContextGroup {
         Set<IoContext> seen = new HashSet<>();
         for (IoContext c : inPriorityOrder) {
             Objects.requireNonNull(c, "context");
-            c.core().requireCallerReaps("joining an IoContextGroup");
+            c.core.requireCallerReaps("joining an IoContextGroup");
+            c.core.requireSharedReaping("joining an IoContextGroup");
             if (!seen.add(c)) {
                 throw new IllegalArgumentException(c + " appears twice in the group");
             }
@@ -98,7 +99,7 @@ public final class IoContextGroup {
         } finally {
             // P3: while it parked the thread counted nowhere; it runs again on the member it
             // last took events from, or where it ran before the call when it took none.
-            ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
+            ContextCore.resumeRunning(last[0] != null ? last[0].core.runningToken() : before);
         }
         return finish(events, n, closed[0]);
     }
@@ -111,7 +112,7 @@ public final class IoContextGroup {
         try {
             for (IoContext c : members) {
                 try {
-                    c.core().addWatcher(w);
+                    c.core.addWatcher(w);
                 } catch (IllegalStateException e) {
                     // Closed since the poll above: leave with what was taken, as poll would.
                     closed[0] = e;
@@ -146,7 +147,7 @@ public final class IoContextGroup {
             }
         } finally {
             for (int i = 0; i < registered; i++) {
-                members[i].core().removeWatcher(w);
+                members[i].core.removeWatcher(w);
             }
         }
         return n;
@@ -173,7 +174,7 @@ public final class IoContextGroup {
                 break;
             }
             try {
-                int k = c.core().reap(0, max - n, events, n, 0);
+                int k = c.core.reap(0, max - n, events, n, 0);
                 if (k > 0) {
                     last[0] = c;
                 }

@@ -41,6 +41,8 @@ public final class ContextCore<E> {
     private final AcceptedSockets accepted = new AcceptedSockets();
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
+    /** The one thread that may call a single-issuer context (the one that opened it), else null. */
+    private final Thread owner;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
     private volatile Thread reaperThread;
     /** The reaping role of a self-reaping context once started, else null; written once. */
@@ -52,11 +54,12 @@ public final class ContextCore<E> {
         this.room = new Room(capacity);
         this.options = options;
         this.selfReaping = selfReaping;
+        this.owner = options.singleIssuer() ? Thread.currentThread() : null;
         this.queue = new CompletionQueue(this, writer, room, gate, counters);
         Bounce bounce = new Bounce();
         Completions sink = new Completions(queue, gate, bounce, counters, accepted);
         this.engine = provider.open(new EngineContext(name, capacity, workers, sink, counters, options));
-        this.caps = engine.capabilities();
+        this.caps = singleIssuerReport(engine.capabilities(), options);
         Notifier notifier = caps.signalsNotifyFd() ? null : options.notifier();
         sink.attach(notifier);
         queue.attach(engine);
@@ -209,6 +212,7 @@ public final class ContextCore<E> {
      * @throws IllegalStateException when the context is closed
      */
     public int submit(CoreOp[] ops, int count) {
+        requireOwner("submit");
         if (!gate.enter()) {
             throw closedException();
         }
@@ -226,6 +230,7 @@ public final class ContextCore<E> {
      * @throws RequestRefused naming the first invalid op (nothing was submitted)
      */
     public int submitAndWait(CoreOp[] ops, int count, int minNr, E[] out, long timeoutNanos) {
+        requireOwner("submitAndWait");
         if (!gate.enter()) {
             throw closedException();
         }
@@ -241,11 +246,13 @@ public final class ContextCore<E> {
 
     /** See {@link Reaping#reap}. */
     public int reap(int min, int max, E[] out, int off, long timeoutNanos) {
+        requireOwner("getEvents");
         return queue.reaping.reap(min, max, out, off, timeoutNanos, null, 0);
     }
 
     /** See {@link Reaping#await}. */
     public boolean await(CoreOp op, E[] out, int off, long timeoutNanos) {
+        requireOwner("await");
         return queue.reaping.await(op, out, off, timeoutNanos);
     }
 
@@ -257,6 +264,7 @@ public final class ContextCore<E> {
      * @throws IllegalArgumentException when the op was never submitted to this context
      */
     public CancelResult cancel(CoreOp op) {
+        requireOwner("cancel");
         checkOpen();
         if (op.ctx != this) {
             throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
@@ -290,6 +298,7 @@ public final class ContextCore<E> {
      * concurrent second caller returns once the first has finished.
      */
     public void close() {
+        requireOwner("close");
         closing.close();
     }
 
@@ -310,6 +319,7 @@ public final class ContextCore<E> {
      * @throws IllegalArgumentException when the new capacity is smaller than the current one
      */
     public void resize(int newCapacity) {
+        requireOwner("resize");
         synchronized (gate.stateLock) {
             checkOpen();
             int capacity = room.capacity();
@@ -333,6 +343,7 @@ public final class ContextCore<E> {
 
     /** Sets the concurrency value (P3); 0 means unlimited. */
     public void setConcurrency(int k) {
+        requireOwner("setConcurrency");
         checkOpen();
         queue.concurrency.set(k);
     }
@@ -349,6 +360,7 @@ public final class ContextCore<E> {
 
     /** A channel readable while events are available (C10); starts the background pump if needed. */
     public Pipe.SourceChannel readyChannel() {
+        requireSharedReaping("readyChannel");
         checkOpen();
         queue.pumping.startBackground();
         return queue.watching.readyChannel();
@@ -380,6 +392,7 @@ public final class ContextCore<E> {
 
     /** Registers a group watcher (C12); starts the background pump if needed. */
     public void addWatcher(Watcher w) {
+        requireSharedReaping("joining an IoContextGroup");
         checkOpen();
         queue.pumping.startBackground();
         queue.watching.add(w);
@@ -399,6 +412,44 @@ public final class ContextCore<E> {
         if (selfReaping) {
             throw new IllegalStateException(what + " is not available on " + name + ": it is self-reaping"
                     + " (IoContext.Builder.selfReaping), its own thread takes every event and runs the callbacks");
+        }
+    }
+
+    /** A single-issuer context's report says so, on an engine that does not already. */
+    private static Capabilities singleIssuerReport(Capabilities c, EngineOptions options) {
+        if (!options.singleIssuer() || c.features().stream().anyMatch(l -> l.startsWith("single issuer"))) {
+            return c;
+        }
+        return c.withFeature("single issuer: only the thread that opened the context calls it, kept by jaio (the"
+                + " kernel flags IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN are io_uring's only)");
+    }
+
+    /** Whether only the opening thread may call this context (see {@link #requireOwner}). */
+    public boolean isSingleIssuer() {
+        return owner != null;
+    }
+
+    /**
+     * Refuses {@code what} on a single-issuer context when the caller is not the thread that
+     * opened it: on io_uring the kernel serves only that task, and the context is built for one
+     * thread.
+     *
+     * @throws IllegalStateException naming the owner thread
+     */
+    public void requireOwner(String what) {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            throw new IllegalStateException(what + " on " + name + " from thread " + Thread.currentThread().getName()
+                    + ": the context is single-issuer (IoContext.Builder.singleIssuer), only its owner thread "
+                    + o.getName() + " (id " + o.threadId() + ") may call it");
+        }
+    }
+
+    /** Refuses, on a single-issuer context, what would have another thread reap it (a pump, a group). */
+    public void requireSharedReaping(String what) {
+        if (owner != null) {
+            throw new IllegalStateException(what + " is not available on " + name + ": it is single-issuer"
+                    + " (IoContext.Builder.singleIssuer), and this would have another thread reap it");
         }
     }
 
