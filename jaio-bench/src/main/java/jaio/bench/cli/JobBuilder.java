@@ -533,7 +533,7 @@ public final class JobBuilder {
         });
         int nonvec = value("nonvectored", -1, s -> Values.integer(s.label(), s.value(), -1, 1));
         return new JobSpec.EngineSpec(e, flag("fixedbufs", false), flag("registerfiles", false), flag("sqthread_poll", false),
-                flag("hipri", false), nonvec == 0);
+                flag("hipri", false), nonvec == 0, flag("single_issuer", false));
     }
 
     private JobSpec.VerifySpec verify(BlockSizes bs, Rw rw) throws UsageException {
