@@ -214,6 +214,24 @@ class SingleIssuerTest {
         }
     }
 
+    /** With SQPOLL the kernel takes no task-work flag: the ring falls back along the list and still works. */
+    @Test
+    void aPolledSubmissionRingWorksSingleIssuer() throws Exception {
+        TestEngines.assumeAvailable(Engine.IO_URING);
+        try (IoContext ctx = IoContext.builder().engine(Engine.IO_URING).capacity(8).sqPoll(true).singleIssuer()
+                .open()) {
+            String line = ctx.engineInfo().features().stream().filter(f -> f.startsWith("single issuer"))
+                    .findFirst().orElseThrow();
+            assertFalse(line.contains("DEFER_TASKRUN"), line);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(1, ctx.submit(Request.noop().userData(i)));
+                assertEquals((long) i, TestFiles.reap(ctx, 1).get(0).userData());
+            }
+            Throwable e = fromAnotherThread(() -> ctx.submit(Request.noop()));
+            assertTrue(e instanceof IllegalStateException, String.valueOf(e));
+        }
+    }
+
     private static boolean kernelAtLeast(int major, int minor) {
         String[] v = System.getProperty("os.version").split("[.-]");
         int ma = Integer.parseInt(v[0]);

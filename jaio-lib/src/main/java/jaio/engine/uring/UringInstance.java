@@ -37,8 +37,8 @@ final class UringInstance {
     /**
      * Added to the probed flag set for a single-issuer context, tried in order (the kernel
      * answers EINVAL for what it lacks: DEFER_TASKRUN is Linux 6.1, SINGLE_ISSUER 6.0,
-     * TASKRUN_FLAG 5.19; neither DEFER_TASKRUN nor COOP_TASKRUN goes with SQPOLL on some
-     * kernels); the last, nothing, leaves a ring any thread could use, and the context still
+     * TASKRUN_FLAG 5.19; with SQPOLL the kernel takes none of the task-work flags, so such a
+     * ring gets SINGLE_ISSUER alone); the last, nothing, leaves a ring any thread could use, and the context still
      * holds the ownership rule. TASKRUN_FLAG has the kernel say in the SQ flags when
      * completion work waits, so that a reaper enters the kernel only then.
      */
