@@ -11,9 +11,13 @@
 module jaio {
     // ExtendedOpenOption.DIRECT for the portable engine's FileChannel on O_DIRECT files.
     requires jdk.unsupported;
+    // jaio.nio's JFR events and per-context MXBeans (J5).
+    requires jdk.jfr;
+    requires java.management;
 
     exports jaio;
     exports jaio.posix;
+    exports jaio.nio;
 
     uses jaio.spi.EngineProvider;
 

@@ -1,9 +1,11 @@
 package jaio;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks shared by the reaping calls of contexts and groups. Stateless. */
+/** Argument checks shared by the reaping calls of contexts and groups, and by requests. Stateless. */
 final class Args {
     private Args() {}
 
@@ -62,5 +64,47 @@ final class Args {
         } catch (ArithmeticException e) {
             return -1;
         }
+    }
+
+    /** Segments over the buffers, none of which may be null. */
+    static MemorySegment[] segments(ByteBuffer[] bufs) {
+        Objects.requireNonNull(bufs, "buffers");
+        MemorySegment[] s = new MemorySegment[bufs.length];
+        for (int i = 0; i < bufs.length; i++) {
+            s[i] = MemorySegment.ofBuffer(Objects.requireNonNull(bufs[i], "buffer " + i));
+        }
+        return s;
+    }
+
+    /** The segments, none of which may be null. */
+    static MemorySegment[] checked(MemorySegment[] segs) {
+        Objects.requireNonNull(segs, "segments");
+        for (int i = 0; i < segs.length; i++) {
+            Objects.requireNonNull(segs[i], "segment " + i);
+        }
+        return segs;
+    }
+
+    /** A delay in nanoseconds, saturated at the long range. */
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** A request as its toString shows it: opcode, file, range and user data. */
+    static String describe(RequestOp op) {
+        StringBuilder b = new StringBuilder();
+        b.append(op.opcode == null ? "EMPTY" : op.opcode.name()).append("(");
+        if (op.file != null) {
+            b.append(op.file.name()).append(", ");
+        }
+        if (op.segCount > 0) {
+            b.append("offset=").append(op.offset).append(", length=").append(op.length).append(", ");
+        }
+        b.append("userData=").append(op.userData).append(")");
+        return b.toString();
     }
 }

@@ -119,6 +119,10 @@ final class ContextOptions {
             throw new IllegalArgumentException("a single-issuer context is reaped by its owner thread, and a"
                     + " self-reaping one by its own reaper thread: use one or the other");
         }
+        if (singleIssuer && Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a single-issuer context must be opened by a platform thread: its owner"
+                    + " waits in the kernel itself, which a virtual thread must not do (J3)");
+        }
         if (singleIssuer && notify != null) {
             throw new IllegalArgumentException("a notification eventfd needs a background thread that reaps the"
                     + " context, and a single-issuer context is reaped by its owner thread only: use one or the other");

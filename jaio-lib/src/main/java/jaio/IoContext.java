@@ -43,8 +43,13 @@ import jaio.spi.EngineProvider;
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
  * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
- * <p>Any number of threads may submit, reap, await, cancel and close at once, unless the context
- * is {@link Builder#singleIssuer() single-issuer}: then only the thread that opened it may.
+ * <p>Any number of threads may submit, reap, await, cancel and close at once (for a
+ * {@link Builder#singleIssuer() single-issuer} context, only the thread that opened it).
+ *
+ * <p><b>Virtual threads</b> never wait inside a native call here (J3): on the kernel engines, the
+ * first virtual thread that waits in {@code getEvents}, {@code await} or {@code submitAndWait}
+ * starts the context's background pump, a platform thread that waits in the kernel from then
+ * on, and every virtual thread waiting on the context parks in Java until the pump posts events.
  */
 public final class IoContext implements AutoCloseable {
     /**
@@ -256,14 +261,12 @@ public final class IoContext implements AutoCloseable {
         }
 
         /**
-         * Makes the context single-issuer (thread-per-core): the thread that opens it owns it,
-         * and only the owner may submit, reap, cancel, resize, set concurrency or close it;
-         * another thread gets {@link IllegalStateException} naming the owner. A ready channel,
-         * a group, a {@link #notifyEventFd notification eventfd} or {@link #selfReaping()}
-         * would have another thread reap, so they are refused. On io_uring the ring is set up
-         * with IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (or COOP_TASKRUN) as far as the
-         * kernel grants them ({@link EngineInfo#features()} says which); the other engines
-         * have no such flags and keep the ownership rule alone.
+         * Single-issuer (thread-per-core): the platform thread that opens the context owns it; any
+         * other that submits, reaps, cancels, resizes, sets concurrency or closes gets {@link
+         * IllegalStateException} naming the owner. A ready channel, a group, a notification
+         * eventfd, self-reaping and LINK_TIMEOUT (its timer thread) are refused. io_uring sets up
+         * IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (or COOP_TASKRUN) where the kernel grants
+         * them ({@link EngineInfo#features()} says which); other engines keep the rule alone.
          */
         public Builder singleIssuer() {
             o.singleIssuer(true);
@@ -280,9 +283,8 @@ public final class IoContext implements AutoCloseable {
          * Opens the context.
          *
          * @throws UnsupportedOperationException when a named engine is not available here
-         * @throws IllegalArgumentException when the notification eventfd is closed, or
-         *         concurrency and self-reaping, or single-issuer and self-reaping or an
-         *         eventfd, were asked for together
+         * @throws IllegalArgumentException when the notification eventfd is closed, or options
+         *         that exclude each other (each option says which) were asked for together
          * @throws IOException when the engine's setup fails (for AUTO: when every engine fails)
          */
         public IoContext open() throws IOException {

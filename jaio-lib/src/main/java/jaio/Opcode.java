@@ -45,5 +45,15 @@ public enum Opcode {
      * Close a socket as a request: requests in flight on it are cancelled, and the descriptor
      * is closed once the last of them ended; result 0 (O5).
      */
-    CLOSE
+    CLOSE,
+    /**
+     * Send {@code length} bytes of a regular file from a file offset to a socket in one
+     * request, without copying them through user memory where the kernel can (O6).
+     */
+    SENDFILE,
+    /**
+     * Guards the request linked to it in a chain (P4): when its delay runs out first, that
+     * request is cancelled. Run by jaio itself on every engine; see {@link Request#linkTimeout}.
+     */
+    LINK_TIMEOUT
 }

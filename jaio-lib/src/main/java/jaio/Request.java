@@ -32,6 +32,21 @@ import jaio.spi.Op;
  *
  * <p>Arguments are checked when the request is submitted (C2), so a bad request is
  * reported with the context's engine in mind; the factories only reject nulls.
+ *
+ * <p><b>Chains and barriers (P4).</b> Requests of one batch can be chained: after
+ * {@link #link()} the next request of the batch starts only when this one ended well (result
+ * not negative and, for a transfer, every byte moved: a transfer cut short by end of file or a
+ * stream counts as failed); after {@link #hardLink()} it starts whatever the result. When a soft
+ * link breaks, every later member completes with -ECANCELED unstarted. A
+ * {@link #linkTimeout(Duration)} right after a linked request cancels it when its delay runs
+ * out first. A {@link #barrier()} starts only after every request submitted before it has
+ * ended, and nothing submitted after it starts before it has ended. Each member yields one
+ * event, in chain order. A chain is accepted or refused whole (an invalid member, or a chain
+ * longer than the capacity, refuses it at submission). A member waiting for its turn that is
+ * cancelled ends with -ECANCELED in its place. Link mode and barrier are kept when the request
+ * is prepared again, like its flags. The semantics are the same on every engine: jaio's chain
+ * runner hands each member to the engine when the one before it has ended, so a short
+ * transfer is still continued (E4) before the chain looks at its result.
  */
 public final class Request {
     final RequestOp op = new RequestOp(this);
@@ -111,6 +126,16 @@ public final class Request {
         return new Request().prepPoll(file, events);
     }
 
+    /**
+     * A link timeout (P4), right after the request linked to it, which is cancelled when
+     * {@code delay} runs out first. Its event follows that request's: -ETIME when it fired,
+     * else -ECANCELED (the kernel's convention). The guarded request's result and link mode
+     * decide whether the chain goes on; link the timeout itself to continue the chain past it.
+     */
+    public static Request linkTimeout(Duration delay) {
+        return new Request().prepLinkTimeout(delay);
+    }
+
     /** Completes once {@code socket} is ready for any of {@code events}; the result is the ready mask (O4). */
     public static Request poll(IoSocket socket, int events) {
         return new Request().prepPoll(socket, events);
@@ -164,22 +189,22 @@ public final class Request {
 
     /** Receives into several buffers, filling each in turn, what the socket has (recvmsg). */
     public static Request recvmsg(IoSocket socket, ByteBuffer[] dsts) {
-        return new Request().prepSocketVector(Opcode.RECVMSG, socket, segments(dsts), dsts);
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, Args.segments(dsts), dsts);
     }
 
     /** Receives into several segments, filling each in turn, what the socket has (recvmsg). */
     public static Request recvmsg(IoSocket socket, MemorySegment[] dsts) {
-        return new Request().prepSocketVector(Opcode.RECVMSG, socket, checked(dsts), null);
+        return new Request().prepSocketVector(Opcode.RECVMSG, socket, Args.checked(dsts), null);
     }
 
     /** Sends several buffers, one after another, all of them unless flagged PARTIAL (sendmsg). */
     public static Request sendmsg(IoSocket socket, ByteBuffer[] srcs) {
-        return new Request().prepSocketVector(Opcode.SENDMSG, socket, segments(srcs), srcs);
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, Args.segments(srcs), srcs);
     }
 
     /** Sends several segments, one after another, all of them unless flagged PARTIAL (sendmsg). */
     public static Request sendmsg(IoSocket socket, MemorySegment[] srcs) {
-        return new Request().prepSocketVector(Opcode.SENDMSG, socket, checked(srcs), null);
+        return new Request().prepSocketVector(Opcode.SENDMSG, socket, Args.checked(srcs), null);
     }
 
     /**
@@ -205,7 +230,31 @@ public final class Request {
         return new Request().prepSocket(Opcode.CLOSE, socket);
     }
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} (64-bit) to {@code socket}
+     * (O6), continued until all is sent, end of file (then the result is what was sent) or an
+     * error (-errno, what was sent in {@link Event#result2()}); zero copy from the page cache,
+     * as the capability report says per engine.
+     */
+    public static Request sendfile(IoFile file, long offset, long count, IoSocket socket) {
+        return new Request().prepSendfile(file, offset, count, socket);
+    }
+
     // ------------------------------------------------------------------ re-preparing
+
+    public Request prepSendfile(IoFile file, long offset, long count, IoSocket socket) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(socket, "socket");
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.SENDFILE;
+        op.file = socket.handle;
+        op.file2 = file.handle;
+        op.offset = offset;
+        op.length = count;
+        op.address = null;
+        return this;
+    }
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
         return prepData(Opcode.PREAD, file, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst, offset);
@@ -224,19 +273,19 @@ public final class Request {
     }
 
     public Request prepPreadv(IoFile file, ByteBuffer[] dsts, long offset) {
-        return prepVector(Opcode.PREADV, file, segments(dsts), dsts, offset);
+        return prepVector(Opcode.PREADV, file, Args.segments(dsts), dsts, offset);
     }
 
     public Request prepPreadv(IoFile file, MemorySegment[] dsts, long offset) {
-        return prepVector(Opcode.PREADV, file, checked(dsts), null, offset);
+        return prepVector(Opcode.PREADV, file, Args.checked(dsts), null, offset);
     }
 
     public Request prepPwritev(IoFile file, ByteBuffer[] srcs, long offset) {
-        return prepVector(Opcode.PWRITEV, file, segments(srcs), srcs, offset);
+        return prepVector(Opcode.PWRITEV, file, Args.segments(srcs), srcs, offset);
     }
 
     public Request prepPwritev(IoFile file, MemorySegment[] srcs, long offset) {
-        return prepVector(Opcode.PWRITEV, file, checked(srcs), null, offset);
+        return prepVector(Opcode.PWRITEV, file, Args.checked(srcs), null, offset);
     }
 
     public Request prepSync(Opcode fsyncOrFdsync, IoFile file) {
@@ -267,8 +316,18 @@ public final class Request {
         op.opcode = Opcode.TIMEOUT;
         op.file = null;
         op.offset = 0;
-        op.timeoutNanos = saturatedNanos(delay);
+        op.timeoutNanos = Args.saturatedNanos(delay);
         op.timeoutCount = count;
+        return this;
+    }
+
+    public Request prepLinkTimeout(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        ensureIdle();
+        op.clearBuffers();
+        op.opcode = Opcode.LINK_TIMEOUT;
+        op.file = null;
+        op.timeoutNanos = Args.saturatedNanos(delay);
         return this;
     }
 
@@ -372,31 +431,6 @@ public final class Request {
         return this;
     }
 
-    private static MemorySegment[] segments(ByteBuffer[] bufs) {
-        Objects.requireNonNull(bufs, "buffers");
-        MemorySegment[] s = new MemorySegment[bufs.length];
-        for (int i = 0; i < bufs.length; i++) {
-            s[i] = MemorySegment.ofBuffer(Objects.requireNonNull(bufs[i], "buffer " + i));
-        }
-        return s;
-    }
-
-    private static MemorySegment[] checked(MemorySegment[] segs) {
-        Objects.requireNonNull(segs, "segments");
-        for (int i = 0; i < segs.length; i++) {
-            Objects.requireNonNull(segs[i], "segment " + i);
-        }
-        return segs;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
     // ------------------------------------------------------------------ properties
 
     /** Moves a data request to another file offset (the buffers stay). */
@@ -454,6 +488,58 @@ public final class Request {
         return this;
     }
 
+    /** Links this request to the next one of its batch (P4, IOSQE_IO_LINK): see the class comment. */
+    public Request link() {
+        ensureIdle();
+        op.linkMode = Op.LINK_SOFT;
+        return this;
+    }
+
+    /** Links this request to the next one of its batch whatever its result (P4, IOSQE_IO_HARDLINK). */
+    public Request hardLink() {
+        ensureIdle();
+        op.linkMode = Op.LINK_HARD;
+        return this;
+    }
+
+    /** Ends the chain at this request: it is linked to nothing. */
+    public Request unlink() {
+        ensureIdle();
+        op.linkMode = Op.LINK_NONE;
+        return this;
+    }
+
+    /**
+     * Makes this request a barrier (P4, IOSQE_IO_DRAIN), or ({@code false}) an ordinary one
+     * again: a barrier starts only after everything submitted to the context before it has
+     * ended, and what is submitted after it waits until it has ended. It may head a chain.
+     */
+    public Request barrier(boolean on) {
+        ensureIdle();
+        op.barrier = on;
+        return this;
+    }
+
+    /** {@code barrier(true)}. */
+    public Request barrier() {
+        return barrier(true);
+    }
+
+    /** Whether this request is linked to the next one of its batch (softly or hard). */
+    public boolean isLinked() {
+        return op.linkMode != Op.LINK_NONE;
+    }
+
+    /** Whether this request is hard-linked to the next one. */
+    public boolean isHardLinked() {
+        return op.linkMode == Op.LINK_HARD;
+    }
+
+    /** Whether this request is a barrier. */
+    public boolean isBarrier() {
+        return op.barrier;
+    }
+
     /**
      * Code to run when the event is reaped (C10), on the reaping thread or, for a self-reaping
      * context, where it runs callbacks; null for none (which a self-reaping context refuses).
@@ -508,15 +594,6 @@ public final class Request {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder();
-        b.append(op.opcode == null ? "EMPTY" : op.opcode.name()).append("(");
-        if (op.file != null) {
-            b.append(op.file.name()).append(", ");
-        }
-        if (op.segCount > 0) {
-            b.append("offset=").append(op.offset).append(", length=").append(op.length).append(", ");
-        }
-        b.append("userData=").append(op.userData).append(")");
-        return b.toString();
+        return Args.describe(op);
     }
 }

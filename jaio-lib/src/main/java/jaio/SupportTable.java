@@ -15,7 +15,6 @@ import jaio.spi.Execution;
  * mechanisms.
  */
 final class SupportTable {
-    private static final String NOT_YET = "not yet";
 
     private SupportTable() {}
 
@@ -48,18 +47,26 @@ final class SupportTable {
             case THREADS -> engine(engine == Engine.THREADS, Support.Kind.WORKER, note);
             case KERNEL_PRIORITY -> caps.kernelPriority() ? new Support(Support.Kind.KERNEL, note)
                     : new Support(Support.Kind.NONE, "priority orders delivery only: P2");
-            // Counters only: ContextStats. JFR events and the blocking check are still to come.
-            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "counters per context: ContextStats;"
-                    + " no JFR events or blocking check yet");
+            case OBSERVABILITY -> new Support(Support.Kind.LIBRARY, "ContextStats; jaio.nio: JFR events"
+                    + " (jaio.IoRequest, jaio.ContextStatistics), an MXBean per context, the diagnosis mode");
+            case COMPLETABLE_FUTURE -> new Support(Support.Kind.LIBRARY, "jaio.nio.AsyncFile");
+            case JDK_CHANNELS -> new Support(Support.Kind.LIBRARY, "jaio.nio: JaioAsynchronousFileChannel,"
+                    + " JaioFileChannel, JaioFileSystemProvider");
+            case VIRTUAL_THREADS -> new Support(Support.Kind.LIBRARY, "virtual threads park in Java (jaio.nio's"
+                    + " channels and futures, getEvents, await); a platform thread waits in the kernel");
+            case ORDERING -> new Support(Support.Kind.LIBRARY, "jaio's chain runner: soft and hard links, link timeouts,"
+                    + " barriers; one member at a time reaches the engine");
             case NETWORK -> operations(caps, note, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
                     Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SHUTDOWN, Opcode.CLOSE);
+            case SENDFILE -> operations(caps, note, Opcode.SENDFILE);
+            case FILE_SERVER -> caps.supports(Opcode.SENDFILE) && caps.supports(Opcode.ACCEPT)
+                    ? new Support(Support.Kind.LIBRARY, "examples/, ./jaio serve: one context, one thread, bodies by"
+                    + " SENDFILE") : new Support(Support.Kind.NONE, "needs ACCEPT and SENDFILE");
             // The POSIX facade (jaio.posix) runs over any context: the same code for every engine.
             case POSIX_AIO -> new Support(Support.Kind.LIBRARY, "jaio.posix.PosixAio over the context");
             case LIO_LISTIO -> new Support(Support.Kind.LIBRARY, "one batched submit per list");
             case SIGEVENT -> new Support(Support.Kind.LIBRARY, "SIGEV_NONE, SIGEV_THREAD, SIGEV_KEVENT as a NOOP event"
                     + " posted into the caller's context; aio_waitcomplete");
-            case SENDFILE, ORDERING, COMPLETABLE_FUTURE, JDK_CHANNELS,
-                 VIRTUAL_THREADS, FILE_SERVER -> new Support(Support.Kind.NONE, NOT_YET);
             case BENCH_TOOL, VERIFY -> new Support(Support.Kind.LIBRARY, "bench tool");
         };
     }

@@ -57,13 +57,16 @@ class EngineInfoSupportTest {
         for (Capability c : engines) {
             assertEquals(c == self, i.support().get(c).supported(), c + " on " + engine);
         }
-        for (Capability c : List.of(Capability.SENDFILE, Capability.FILE_SERVER)) {
-            assertEquals(new Support(Support.Kind.NONE, "not yet"), i.support().get(c));
-        }
+        assertEquals(i.operations().containsKey(Opcode.SENDFILE), i.support().get(Capability.FILE_SERVER).supported(),
+                "the file server on " + engine);
+        assertEquals(i.operations().containsKey(Opcode.SENDFILE), i.support().get(Capability.SENDFILE).supported(),
+                "sendfile on " + engine);
+        assertEquals(Support.Kind.LIBRARY, i.support().get(Capability.ORDERING).kind(), "chains on " + engine);
         assertEquals(i.operations().containsKey(Opcode.ACCEPT), i.support().get(Capability.NETWORK).supported(),
                 "sockets on " + engine);
         for (Capability c : List.of(Capability.OPEN_CLOSE, Capability.CANCEL, Capability.RETRY, Capability.AUTO,
-                Capability.POSIX_AIO, Capability.LIO_LISTIO, Capability.SIGEVENT)) {
+                Capability.POSIX_AIO, Capability.LIO_LISTIO, Capability.SIGEVENT,
+                Capability.COMPLETABLE_FUTURE, Capability.JDK_CHANNELS, Capability.VIRTUAL_THREADS, Capability.OBSERVABILITY)) {
             assertEquals(Support.Kind.LIBRARY, i.support().get(c).kind(), c + " on " + engine);
         }
         assertEquals(engine == Engine.IO_URING ? Support.Kind.KERNEL : Support.Kind.LIBRARY,

@@ -120,6 +120,32 @@ class SingleIssuerTest {
         }
     }
 
+    /** LINK_TIMEOUT's timer thread would cancel on the ring; a virtual owner would have the pump reap. */
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void linkTimeoutsAndVirtualOwnersAreRefused(Engine engine) throws Exception {
+        try (IoContext ctx = open(engine, 8)) {
+            Request guarded = Request.noop().link();
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> ctx.submit(guarded, Request.linkTimeout(Duration.ofSeconds(30))));
+            assertTrue(e.getMessage().contains("LINK_TIMEOUT") && e.getMessage().contains("single-issuer"),
+                    e.getMessage());
+            assertEquals(0, ctx.stats().inFlight(), "the chain is refused whole");
+            assertEquals(2, ctx.submit(Request.noop().link(), Request.noop()), "plain chains are fine");
+            assertEquals(2, TestFiles.reap(ctx, 2).size());
+        }
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                open(engine, 4).close();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }).join();
+        assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+        assertTrue(thrown.get().getMessage().contains("platform thread"), thrown.get().getMessage());
+    }
+
     @ParameterizedTest
     @MethodSource("jaio.testkit.TestEngines#all")
     void theReportSaysWhichKernelFlagsTheContextHas(Engine engine) throws IOException {

@@ -58,7 +58,7 @@ class EngineRunTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "posix"})
+    @ValueSource(strings = {"uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "jaio-afc", "jaio-fc", "posix"})
     void randomReadsForASecond(String engine) {
         assumeAvailable(engine);
         JsonNode job = runJson("--engine=" + engine, "--runtime=1", "--iodepth=8");
@@ -68,13 +68,13 @@ class EngineRunTest {
         assertEquals(read.get("total_ios").asLong() * 4096, read.get("io_bytes").asLong());
         assertEquals(0, job.get("write").get("total_ios").asLong());
         assertEquals(0, job.get("error").asInt());
-        if (!engine.equals("auto") && !engine.startsWith("jdk") && !engine.equals("posix")) {
+        if (!engine.equals("auto") && !engine.startsWith("jdk") && !engine.startsWith("jaio-") && !engine.equals("posix")) {
             assertEquals(engine, job.get("jaio").get("engine").asText());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc", "posix"})
+    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc", "jaio-afc", "jaio-fc", "posix"})
     void mixedReadsAndWritesWithFsync(String engine) {
         assumeAvailable(engine);
         JsonNode job = runJson("--engine=" + engine, "--rw=randrw", "--rwmixread=50", "--fsync=64", "--runtime=1",
@@ -82,6 +82,15 @@ class EngineRunTest {
         assertTrue(job.get("read").get("total_ios").asLong() > 0, job.toString());
         assertTrue(job.get("write").get("total_ios").asLong() > 0, job.toString());
         assertTrue(job.get("sync").get("total_ios").asLong() > 0, job.toString());
+    }
+
+    /** --thread=virtual: the job loops run on virtual threads, for the channel engines and jaio's alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk-fc", "jaio-fc", "jaio-afc", "threads"})
+    void virtualThreadJobs(String engine) {
+        JsonNode job = runJson("--engine=" + engine, "--runtime=1", "--numjobs=4", "--thread=virtual");
+        assertTrue(job.get("read").get("total_ios").asLong() > 0, job.toString());
+        assertEquals(0, job.get("error").asInt());
     }
 
     @Test

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tool as a module: jaio-bench's second surefire execution (see its pom) runs this class
- * on the module path, where module jaio.bench reads of module jaio only the exported package
- * {@code jaio}, picocli reaches the options through the descriptor's {@code opens}, and native
+ * on the module path, where module jaio.bench reads of module jaio only the exported packages
+ * {@code jaio} and {@code jaio.nio} (the Java faces), picocli reaches the options through the descriptor's {@code opens}, and native
  * access is granted to the two modules by name. On the class path (the default execution) it
  * is skipped.
  */
@@ -42,8 +42,9 @@ class ModulePathTest {
         assertTrue(bench.canRead(lib));
         assertTrue(lib.isExported("jaio", bench));
         assertTrue(lib.isExported("jaio.posix", bench));
+        assertTrue(lib.isExported("jaio.nio", bench));
         assertTrue(lib.getPackages().contains("jaio.spi"), lib.getPackages().toString());
-        Set<String> exported = Set.of("jaio", "jaio.posix");
+        Set<String> exported = Set.of("jaio", "jaio.posix", "jaio.nio");
         for (String internal : lib.getPackages()) {
             if (!exported.contains(internal)) {
                 assertFalse(lib.isExported(internal), internal + " must stay internal");
@@ -64,6 +65,18 @@ class ModulePathTest {
         JsonNode job = Json.parse(r.out).get("jobs").get(0);
         assertTrue(job.get("read").get("total_ios").asLong() > 0, job.toString());
         assertEquals("threads", job.get("jaio").get("engine").asText());
+    }
+
+    /** jaio.nio's channels on the module path: the module reads jdk.jfr and java.management for their events and MXBeans. */
+    @Test
+    void theFacadeEnginesRunOnTheModulePath() {
+        assumeModulePath();
+        for (String engine : new String[] {"jaio-fc", "jaio-afc"}) {
+            BenchCli r = BenchCli.run("--filename=" + dir.resolve("f.dat"), "--size=4m", "--engine=" + engine, "--runtime=1",
+                    "--iodepth=4", "--invalidate=0", "--output-format=json");
+            assertEquals(0, r.exitCode, r.toString());
+            assertTrue(Json.parse(r.out).get("jobs").get(0).get("read").get("total_ios").asLong() > 0, r.out);
+        }
     }
 
     @Test

@@ -111,7 +111,7 @@ class OptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--rw=foo | --rw: 'foo' is not one of read, write, randread, randwrite, rw, randrw",
-        "--engine=fast | --engine: 'fast' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync, posixaio; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc, posix)",
+        "--engine=fast | --engine: 'fast' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync, posixaio; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc, jaio-afc, jaio-fc, posix)",
         "--bs=4q | --bs: '4q' is not a size (bytes, or a number with k, m, g or t; k = 1024)",
         "--bs=128m | --bs: 128m is out of range 1..64m",
         "--size=1k | --size: 1k is smaller than --bs=4k",

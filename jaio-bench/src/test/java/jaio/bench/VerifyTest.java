@@ -24,7 +24,7 @@ class VerifyTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc"})
+    @ValueSource(strings = {"kaio", "threads", "jdk-afc", "jdk-fc", "jaio-afc", "jaio-fc"})
     void aCorruptedBlockIsFoundByItsOffset(String engine) throws Exception {
         if (engine.equals("kaio")) {
             EngineInfo i = EngineInfo.probe(Engine.KAIO);

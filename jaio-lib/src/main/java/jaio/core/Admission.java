@@ -7,7 +7,7 @@ import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
 import jaio.spi.Counters;
 import jaio.spi.FileHandle;
-import jaio.spi.IoEngine;
+import jaio.spi.Op;
 
 /**
  * Any number of submitting threads pass their batches through here at once, each inside
@@ -26,10 +26,10 @@ final class Admission {
     private final EngineGate gate;
     private final Bounce bounce;
     private final Counters counters;
-    private final IoEngine engine;
+    private final Chains chains;
 
     Admission(ContextCore<?> owner, Capabilities caps, boolean needsCallback, Room room, EngineGate gate,
-              Bounce bounce, Counters counters, IoEngine engine) {
+              Bounce bounce, Counters counters, Chains chains) {
         this.owner = owner;
         this.caps = caps;
         this.needsCallback = needsCallback;
@@ -37,7 +37,7 @@ final class Admission {
         this.gate = gate;
         this.bounce = bounce;
         this.counters = counters;
-        this.engine = engine;
+        this.chains = chains;
     }
 
     /**
@@ -50,18 +50,28 @@ final class Admission {
     int submit(CoreOp[] ops, int count) {
         int valid = count;
         for (int i = 0; i < count; i++) {
-            Refusal p = Validator.check(ops[i], caps, needsCallback);
+            Refusal p = check(ops, i, count);
             if (p != null) {
-                if (i == 0) {
-                    throw invalid(ops[0], 0, p);
+                // A chain is accepted whole or not at all.
+                int start = Chains.chainStart(ops, i);
+                if (start == 0) {
+                    throw invalid(ops[i], i, p);
                 }
-                valid = i;
+                valid = start;
                 break;
             }
         }
-        int granted = reserve(valid);
-        if (granted == 0) {
+        int fits = reserve(valid);
+        if (fits == 0) {
             return 0;
+        }
+        int granted = Chains.chainBoundary(ops, fits);
+        if (granted < fits) {
+            unreserve(fits - granted);
+            if (granted == 0) {
+                counters.eagain.increment();
+                return 0;
+            }
         }
         int k = 0;
         Refusal fail = null;
@@ -72,15 +82,38 @@ final class Admission {
             }
             k++;
         }
+        int failed = k;
         if (k < granted) {
-            unreserve(granted - k);
+            int start = Chains.chainStart(ops, k);
+            for (int j = start; j < k; j++) {
+                unclaim(ops[j]);
+            }
+            unreserve(granted - start);
+            k = start;
         }
         if (k == 0) {
-            throw invalid(ops[0], 0, fail);
+            throw invalid(ops[failed], failed, fail);
         }
         counters.submitted.add(k);
-        engine.submit(ops, 0, k);
+        chains.start(ops, k);
         return k;
+    }
+
+    /** What every op shares, its opcode's checks, then its place in a chain. */
+    private Refusal check(CoreOp[] ops, int i, int count) {
+        Refusal p = Validator.check(ops[i], caps, needsCallback);
+        if (p == null) {
+            p = chains.check(ops, i, count, room.capacity());
+        }
+        if (p == null && ops[i].opcode == Opcode.LINK_TIMEOUT && owner.isSingleIssuer()) {
+            p = new Refusal(Errno.EINVAL, "LINK_TIMEOUT is not available on a single-issuer context: its timer"
+                    + " thread would cancel the guarded request, and only the owner thread may call the context");
+        }
+        boolean inChain = ops[i].linkMode != Op.LINK_NONE || (i > 0 && ops[i - 1].linkMode != Op.LINK_NONE);
+        if (p != null && inChain) {
+            return new Refusal(p.errno(), p.reason() + " (request " + i + " of its batch; its whole chain is refused)");
+        }
+        return p;
     }
 
     /**
@@ -93,7 +126,7 @@ final class Admission {
      */
     boolean claimAll(CoreOp[] ops, int count) {
         for (int i = 0; i < count; i++) {
-            Refusal p = Validator.check(ops[i], caps, needsCallback);
+            Refusal p = check(ops, i, count);
             if (p != null) {
                 throw invalid(ops[i], i, p);
             }
@@ -157,6 +190,10 @@ final class Admission {
         room.release(n);
         GlobalLimit.release(n);
         gate.done(n);
+        if (chains.barrierActive()) {
+            // A pending barrier may have been held up by what was counted here for a moment.
+            chains.checkBarrier();
+        }
     }
 
     /** Makes the op ours: state, file reference, buffers. Undoes itself on failure. */
@@ -168,6 +205,11 @@ final class Admission {
         if (f != null && !f.acquire()) {
             op.setState(CoreOp.IDLE);
             return new Refusal(Errno.EBADF, "file " + f.name() + " was closed");
+        }
+        if (op.opcode == Opcode.SENDFILE && !op.file2.acquire()) {
+            f.release();
+            op.setState(CoreOp.IDLE);
+            return new Refusal(Errno.EBADF, "file " + op.file2.name() + " was closed");
         }
         if (op.accepted != null) {
             // The connection its last ACCEPT made was not taken: the library closes it.
@@ -190,6 +232,9 @@ final class Admission {
             if (f != null) {
                 f.release();
             }
+            if (op.opcode == Opcode.SENDFILE) {
+                op.file2.release();
+            }
             op.setState(CoreOp.IDLE);
         } else if (f != null && f.tracksOps()) {
             f.track(op);
@@ -209,6 +254,9 @@ final class Admission {
         if (op.file != null) {
             op.file.untrack(op);
             op.file.release();
+        }
+        if (op.opcode == Opcode.SENDFILE) {
+            op.file2.release();
         }
         op.setState(CoreOp.IDLE);
     }

@@ -269,6 +269,24 @@ final class CompletionQueue {
     }
 
     /**
+     * After events were posted by a thread outside the engine (the chain runner's timer): the
+     * leader, blocked in the kernel for completions, would not see them; make it return. Lock
+     * not held; the caller is inside the gate.
+     */
+    void wakeLeader() {
+        int wake;
+        lock.lock();
+        try {
+            wake = pumping.leaderTarget();
+        } finally {
+            lock.unlock();
+        }
+        if (wake > 0) {
+            engine.wakeup(wake);
+        }
+    }
+
+    /**
      * For a self-reaping context that begins to close (any thread): waiting stops, events do
      * not. Wakes the reaper, wherever it waits, so that it sees the context closing.
      */

@@ -26,6 +26,8 @@ final class Completions implements CompletionSink {
     private final AcceptedSockets accepted;
     /** Signals the notification eventfd per posted event, or null (also null when the engine does it). */
     private Notifier notifier;
+    /** The chain runner, which posts the ops it tracks itself; set before the first op is submitted. */
+    private Chains chains;
 
     Completions(CompletionQueue queue, EngineGate gate, Bounce bounce, Counters counters, AcceptedSockets accepted) {
         this.accepted = accepted;
@@ -43,14 +45,19 @@ final class Completions implements CompletionSink {
         this.notifier = n;
     }
 
+    void attach(Chains c) {
+        this.chains = c;
+    }
+
     @Override
     public void complete(Op op) {
         finish(op);
-        GlobalLimit.release(1);
-        counters.completed.increment();
-        queue.post((CoreOp) op);
-        signal(1);
-        gate.done(1);
+        CoreOp c = (CoreOp) op;
+        if (c.tracked) {
+            chains.ended(c);
+        } else {
+            post(c);
+        }
     }
 
     @Override
@@ -58,14 +65,43 @@ final class Completions implements CompletionSink {
         if (count == 0) {
             return;
         }
+        boolean tracked = false;
         for (int i = 0; i < count; i++) {
             finish(ops[i]);
+            tracked |= ((CoreOp) ops[i]).tracked;
+        }
+        if (tracked) {
+            // Chain members and barriers are rare: each goes its own way.
+            for (int i = 0; i < count; i++) {
+                CoreOp c = (CoreOp) ops[i];
+                if (c.tracked) {
+                    chains.ended(c);
+                } else {
+                    post(c);
+                }
+            }
+            return;
         }
         GlobalLimit.release(count);
         counters.completed.add(count);
         queue.post(ops, count);
         signal(count);
         gate.done(count);
+        if (chains.barrierActive()) {
+            chains.checkBarrier();
+        }
+    }
+
+    /** Posts one finished op and counts it out of flight. */
+    void post(CoreOp op) {
+        GlobalLimit.release(1);
+        counters.completed.increment();
+        queue.post(op);
+        signal(1);
+        gate.done(1);
+        if (chains.barrierActive()) {
+            chains.checkBarrier();
+        }
     }
 
     private void signal(int n) {
@@ -74,7 +110,8 @@ final class Completions implements CompletionSink {
         }
     }
 
-    private void finish(Op op) {
+    /** Readies a finished op's event: bounced data back, its file let go, its opcode's step, the counters. */
+    void finish(Op op) {
         bounce.finish((CoreOp) op);
         FileHandle f = op.file;
         if (OpKinds.ANY_FINISHES) {
@@ -91,6 +128,9 @@ final class Completions implements CompletionSink {
                 f.untrack(op);
             }
             f.release();
+        }
+        if (op.opcode == jaio.Opcode.SENDFILE) {
+            op.file2.release();
         }
         if (op.result < 0) {
             counters.errors.increment();

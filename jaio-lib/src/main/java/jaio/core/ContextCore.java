@@ -37,6 +37,7 @@ public final class ContextCore<E> {
     private final EngineOptions options;
     private final Capabilities caps;
     private final Admission admission;
+    private final Chains chains;
     private final ContextClose closing;
     private final AcceptedSockets accepted = new AcceptedSockets();
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
@@ -58,12 +59,17 @@ public final class ContextCore<E> {
         this.queue = new CompletionQueue(this, writer, room, gate, counters);
         Bounce bounce = new Bounce();
         Completions sink = new Completions(queue, gate, bounce, counters, accepted);
-        this.engine = provider.open(new EngineContext(name, capacity, workers, sink, counters, options));
+        TrackedEngine tracked = new TrackedEngine(
+                provider.open(new EngineContext(name, capacity, workers, sink, counters, options)));
+        this.engine = tracked;
         this.caps = singleIssuerReport(engine.capabilities(), options);
         Notifier notifier = caps.signalsNotifyFd() ? null : options.notifier();
         sink.attach(notifier);
+        this.chains = new Chains(name, gate, sink, tracked, queue);
+        sink.attach(chains);
+        tracked.attach(chains);
         queue.attach(engine);
-        this.admission = new Admission(this, caps, selfReaping, room, gate, bounce, counters, engine);
+        this.admission = new Admission(this, caps, selfReaping, room, gate, bounce, counters, chains);
         this.closing = new ContextClose(gate, queue, engine, afterClose, accepted::closeAll);
         if (notifier != null && !selfReaping) {
             // The context signals the eventfd when it posts; with a kernel ring that needs
@@ -238,6 +244,12 @@ public final class ContextCore<E> {
             if (!admission.claimAll(ops, count)) {
                 return -Errno.EAGAIN;
             }
+            if (chains.needed(ops, count)) {
+                // Chains and barriers go through the runner, which hands the engine one
+                // member at a time: submit first, then reap.
+                chains.start(ops, count);
+                return queue.reaping.reap(minNr, out.length, out, 0, timeoutNanos, null, 0);
+            }
             return queue.reaping.reap(minNr, out.length, out, 0, timeoutNanos, ops, count);
         } finally {
             gate.exit();
@@ -273,6 +285,10 @@ public final class ContextCore<E> {
             return CancelResult.ALREADY_DONE;
         }
         op.cancelRequested = true;
+        CancelResult held = chains.cancelHeld(op);
+        if (held != null) {
+            return held;
+        }
         if (!gate.enter()) {
             throw closedException();
         }

@@ -26,11 +26,23 @@ public class CoreOp extends Op {
     /** Its event is posted and waits to be reaped. */
     public static final int COMPLETED = 2;
 
+    /** {@link #held}: the op is not held by the chain runner. */
+    static final int FREE = 0;
+    /** {@link #held}: accepted, held by the chain runner until its turn (a later chain member, or behind a barrier). */
+    static final int HELD = 1;
+    /** {@link #held}: held, and cancelled meanwhile: it ends with -ECANCELED when its turn comes. */
+    static final int HELD_CANCELLED = 2;
+
     private static final VarHandle STATE;
+    private static final VarHandle HELD_STATE;
+    private static final VarHandle TIMER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(CoreOp.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(CoreOp.class, "state", int.class);
+            HELD_STATE = l.findVarHandle(CoreOp.class, "held", int.class);
+            TIMER = l.findVarHandle(CoreOp.class, "timerWord", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,6 +72,27 @@ public class CoreOp extends Op {
     long postSeq;
     long postTakes;
 
+    // ---- chains and barriers (P4); see Chains ----
+    /**
+     * Set by the public layer while the op is idle: nothing submitted after this op starts
+     * before it has ended, and it starts only once everything submitted before it has ended.
+     */
+    public boolean barrier;
+    /** Ops in the chain this op heads, while it is deferred behind a barrier (Chains). */
+    int unitSize;
+    /** Whether the chain runner sees this op's completion (a chain member or a barrier); set at claim. */
+    boolean tracked;
+    /** The chain member this op follows, or null; set at claim. */
+    CoreOp linkPrev;
+    /** FREE, HELD or HELD_CANCELLED; CAS-guarded (the runner starts it, a cancel may hit it first). */
+    @SuppressWarnings("unused") // through HELD_STATE
+    private volatile int held;
+    /** LINK_TIMEOUT: the arming generation and timer state in one word (see LinkTimer); CAS-guarded. */
+    @SuppressWarnings("unused") // through TIMER
+    private volatile long timerWord;
+    /** LINK_TIMEOUT: the scheduled task while armed, to cancel it early; or null. */
+    volatile java.util.concurrent.Future<?> timerTask;
+
     public final int state() {
         return state;
     }
@@ -85,11 +118,35 @@ public class CoreOp extends Op {
         state = s;
     }
 
+    final int held() {
+        return held;
+    }
+
+    final void setHeld(int h) {
+        held = h;
+    }
+
+    final boolean casHeld(int expect, int update) {
+        return HELD_STATE.compareAndSet(this, expect, update);
+    }
+
+    final long timerWord() {
+        return timerWord;
+    }
+
+    final boolean casTimer(long expect, long update) {
+        return TIMER.compareAndSet(this, expect, update);
+    }
+
     @Override
     public void resetProgress() {
         super.resetProgress();
         awaiter = null;
         qnext = null;
         qprev = null;
+        link = null;
+        linkPrev = null;
+        tracked = false;
+        held = FREE;
     }
 }

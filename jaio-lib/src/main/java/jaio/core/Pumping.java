@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * as many completions as the neediest waiter lacks, while the others park; when a waiter
  * arrives that needs fewer, the engine is told to wake the leader, and when a waiter leaves,
  * another is made to take over. A background pump thread can take the leader's place for
- * good, for contexts watched from outside (eventfd, Selector, groups); during close the
+ * good, for contexts watched from outside (eventfd, Selector, groups) or waited on by a virtual
+ * thread (which never leads: it would hold its carrier in the kernel); during close the
  * closing thread pumps. Kernel waits are made with the lock released, inside the engine gate.
  */
 final class Pumping {

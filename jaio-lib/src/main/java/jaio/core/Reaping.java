@@ -277,6 +277,13 @@ final class Reaping {
         boolean timed = timeoutNanos > 0;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
         boolean interrupted = false;
+        // J3: a virtual thread never waits in a native call (it would hold its carrier): a
+        // platform thread of the context's, the background pump, waits in the kernel for it,
+        // and the virtual thread parks in Java like any other waiter.
+        boolean mayLead = !Thread.currentThread().isVirtual();
+        if (!mayLead && q.pumped) {
+            q.pumping.startBackground();
+        }
         try {
             while (!w.satisfied && !q.closed && !q.draining && q.yielding != w.thread) {
                 interrupted |= Thread.interrupted();
@@ -287,7 +294,7 @@ final class Reaping {
                         return;
                     }
                 }
-                if (q.pumping.mayLead() && (w.pendingCount > 0 || q.gate.enter())) {
+                if (mayLead && q.pumping.mayLead() && (w.pendingCount > 0 || q.gate.enter())) {
                     q.pumping.leadOnce(w, rem);
                 } else {
                     if (w.pendingCount > 0) {

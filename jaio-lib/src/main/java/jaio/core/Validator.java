@@ -28,7 +28,8 @@ final class Validator {
         if (op.state() != CoreOp.IDLE) {
             return new Refusal(Errno.EBUSY, "request is already in flight; reuse it after its event is reaped");
         }
-        if (!caps.supports(code)) {
+        // Link timeouts never reach the engine: the chain runner times them (Chains).
+        if (code != Opcode.LINK_TIMEOUT && !caps.supports(code)) {
             return new Refusal(Errno.EOPNOTSUPP, "the " + caps.engine() + " engine cannot run " + code
                     + " (it supports " + caps.opcodes().keySet() + ")");
         }

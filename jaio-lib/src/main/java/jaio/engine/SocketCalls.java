@@ -8,6 +8,7 @@ import jaio.linux.Iovec;
 import jaio.linux.LibC;
 import jaio.linux.MsgHdr;
 import jaio.linux.Net;
+import jaio.linux.Splice;
 import jaio.spi.Op;
 import jaio.spi.Retry;
 
@@ -57,6 +58,7 @@ public final class SocketCalls {
             case RECVMSG -> Net.recvmsg(fd, SCRATCH.get().msg(op), Net.MSG_DONTWAIT);
             case SENDMSG -> Net.sendmsg(fd, SCRATCH.get().msg(op), Net.MSG_DONTWAIT | Net.MSG_NOSIGNAL);
             case PREAD, PREADV, PWRITE, PWRITEV -> stream(op, fd);
+            case SENDFILE -> Splice.sendfile(fd, op.file2.fd(), op.nextOffset(), op.remaining());
             default -> -Errno.EOPNOTSUPP;
         };
     }

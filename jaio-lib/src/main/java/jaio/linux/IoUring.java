@@ -1,7 +1,9 @@
 package jaio.linux;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -43,6 +45,7 @@ public final class IoUring {
     public static final int IORING_OP_SEND = 26;
     public static final int IORING_OP_RECV = 27;
     public static final int IORING_OP_SHUTDOWN = 34;
+    public static final int IORING_OP_SPLICE = 30;
 
     // ---- sqe->flags ----
     public static final int IOSQE_FIXED_FILE = 1 << 0;
@@ -100,6 +103,7 @@ public final class IoUring {
     public static final int IORING_UNREGISTER_FILES = 3;
     public static final int IORING_REGISTER_FILES_UPDATE = 6;
     public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_IOWQ_MAX_WORKERS = 19;
 
     /** io_uring_probe_op->flags: the opcode is supported. */
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;
@@ -162,6 +166,26 @@ public final class IoUring {
             return r < 0 ? -Native.errno(st) : (int) r;
         } catch (Throwable t) {
             throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * IORING_REGISTER_IOWQ_MAX_WORKERS: caps the ring's kernel workers, bounded (regular file
+     * work) and unbounded (sockets, pipes, splices); 0 leaves one as it is.
+     *
+     * @return 0 with {@code limits} holding the previous caps, or -errno (-EINVAL before 5.15)
+     */
+    public static int setIoWqMaxWorkers(int fd, int bounded, int unbounded, int[] limits) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT, 2);
+            v.setAtIndex(JAVA_INT, 0, bounded);
+            v.setAtIndex(JAVA_INT, 1, unbounded);
+            int r = register(fd, IORING_REGISTER_IOWQ_MAX_WORKERS, v.address(), 2);
+            if (r >= 0 && limits != null) {
+                limits[0] = v.getAtIndex(JAVA_INT, 0);
+                limits[1] = v.getAtIndex(JAVA_INT, 1);
+            }
+            return r;
         }
     }
 

@@ -90,6 +90,11 @@ public final class IoUringSqe {
         sqes.set(JAVA_LONG, base + PAD2, 0L);
     }
 
+    /** Sets splice_fd_in (the union with file_index) of a SPLICE SQE written by {@link #set}. */
+    public static void setSpliceFdIn(MemorySegment sqes, long base, int fd) {
+        sqes.set(JAVA_INT, base + FILE_INDEX, fd);
+    }
+
     /** The user_data of the SQE at {@code base}. */
     public static long userData(MemorySegment sqes, long base) {
         return sqes.get(JAVA_LONG, base + USER_DATA);

@@ -33,7 +33,10 @@ public class Op {
     public Opcode opcode;
     /** The descriptor the op works on (a file, pipe end, eventfd or socket), or null. */
     public FileHandle file;
-    /** A second descriptor (splice, sendfile: the destination), or null. */
+    /**
+     * A second descriptor, or null. SENDFILE: the regular file sent ({@link #file} is the
+     * socket, so that everything a socket request needs, readiness and close, applies).
+     */
     public FileHandle file2;
     /** The user's memory, one segment per buffer; only the first {@link #segCount} are used. */
     public MemorySegment[] segs = new MemorySegment[1];
@@ -178,7 +181,7 @@ public class Op {
 
     /** Whether this op transfers data (and so takes part in short-transfer retry). */
     public final boolean isTransfer() {
-        return isRead() || isWrite() || isRecv() || isSend();
+        return isRead() || isWrite() || isRecv() || isSend() || opcode == Opcode.SENDFILE;
     }
 
     /**

@@ -65,7 +65,7 @@ public final class Retry {
             return finish(op, res);
         }
         if (res == 0) {
-            if (op.isRead() || op.isRecv() || op.remaining() == 0) {
+            if (op.isRead() || op.isRecv() || op.opcode == jaio.Opcode.SENDFILE || op.remaining() == 0) {
                 // End of file (or a zero-length transfer): what was moved is the answer.
                 op.result = op.done;
                 op.result2 = 0;

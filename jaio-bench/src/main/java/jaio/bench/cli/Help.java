@@ -58,6 +58,7 @@ public final class Help {
 
                 Engines: uring (io_uring), kaio (Linux native AIO), threads (a worker pool), auto (the best this machine
                 allows), jdk-afc (the JDK's AsynchronousFileChannel), jdk-fc (FileChannel, one call at a time),
+                jaio-afc and jaio-fc (jaio.nio's AsynchronousFileChannel and FileChannel, driven the same way),
                 posix (jaio's POSIX AIO facade on auto, driven as fio's posixaio).
                 CPU and ctx are the whole process's (JVM threads and engine workers included) over the measured window.
                 ./jaio plot a.json b.json ... overlays saved jaio and fio JSON results in one latency plot.

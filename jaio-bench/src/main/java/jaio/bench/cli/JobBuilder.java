@@ -202,7 +202,6 @@ public final class JobBuilder {
                 text("write_iolog", null));
         double[] percentiles = value("percentile_list", FIO_PERCENTILES, JobBuilder::percentiles);
         int numjobs = integer("numjobs", 1, 1, 256);
-        value("thread", false, s -> Values.flag(s.label(), s.value()));
         value("io_submit_mode", 0, s -> Values.choice(s.label(), s.value(), List.of("inline", "offload")));
         return new JobSpec(name, text("description", null), numjobs, rw, seqAdd, seqNr, rwmixread, bs, random, files, depth,
                 sync, timing, pace, engine, direct, flag("invalidate", true),
@@ -532,8 +531,14 @@ public final class JobBuilder {
                     + String.join(", ", BenchEngine.FIO_NAMES) + "; jaio's " + String.join(", ", BenchEngine.NAMES) + ")");
         });
         int nonvec = value("nonvectored", -1, s -> Values.integer(s.label(), s.value(), -1, 1));
+        boolean virtual = value("thread", 0, s -> Values.choice(s.label(), s.value(), List.of("0", "1", "virtual"))) == 2;
+        boolean single = flag("single_issuer", false);
+        if (virtual && single) {
+            throw new UsageException("single_issuer: the job thread owns its context and waits in the kernel itself,"
+                    + " which a virtual thread (thread=virtual) must not do: use one or the other");
+        }
         return new JobSpec.EngineSpec(e, flag("fixedbufs", false), flag("registerfiles", false), flag("sqthread_poll", false),
-                flag("hipri", false), nonvec == 0, flag("single_issuer", false));
+                flag("hipri", false), nonvec == 0, virtual, single);
     }
 
     private JobSpec.VerifySpec verify(BlockSizes bs, Rw rw) throws UsageException {

@@ -39,7 +39,7 @@ public final class OptionTable {
     private static final Map<String, Opt> BY_NAME = new HashMap<>();
 
     private static void job(String group, String name, String label, String help, String differs, String... aliases) {
-        add(new Opt(name, List.of(aliases), label.equals("0|1"), label, help, differs, Scope.JOB, group));
+        add(new Opt(name, List.of(aliases), label.startsWith("0|1"), label, help, differs, Scope.JOB, group));
     }
 
     private static void run(String name, String label, String help, String... aliases) {
@@ -64,8 +64,10 @@ public final class OptionTable {
         job(g, "new_group", "0|1", "Start a new reporting group here (without waiting).", null);
         job(g, "group_reporting", "0|1", "Report each group's jobs summed as one.",
                 "on the command line without job files the default is 1 (fio: 0)");
-        job(g, "thread", "0|1", "Run jobs as threads.", "jobs are always threads of one JVM; accepted and ignored");
-        job(g, "ioengine", "ENGINE", "io_uring (uring), libaio (kaio), psync/sync/pvsync (threads), posixaio (posix), auto, jdk-afc, jdk-fc.",
+        job(g, "thread", "0|1|virtual", "Run jobs as threads; virtual: each job (numjobs clones) on a virtual thread.",
+                "jobs are always threads of one JVM; 0 and 1 are accepted and mean platform threads");
+        job(g, "ioengine", "ENGINE", "io_uring (uring), libaio (kaio), psync/sync/pvsync (threads), posixaio (posix), auto, jdk-afc,"
+                + " jdk-fc, jaio-afc, jaio-fc (jaio.nio's channels).",
                 "psync, sync and pvsync run on jaio's threads engine, which keeps iodepth requests in flight on a worker"
                         + " pool (fio: one blocking call at a time); posixaio runs on jaio's POSIX facade over the auto engine (fio: glibc's"
                         + " threads)",

@@ -17,11 +17,16 @@ public enum BenchEngine {
     JDK_AFC("jdk-afc", null),
     /** FileChannel positional reads and writes, one synchronous call at a time per job. */
     JDK_FC("jdk-fc", null),
+    /** jaio's AsynchronousFileChannel (jaio.nio), driven as jdk-afc is. */
+    JAIO_AFC("jaio-afc", null),
+    /** jaio's blocking FileChannel (jaio.nio), driven as jdk-fc is. */
+    JAIO_FC("jaio-fc", null),
     /** jaio's POSIX AIO facade (jaio.posix) over the automatic engine: fio's posixaio, on jaio. */
     POSIX("posix", null);
 
     /** The names accepted by {@code --engine}, in this order. */
-    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "posix");
+    public static final List<String> NAMES = List.of("uring", "kaio", "threads", "auto", "jdk-afc", "jdk-fc", "jaio-afc",
+            "jaio-fc", "posix");
 
     /** fio's engine names jaio runs, and what runs them. */
     public static final List<String> FIO_NAMES = List.of("io_uring", "libaio", "psync", "sync", "pvsync", "posixaio");
@@ -38,7 +43,17 @@ public enum BenchEngine {
         return cliName;
     }
 
-    /** The jaio engine, or null for a JDK baseline and the POSIX facade (which runs on AUTO). */
+    /** Whether it runs through a FileChannel-like loop, one call at a time per job. */
+    public boolean fileChannel() {
+        return this == JDK_FC || this == JAIO_FC;
+    }
+
+    /** Whether it runs through an AsynchronousFileChannel with completion handlers. */
+    public boolean asyncChannel() {
+        return this == JDK_AFC || this == JAIO_AFC;
+    }
+
+    /** The jaio engine, or null for a channel engine (the JDK's, or jaio's facades on their own context) and the POSIX facade (which runs on AUTO). */
     public Engine jaioEngine() {
         return jaio;
     }

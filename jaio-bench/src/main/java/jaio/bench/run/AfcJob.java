@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jaio.bench.plan.IoSequence;
+import jaio.nio.JaioAsynchronousFileChannel;
 
 /**
- * The JDK's asynchronous baseline: an AsynchronousFileChannel per file on a fixed pool of
+ * jdk-afc and jaio-afc: the JDK's asynchronous baseline, or jaio's AsynchronousFileChannel driven the same way: an AsynchronousFileChannel per file on a fixed pool of
  * min(iodepth, 64) threads (the same bound jaio's thread engine uses), iodepth requests kept
  * outstanding, each completion handler issuing the next request of its slot, the way the
  * channel is meant to be used. Completions run on the pool's threads, so each of them records
@@ -49,8 +50,12 @@ final class AfcJob extends Job {
         }
     }
 
-    AfcJob(Clone clone) {
+    /** Whether the channels are jaio's (jaio-afc) rather than the JDK's (jdk-afc). */
+    private final boolean jaio;
+
+    AfcJob(Clone clone, boolean jaio) {
         super(clone);
+        this.jaio = jaio;
         this.depth = spec.depth().iodepth();
     }
 
@@ -72,7 +77,8 @@ final class AfcJob extends Job {
         int files = clone.layout().files().size();
         ch = new AsynchronousFileChannel[files];
         for (int i = 0; i < files; i++) {
-            ch[i] = AsynchronousFileChannel.open(path(i), JdkFiles.options(spec), pool);
+            ch[i] = jaio ? JaioAsynchronousFileChannel.open(path(i), JdkFiles.options(spec), pool)
+                    : AsynchronousFileChannel.open(path(i), JdkFiles.options(spec), pool);
         }
         slots = new Slot[depth];
         for (int i = 0; i < depth; i++) {
@@ -83,7 +89,7 @@ final class AfcJob extends Job {
 
     @Override
     public String engineName() {
-        return "jdk-afc";
+        return jaio ? "jaio-afc" : "jdk-afc";
     }
 
     @Override

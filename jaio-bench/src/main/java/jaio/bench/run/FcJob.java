@@ -5,9 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.locks.LockSupport;
 import jaio.bench.plan.IoSequence;
+import jaio.nio.JaioFileChannel;
 
 /**
- * The synchronous baseline: one thread per clone doing FileChannel positional reads and
+ * jdk-fc and jaio-fc: the synchronous baseline, or jaio's FileChannel driven the same way: one thread per clone doing FileChannel positional reads and
  * writes, one call at a time (fio's psync). iodepth, iodepth_low and the batch options do not
  * apply. Latency is the duration of the call (there is no separate submission, so no slat).
  */
@@ -17,8 +18,12 @@ final class FcJob extends Job {
     private final BlockStamp stamp = newStamp();
     private final IoSequence.Unit u = new IoSequence.Unit();
 
-    FcJob(Clone clone) {
+    /** Whether the channels are jaio's (jaio-fc) rather than the JDK's (jdk-fc). */
+    private final boolean jaio;
+
+    FcJob(Clone clone, boolean jaio) {
         super(clone);
+        this.jaio = jaio;
     }
 
     @Override
@@ -26,7 +31,7 @@ final class FcJob extends Job {
         int n = clone.layout().files().size();
         ch = new FileChannel[n];
         for (int i = 0; i < n; i++) {
-            ch[i] = FileChannel.open(path(i), JdkFiles.options(spec));
+            ch[i] = jaio ? JaioFileChannel.open(path(i), JdkFiles.options(spec)) : FileChannel.open(path(i), JdkFiles.options(spec));
         }
         buf = JdkFiles.buffer(spec, path(0));
         JdkFiles.fill(buf, clone.thread());
@@ -34,7 +39,7 @@ final class FcJob extends Job {
 
     @Override
     public String engineName() {
-        return "jdk-fc";
+        return jaio ? "jaio-fc" : "jdk-fc";
     }
 
     @Override

@@ -153,20 +153,20 @@ public final class Runner {
     private static void noteIgnored(JobSpec s, List<String> notes) {
         BenchEngine e = s.engine().engine();
         String who = s.name() + ": ";
-        if (e == BenchEngine.JDK_FC && s.depth().iodepth() > 1) {
-            notes.add(who + "jdk-fc is synchronous: iodepth=" + s.depth().iodepth()
+        if (e.fileChannel() && s.depth().iodepth() > 1) {
+            notes.add(who + e.cliName() + " is synchronous: iodepth=" + s.depth().iodepth()
                     + " is ignored (one call at a time per job; use numjobs)");
         }
-        if ((e == BenchEngine.JDK_FC || e == BenchEngine.JDK_AFC) && s.fadvise() != JobSpec.Fadvise.NONE && !s.direct()) {
-            notes.add(who + e.cliName() + " opens JDK channels, which have no descriptor to advise: fadvise_hint is not applied");
+        if ((e.fileChannel() || e.asyncChannel()) && s.fadvise() != JobSpec.Fadvise.NONE && !s.direct()) {
+            notes.add(who + e.cliName() + " opens NIO channels, which have no descriptor to advise: fadvise_hint is not applied");
         }
-        if ((e == BenchEngine.JDK_FC || e == BenchEngine.JDK_AFC)
+        if ((e.fileChannel() || e.asyncChannel())
                 && (s.depth().batchSubmit() > 1 || s.depth().completeMin() != 1)) {
             notes.add(who + e.cliName() + " has no batches: the iodepth_batch options are ignored");
         }
-        if (e == BenchEngine.JDK_AFC && (s.pace().thinktime() > 0 || s.verify().backlog() > 0
+        if (e.asyncChannel() && (s.pace().thinktime() > 0 || s.verify().backlog() > 0
                 || s.depth().low() < s.depth().iodepth())) {
-            notes.add(who + "jdk-afc ignores thinktime, verify_backlog and iodepth_low");
+            notes.add(who + e.cliName() + " ignores thinktime, verify_backlog and iodepth_low");
         }
         if (e == BenchEngine.POSIX && (s.pace().thinktime() > 0 || s.verify().backlog() > 0
                 || s.depth().low() < s.depth().iodepth())) {
@@ -184,8 +184,10 @@ public final class Runner {
         try {
             for (Clone c : clones) {
                 Job j = switch (c.spec().engine().engine()) {
-                    case JDK_AFC -> new AfcJob(c);
-                    case JDK_FC -> new FcJob(c);
+                    case JDK_AFC -> new AfcJob(c, false);
+                    case JDK_FC -> new FcJob(c, false);
+                    case JAIO_AFC -> new AfcJob(c, true);
+                    case JAIO_FC -> new FcJob(c, true);
                     case POSIX -> new PosixJob(c);
                     default -> new JaioJob(c);
                 };
@@ -217,7 +219,7 @@ public final class Runner {
         Rusage p0 = Rusage.process();
         for (Job j : jobs) {
             long delay = j.spec.timing().startDelay();
-            Thread t = new Thread(() -> {
+            Runnable body = () -> {
                 try {
                     if (delay > 0) {
                         Thread.sleep(java.time.Duration.ofNanos(delay));
@@ -226,7 +228,10 @@ public final class Runner {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
-            }, j.plannedClone().label());
+            };
+            // --thread=virtual: the job's loop on a virtual thread (fio has no such mode; this is for J3 comparisons).
+            Thread t = j.spec.engine().virtualThreads() ? Thread.ofVirtual().name(j.plannedClone().label()).unstarted(body)
+                    : new Thread(body, j.plannedClone().label());
             threads.add(t);
             t.start();
         }

@@ -247,7 +247,7 @@ class JobFileTest {
         assertTrue(s.direct());
         assertFalse(s.invalidate());
         assertEquals(new JobSpec.Depth(64, 16, 8, 4, 16), s.depth());
-        assertEquals(new JobSpec.EngineSpec(BenchEngine.URING, true, true, true, true, true, true), s.engine());
+        assertEquals(new JobSpec.EngineSpec(BenchEngine.URING, true, true, true, true, true, false, true), s.engine());
         assertEquals(new JobSpec.SyncSpec(8, 16, true), s.sync());
         assertEquals(new JobSpec.Timing(120_000_000_000L, true, 500_000_000L, 3, 100_000_000L), s.timing());
         assertArrayEquals(new long[] {1 << 20, 500 << 10}, s.pace().bytesPerSec());
@@ -310,7 +310,7 @@ class JobFileTest {
         "[j]\\nsize=1m\\n\\nbs=4q | job.fio:4: [j] bs: '4q' is not a size (bytes, or a number with k, m, g or t; k = 1024)",
         "[global]\\niodepth=lots\\n[j] | job.fio:2: [global] iodepth: 'lots' is not a whole number",
         "bs=4k\\n[j] | job.fio:1: option 'bs=4k' is outside of any [section]",
-        "[j]\\nioengine=mmap | job.fio:2: [j] ioengine: 'mmap' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync, posixaio; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc, posix)",
+        "[j]\\nioengine=mmap | job.fio:2: [j] ioengine: 'mmap' is not an engine jaio has (fio's io_uring, libaio, psync, sync, pvsync, posixaio; jaio's uring, kaio, threads, auto, jdk-afc, jdk-fc, jaio-afc, jaio-fc, posix)",
         "[j]\\noutput-format=json | job.fio:2: [j] output-format: a command-line option (--output-format), not a job option",
         "[j]\\nrate=1m\\nrate_iops=10 | job.fio:3: [j] rate_iops: rate and rate_iops are mutually exclusive (as in fio)",
         "[j]\\nrandom_distribution=zoned:50/5:30/15 | job.fio:2: [j] random_distribution: the access percentages add up to 80, not 100",

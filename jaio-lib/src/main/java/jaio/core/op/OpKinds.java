@@ -31,6 +31,8 @@ public final class OpKinds {
         t.put(Opcode.POLL, PollKind.INSTANCE);
         t.put(Opcode.NOOP, NoopKind.INSTANCE);
         t.put(Opcode.TIMEOUT, TimeoutKind.INSTANCE);
+        t.put(Opcode.LINK_TIMEOUT, LinkTimeoutKind.INSTANCE);
+        t.put(Opcode.SENDFILE, SendfileKind.INSTANCE);
         t.put(Opcode.ACCEPT, SocketKind.Accept.INSTANCE);
         t.put(Opcode.CONNECT, SocketKind.Connect.INSTANCE);
         t.put(Opcode.RECV, SocketKind.Stream.RECV);

@@ -81,6 +81,8 @@ final class KaioCapabilities {
         n.put(Capability.VECTORED, "IOCB_CMD_PREADV, IOCB_CMD_PWRITEV" + blocking);
         n.put(Capability.SYNC, "IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC");
         n.put(Capability.POLL, "IOCB_CMD_POLL");
+        n.put(Capability.SENDFILE, "sendfile(2) without blocking, IOCB_CMD_POLL while the socket is full;"
+                + " zero copy from the page cache");
         n.put(Capability.NETWORK, "IOCB_CMD_POLL, then accept4, connect, recv, send, recvmsg, sendmsg without blocking");
         n.put(Capability.NOOP_TIMEOUT, "NOOP by jaio: the kernel refuses IOCB_CMD_NOOP");
         n.put(Capability.REQUEST_FLAGS, "aio_rw_flags");

@@ -22,7 +22,7 @@ final class KaioOpcodes {
             line(KaioPoll::how, KaioPoll::new, Opcode.POLL),
             line(p -> Execution.INLINE, KaioNoop::new, Opcode.NOOP),
             line(KaioSocket::how, KaioSocket::new, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND,
-                    Opcode.RECVMSG, Opcode.SENDMSG),
+                    Opcode.RECVMSG, Opcode.SENDMSG, Opcode.SENDFILE),
             // Never waits: shutdown(2) and close(2) made at submission.
             line(p -> p.poll() ? Execution.INLINE : null, KaioSocket::new, Opcode.SHUTDOWN, Opcode.CLOSE)));
 }

@@ -51,7 +51,8 @@ final class Drivers {
             // The poller waits in ppoll(2) and the calls are Linux's.
             put(t, new PollDriver(poller), Opcode.POLL);
             put(t, new TimeoutDriver(poller), Opcode.TIMEOUT);
-            put(t, streams, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG);
+            put(t, streams, Opcode.ACCEPT, Opcode.CONNECT, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG,
+                    Opcode.SENDFILE);
             put(t, new StreamDriver(poller, true), Opcode.SHUTDOWN, Opcode.CLOSE);
         }
         return t;
@@ -120,6 +121,8 @@ final class Drivers {
             notes.put(Capability.POLL, "ppoll on one poller thread");
             notes.put(Capability.NETWORK, "non-blocking accept4, connect, recv, send, recvmsg, sendmsg; readiness on"
                     + " one poller thread (ppoll), never a thread per connection");
+            notes.put(Capability.SENDFILE, "sendfile(2) without blocking, the poller while the socket is full;"
+                    + " zero copy from the page cache");
         }
         return new Capabilities("threads", ops, flags, BufferAccess.THREAD_ACCESSIBLE, false, false, features, true)
                 .withMechanisms(EnumSet.noneOf(Capability.class), notes);

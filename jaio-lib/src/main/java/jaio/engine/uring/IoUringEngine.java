@@ -57,6 +57,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
 
     private final Capabilities caps;
     private final UringProbe probe;
+    /** The cap on the ring's unbounded io-wq workers (splices of SENDFILE). */
+    static final int IOWQ_UNBOUNDED = 8;
+
     private final Arena arena;
     private final UringInstance ring;
     private final IoUringRings q;
@@ -131,6 +134,10 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             bufs = UringBuffers.register(ring.fd, options.buffers(), arena);
             files = options.registerFiles() ? UringFiles.open(ring.fd, FILE_SLOTS, arena) : null;
             this.sub = new UringSubmitter(ring, slots, ectx.counters(), bufs, files, probe);
+            // A splice to a socket or pipe is unbounded io-wq work: each blocked one holds a
+            // kernel worker, and uncapped a busy server can make thousands. Before 5.15 the
+            // kernel refuses the cap (-EINVAL); SENDFILE then still works, uncapped.
+            IoUring.setIoWqMaxWorkers(ring.fd, 0, IOWQ_UNBOUNDED, null);
             this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
             this.waitTs = arena.allocate(Timespec.LAYOUT);
         } catch (RuntimeException | Error e) {
@@ -458,6 +465,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      */
     @Override
     protected void releaseLocked() {
+        sub.release();
         arena.close();
         ring.close();
     }

@@ -93,6 +93,9 @@ final class UringCapabilities {
         n.put(Capability.POLL, "IORING_OP_POLL_ADD");
         n.put(Capability.NETWORK, "IORING_OP_ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN, CLOSE;"
                 + " readiness waited for in the kernel (FAST_POLL, else POLL_ADD), no worker per socket");
+        n.put(Capability.SENDFILE, "IORING_OP_SPLICE file to pipe to socket, zero copy from the page cache;"
+                + " a full socket waits on POLL_ADD; io-wq unbounded workers capped at " + IoUringEngine.IOWQ_UNBOUNDED
+                + " (IORING_REGISTER_IOWQ_MAX_WORKERS)");
         n.put(Capability.NOOP_TIMEOUT, "IORING_OP_NOP, IORING_OP_TIMEOUT");
         n.put(Capability.REQUEST_FLAGS, "SQE rw_flags");
         n.put(Capability.IO_URING, "io_uring_setup, io_uring_enter, io_uring_register");

@@ -59,4 +59,8 @@ abstract class UringOp {
     /** After a pass of CQEs, for a family that {@link #watchesCompletions}; may write SQEs. */
     void afterCqes() {
     }
+
+    /** The engine is released (nothing of this family is in flight): gives back what the family holds. */
+    void release() {
+    }
 }

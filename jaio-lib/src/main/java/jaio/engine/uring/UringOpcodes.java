@@ -30,5 +30,6 @@ final class UringOpcodes {
             line(UringTimeout::how, UringTimeout::new, Opcode.TIMEOUT),
             line(UringStream::how, UringStream::new, Opcode.RECV, Opcode.SEND, Opcode.RECVMSG, Opcode.SENDMSG),
             line(UringConnection::how, UringConnection::new, Opcode.ACCEPT, Opcode.CONNECT, Opcode.SHUTDOWN),
-            line(UringClose::how, UringClose::new, Opcode.CLOSE)));
+            line(UringClose::how, UringClose::new, Opcode.CLOSE),
+            line(UringSendfile::how, UringSendfile::new, Opcode.SENDFILE)));
 }

@@ -180,11 +180,11 @@ final class UringSubmitter {
     }
 
     /**
-     * The IOSQE_* bits a chain puts on an op's SQE: none yet. Linked requests (issue 11) map
-     * {@link Op#linkMode} here, IOSQE_IO_LINK for {@link Op#LINK_SOFT} and IOSQE_IO_HARDLINK
-     * for {@link Op#LINK_HARD}, once {@link #start} writes a chain's SQEs back to back after
-     * one {@link #reserve}; a continuation of a short transfer must then not carry them, since
-     * the kernel has already started the next request of the chain.
+     * The IOSQE_* bits a chain puts on an op's SQE: none. The context's chain runner (P4)
+     * hands each member of a chain to the engine alone, once the one before it has ended, so
+     * that a short transfer is continued (E4) before the chain looks at it, the same on every
+     * engine; IOSQE_IO_LINK would let the kernel start the next member after the first short
+     * iteration.
      */
     private static int linkFlags(Op op) {
         return 0;
@@ -259,6 +259,17 @@ final class UringSubmitter {
         op.engineState = 0;
         out.add(op);
         completedOps++;
+    }
+
+    /** The engine is released: every family gives back what it holds. */
+    void release() {
+        List<UringOp> seen = new ArrayList<>();
+        for (UringOp f : byOpcode) {
+            if (f != null && !seen.contains(f)) {
+                seen.add(f);
+                f.release();
+            }
+        }
     }
 
     /** After a pass of CQEs: the families that watch completions act on them. */

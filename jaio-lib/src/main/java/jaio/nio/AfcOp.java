@@ -1,0 +1,97 @@
+package jaio.nio;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One read or write of a {@link JaioAsynchronousFileChannel}: the Future the caller holds, or
+ * the carrier of its completion handler to the channel's executor (it is the task itself, so
+ * handing it over allocates nothing more). Completed once, on the reaper.
+ */
+final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runnable {
+    private final JaioAsynchronousFileChannel channel;
+    private final boolean read;
+    private final ByteBuffer buffer;
+    private final CompletionHandler<Integer, ? super A> handler;
+    private final A attachment;
+    private Slot slot;
+    private int gen;
+    private Integer value;
+    private Throwable failure;
+
+    AfcOp(JaioAsynchronousFileChannel channel, boolean read, ByteBuffer buffer,
+          CompletionHandler<Integer, ? super A> handler, A attachment) {
+        this.channel = channel;
+        this.read = read;
+        this.buffer = buffer;
+        this.handler = handler;
+        this.attachment = attachment;
+    }
+
+    void bind(Slot s, int generation) {
+        slot = s;
+        gen = generation;
+    }
+
+    @Override
+    public void finished(long result) {
+        if (result < 0) {
+            fail(channel.isOpen() ? Results.failure(result, channel.pathName()) : new AsynchronousCloseException());
+            return;
+        }
+        if (!isDone()) {
+            buffer.position(buffer.position() + (int) result);
+        }
+        succeed(result == 0 && read ? Results.boxed(-1) : Results.boxed((int) result));
+    }
+
+    /** Completes with a count (0 for an empty buffer). */
+    void succeed(Integer n) {
+        if (handler == null) {
+            complete(n);
+        } else {
+            value = n;
+            dispatch();
+        }
+    }
+
+    void fail(Throwable t) {
+        if (handler == null) {
+            completeExceptionally(t);
+        } else {
+            failure = t;
+            dispatch();
+        }
+    }
+
+    private void dispatch() {
+        try {
+            channel.executor().execute(this);
+        } catch (RejectedExecutionException shutDown) {
+            run(); // the handler still runs, once
+        }
+    }
+
+    /** On the executor: the handler. */
+    @Override
+    public void run() {
+        if (failure != null) {
+            handler.failed(failure, attachment);
+        } else {
+            handler.completed(value, attachment);
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        Slot s = slot;
+        if (cancelled && s != null) {
+            s.cancel(gen);
+        }
+        return cancelled;
+    }
+}
