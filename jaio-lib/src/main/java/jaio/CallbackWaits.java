@@ -43,7 +43,7 @@ public final class CallbackWaits {
         if (timeout == 0) {
             return false;
         }
-        int r = ctx.core().awaitHelping(condition, timeout < 0 ? -1 : unit.toNanos(timeout));
+        int r = ctx.core.awaitHelping(condition, timeout < 0 ? -1 : unit.toNanos(timeout));
         if (r == 2) {
             throw new InterruptedException("interrupted while waiting for the callbacks of " + ctx.name());
         }

@@ -36,6 +36,7 @@ final class ContextOptions {
     private IoFile notify;
     private int concurrency;
     private boolean selfReaping;
+    private boolean singleIssuer;
     private Executor callbackExecutor;
     /** For tests: a given engine provider instead of the registry's. */
     private EngineProvider provider;
@@ -100,6 +101,10 @@ final class ContextOptions {
         this.callbackExecutor = callbacks;
     }
 
+    void singleIssuer(boolean on) {
+        this.singleIssuer = on;
+    }
+
     void provider(EngineProvider p) {
         this.provider = Objects.requireNonNull(p, "provider");
     }
@@ -109,6 +114,18 @@ final class ContextOptions {
         if (selfReaping && concurrency > 0) {
             throw new IllegalArgumentException("concurrency control (P3) caps the threads that reap a context, and a"
                     + " self-reaping context has exactly one reaper: use one or the other");
+        }
+        if (singleIssuer && selfReaping) {
+            throw new IllegalArgumentException("a single-issuer context is reaped by its owner thread, and a"
+                    + " self-reaping one by its own reaper thread: use one or the other");
+        }
+        if (singleIssuer && Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a single-issuer context must be opened by a platform thread: its owner"
+                    + " waits in the kernel itself, which a virtual thread must not do (J3)");
+        }
+        if (singleIssuer && notify != null) {
+            throw new IllegalArgumentException("a notification eventfd needs a background thread that reaps the"
+                    + " context, and a single-issuer context is reaped by its owner thread only: use one or the other");
         }
         String n = name != null ? name : "ctx-" + IDS.incrementAndGet();
         int w = workers > 0 ? workers : Math.min(capacity, 64);
@@ -124,7 +141,8 @@ final class ContextOptions {
                 bufs.add(IoBuffers.allocateAligned(bufferSize, IoBuffers.DEFAULT_ALIGNMENT));
             }
             EngineOptions options = new EngineOptions(registerFiles, bufs, sqPoll, nh == null ? -1 : nh.fd(),
-                    nh == null ? null : Descriptors.notifier(nh), EngineOptions.DEFAULT_SQPOLL_IDLE_MILLIS);
+                    nh == null ? null : Descriptors.notifier(nh), EngineOptions.DEFAULT_SQPOLL_IDLE_MILLIS,
+                    singleIssuer);
             // From here the context lets go of the eventfd, once its engine is released.
             Runnable afterClose = nh == null ? null : nh::release;
             if (provider != null) {

@@ -43,7 +43,8 @@ import jaio.spi.EngineProvider;
  * or a {@link IoContextGroup}. A context opened {@link Builder#selfReaping() self-reaping}
  * reaps by itself and runs each request's callback ({@link CallbackWaits} waits for them).
  *
- * <p>Any number of threads may submit, reap, await, cancel and close at once.
+ * <p>Any number of threads may submit, reap, await, cancel and close at once (for a
+ * {@link Builder#singleIssuer() single-issuer} context, only the thread that opened it).
  *
  * <p><b>Virtual threads</b> never wait inside a native call here (J3): on the kernel engines, the
  * first virtual thread that waits in {@code getEvents}, {@code await} or {@code submitAndWait}
@@ -259,6 +260,19 @@ public final class IoContext implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Single-issuer (thread-per-core): the platform thread that opens the context owns it; any
+         * other that submits, reaps, cancels, resizes, sets concurrency or closes gets {@link
+         * IllegalStateException} naming the owner. A ready channel, a group, a notification
+         * eventfd, self-reaping and LINK_TIMEOUT (its timer thread) are refused. io_uring sets up
+         * IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (or COOP_TASKRUN) where the kernel grants
+         * them ({@link EngineInfo#features()} says which); other engines keep the rule alone.
+         */
+        public Builder singleIssuer() {
+            o.singleIssuer(true);
+            return this;
+        }
+
         /** For tests: opens the context on this engine provider instead of {@link #engine}'s. */
         Builder provider(EngineProvider p) {
             o.provider(p);
@@ -269,8 +283,8 @@ public final class IoContext implements AutoCloseable {
          * Opens the context.
          *
          * @throws UnsupportedOperationException when a named engine is not available here
-         * @throws IllegalArgumentException when the notification eventfd is closed, or
-         *         concurrency and self-reaping were both asked for
+         * @throws IllegalArgumentException when the notification eventfd is closed, or options
+         *         that exclude each other (each option says which) were asked for together
          * @throws IOException when the engine's setup fails (for AUTO: when every engine fails)
          */
         public IoContext open() throws IOException {
@@ -288,7 +302,7 @@ public final class IoContext implements AutoCloseable {
      *         (EAGAIN: reap events and submit the rest again)
      * @throws InvalidRequestException when the first request is invalid (a later invalid one
      *         just ends the accepted run; submitting from it again reports it)
-     * @throws IllegalStateException when the context is closed
+     * @throws IllegalStateException when the context is closed (or see {@link Builder#singleIssuer()})
      */
     public int submit(Request... requests) {
         return submit(requests, 0, Args.length("IoContext.submit: requests", requests));
@@ -303,20 +317,14 @@ public final class IoContext implements AutoCloseable {
 
     // ------------------------------------------------------------------ reap
 
-    /**
-     * Waits forever for at least {@code minNr} events and reaps up to {@code events.length}.
-     *
-     * @see #getEvents(int, int, Event[], long, TimeUnit)
-     */
+    /** Waits forever for at least {@code minNr} events and reaps up to {@code events.length}; see below. */
     public int getEvents(int minNr, Event[] events) {
         return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events, -1, TimeUnit.NANOSECONDS);
     }
 
     /**
      * Reaps up to {@code events.length} events, waiting up to {@code timeout} for at least
-     * {@code minNr}; a negative timeout waits forever.
-     *
-     * @see #getEvents(int, int, Event[], long, TimeUnit)
+     * {@code minNr}; a negative timeout waits forever. See the next method.
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
         return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events,
@@ -530,10 +538,6 @@ public final class IoContext implements AutoCloseable {
         return core.readyChannel();
     }
 
-    ContextCore<Event> core() {
-        return core;
-    }
-
     int runningThreads() {
         return core.runningThreads();
     }
@@ -556,6 +560,11 @@ public final class IoContext implements AutoCloseable {
     /** The engine this context runs on (never AUTO). */
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether only the thread that opened the context may call it ({@link Builder#singleIssuer()}). */
+    public boolean isSingleIssuer() {
+        return core.isSingleIssuer();
     }
 
     /** Whether the context reaps by itself ({@link Builder#selfReaping()}). */

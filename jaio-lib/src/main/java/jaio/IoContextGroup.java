@@ -46,7 +46,8 @@ public final class IoContextGroup {
         Set<IoContext> seen = new HashSet<>();
         for (IoContext c : inPriorityOrder) {
             Objects.requireNonNull(c, "IoContextGroup.of: a context");
-            c.core().requireCallerReaps("joining an IoContextGroup");
+            c.core.requireCallerReaps("joining an IoContextGroup");
+            c.core.requireSharedReaping("joining an IoContextGroup");
             if (!seen.add(c)) {
                 throw new IllegalArgumentException(c + " appears twice in the group");
             }
@@ -100,7 +101,7 @@ public final class IoContextGroup {
         } finally {
             // P3: while it parked the thread counted nowhere; it runs again on the member it
             // last took events from, or where it ran before the call when it took none.
-            ContextCore.resumeRunning(last[0] != null ? last[0].core().runningToken() : before);
+            ContextCore.resumeRunning(last[0] != null ? last[0].core.runningToken() : before);
         }
         return finish(events, n, closed[0]);
     }
@@ -113,7 +114,7 @@ public final class IoContextGroup {
         try {
             for (IoContext c : members) {
                 try {
-                    c.core().addWatcher(w);
+                    c.core.addWatcher(w);
                 } catch (IllegalStateException e) {
                     // Closed since the poll above: leave with what was taken, as poll would.
                     closed[0] = e;
@@ -148,7 +149,7 @@ public final class IoContextGroup {
             }
         } finally {
             for (int i = 0; i < registered; i++) {
-                members[i].core().removeWatcher(w);
+                members[i].core.removeWatcher(w);
             }
         }
         return n;
@@ -175,7 +176,7 @@ public final class IoContextGroup {
                 break;
             }
             try {
-                int k = c.core().reap(0, max - n, events, n, 0);
+                int k = c.core.reap(0, max - n, events, n, 0);
                 if (k > 0) {
                     last[0] = c;
                 }

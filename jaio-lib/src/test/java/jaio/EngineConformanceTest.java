@@ -52,6 +52,16 @@ public abstract class EngineConformanceTest {
     protected EngineConformanceTest() {
     }
 
+    private static final String ONE_THREAD = "a single-issuer context is used by one thread only";
+
+    /**
+     * Whether contexts under test may be used by several threads, or reaped by another thread
+     * (a group, a ready channel, an eventfd's pump); false for single-issuer contexts.
+     */
+    protected boolean sharedByThreads() {
+        return true;
+    }
+
     /** The engine under test. */
     protected abstract Engine engine();
 
@@ -567,6 +577,7 @@ public abstract class EngineConformanceTest {
 
     @Test
     void awaitFromAnotherThreadWhileOthersReap() throws Exception {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         Path p = TestFiles.patterned(dir, "aw2.dat", 1 << 16);
         try (IoContext ctx = open(64); IoFile f = rw(p)) {
             for (int round = 0; round < 50; round++) {
@@ -709,6 +720,7 @@ public abstract class EngineConformanceTest {
 
     @Test
     void closeWakesWaitingThreads() throws Exception {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         IoContext ctx = open(8);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         CountDownLatch waiting = new CountDownLatch(1);
@@ -824,6 +836,7 @@ public abstract class EngineConformanceTest {
 
     @Test
     void theNotificationEventfdCountsEveryCompletionWithoutAReaper() throws Exception {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         assumeTrue(jaio.linux.Native.LINUX, "eventfd is Linux only");
         Path p = TestFiles.patterned(dir, "efd.dat", 1 << 16);
         try (IoFile efd = IoFile.eventFd();
@@ -850,6 +863,7 @@ public abstract class EngineConformanceTest {
 
     @Test
     void aSelectorSeesCompletionsWithoutAReaper() throws Exception {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         try (IoContext ctx = open(16); java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
             ctx.readyChannel().register(sel, java.nio.channels.SelectionKey.OP_READ);
             assertEquals(0, sel.selectNow());
@@ -865,6 +879,7 @@ public abstract class EngineConformanceTest {
 
     @Test
     void aGroupWaitSeesCompletionsOnEitherMember() throws Exception {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         try (IoContext hi = open(8); IoContext lo = open(8)) {
             IoContextGroup g = IoContextGroup.of(hi, lo);
             Event[] evs = {new Event(), new Event()};
@@ -1141,6 +1156,7 @@ public abstract class EngineConformanceTest {
     /** C1: after close, every call that would use the context says it is closed. */
     @Test
     void everyCallAfterCloseSaysClosed() throws IOException {
+        assumeTrue(sharedByThreads(), ONE_THREAD);
         IoContext ctx = open(4);
         ctx.close();
         Event[] evs = {new Event()};

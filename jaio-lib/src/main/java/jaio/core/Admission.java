@@ -105,6 +105,10 @@ final class Admission {
         if (p == null) {
             p = chains.check(ops, i, count, room.capacity());
         }
+        if (p == null && ops[i].opcode == Opcode.LINK_TIMEOUT && owner.isSingleIssuer()) {
+            p = new Refusal(Errno.EINVAL, "LINK_TIMEOUT is not available on a single-issuer context: its timer"
+                    + " thread would cancel the guarded request, and only the owner thread may call the context");
+        }
         boolean inChain = ops[i].linkMode != Op.LINK_NONE || (i > 0 && ops[i - 1].linkMode != Op.LINK_NONE);
         if (p != null && inChain) {
             return new Refusal(p.errno(), p.reason() + " (request " + i + " of its batch; its whole chain is refused)");

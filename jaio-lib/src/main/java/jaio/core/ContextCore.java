@@ -45,6 +45,8 @@ public final class ContextCore<E> {
     private final int maxCapacity;
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
+    /** The one thread that may call a single-issuer context (the one that opened it), else null. */
+    private final Thread owner;
     /** The reaper of a self-reaping context once started, else null; written once, before it starts. */
     private volatile Thread reaperThread;
     /** The reaping role of a self-reaping context once started, else null; written once. */
@@ -58,13 +60,14 @@ public final class ContextCore<E> {
         this.room = new Room(capacity);
         this.options = options;
         this.selfReaping = selfReaping;
+        this.owner = options.singleIssuer() ? Thread.currentThread() : null;
         this.queue = new CompletionQueue(this, writer, room, gate, counters);
         Bounce bounce = new Bounce();
         Completions sink = new Completions(queue, gate, bounce, counters, accepted);
         TrackedEngine tracked = new TrackedEngine(
                 provider.open(new EngineContext(name, capacity, workers, sink, counters, options)));
         this.engine = tracked;
-        this.caps = engine.capabilities();
+        this.caps = singleIssuerReport(engine.capabilities(), options);
         Notifier notifier = caps.signalsNotifyFd() ? null : options.notifier();
         sink.attach(notifier);
         this.chains = new Chains(name, gate, sink, tracked, queue);
@@ -221,6 +224,7 @@ public final class ContextCore<E> {
      * @throws IllegalStateException when the context is closed
      */
     public int submit(CoreOp[] ops, int count) {
+        requireOwner("submit");
         if (!gate.enter()) {
             throw closedException();
         }
@@ -238,6 +242,7 @@ public final class ContextCore<E> {
      * @throws RequestRefused naming the first invalid op (nothing was submitted)
      */
     public int submitAndWait(CoreOp[] ops, int count, int minNr, E[] out, long timeoutNanos) {
+        requireOwner("submitAndWait");
         if (!gate.enter()) {
             throw closedException();
         }
@@ -259,11 +264,13 @@ public final class ContextCore<E> {
 
     /** See {@link Reaping#reap}. */
     public int reap(int min, int max, E[] out, int off, long timeoutNanos) {
+        requireOwner("getEvents");
         return queue.reaping.reap(min, max, out, off, timeoutNanos, null, 0);
     }
 
     /** See {@link Reaping#await}. */
     public boolean await(CoreOp op, E[] out, int off, long timeoutNanos) {
+        requireOwner("await");
         return queue.reaping.await(op, out, off, timeoutNanos);
     }
 
@@ -276,6 +283,7 @@ public final class ContextCore<E> {
      * @throws IllegalArgumentException when the op was never submitted to this context
      */
     public CancelResult cancel(CoreOp op) {
+        requireOwner("cancel");
         checkOpen();
         if (op.ctx != this) {
             throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
@@ -309,6 +317,7 @@ public final class ContextCore<E> {
      * concurrent second caller returns once the first has finished.
      */
     public void close() {
+        requireOwner("close");
         closing.close();
     }
 
@@ -329,6 +338,7 @@ public final class ContextCore<E> {
      * @throws IllegalArgumentException when the new capacity is smaller than the current one
      */
     public void resize(int newCapacity) {
+        requireOwner("resize");
         synchronized (gate.stateLock) {
             checkOpen();
             int capacity = room.capacity();
@@ -353,6 +363,7 @@ public final class ContextCore<E> {
 
     /** Sets the concurrency value (P3); 0 means unlimited. */
     public void setConcurrency(int k) {
+        requireOwner("setConcurrency");
         checkOpen();
         queue.concurrency.set(k);
     }
@@ -369,6 +380,7 @@ public final class ContextCore<E> {
 
     /** A channel readable while events are available (C10); starts the background pump if needed. */
     public Pipe.SourceChannel readyChannel() {
+        requireSharedReaping("readyChannel");
         checkOpen();
         queue.pumping.startBackground();
         return queue.watching.readyChannel();
@@ -400,6 +412,7 @@ public final class ContextCore<E> {
 
     /** Registers a group watcher (C12); starts the background pump if needed. */
     public void addWatcher(Watcher w) {
+        requireSharedReaping("joining an IoContextGroup");
         checkOpen();
         queue.pumping.startBackground();
         queue.watching.add(w);
@@ -431,6 +444,44 @@ public final class ContextCore<E> {
         if (capacity > max) {
             throw new IllegalArgumentException("capacity " + capacity + " is more than the " + engine
                     + " engine takes: at most " + max + " events per context");
+        }
+    }
+
+    /** A single-issuer context's report says so, on an engine that does not already. */
+    private static Capabilities singleIssuerReport(Capabilities c, EngineOptions options) {
+        if (!options.singleIssuer() || c.features().stream().anyMatch(l -> l.startsWith("single issuer"))) {
+            return c;
+        }
+        return c.withFeature("single issuer: only the thread that opened the context calls it, kept by jaio (the"
+                + " kernel flags IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN are io_uring's only)");
+    }
+
+    /** Whether only the opening thread may call this context (see {@link #requireOwner}). */
+    public boolean isSingleIssuer() {
+        return owner != null;
+    }
+
+    /**
+     * Refuses {@code what} on a single-issuer context when the caller is not the thread that
+     * opened it: on io_uring the kernel serves only that task, and the context is built for one
+     * thread.
+     *
+     * @throws IllegalStateException naming the owner thread
+     */
+    public void requireOwner(String what) {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            throw new IllegalStateException(what + " on " + name + " from thread " + Thread.currentThread().getName()
+                    + ": the context is single-issuer (IoContext.Builder.singleIssuer), only its owner thread "
+                    + o.getName() + " (id " + o.threadId() + ") may call it");
+        }
+    }
+
+    /** Refuses, on a single-issuer context, what would have another thread reap it (a pump, a group). */
+    public void requireSharedReaping(String what) {
+        if (owner != null) {
+            throw new IllegalStateException(what + " is not available on " + name + ": it is single-issuer"
+                    + " (IoContext.Builder.singleIssuer), and this would have another thread reap it");
         }
     }
 

@@ -62,7 +62,9 @@ public final class IoUring {
     public static final int IORING_SETUP_CLAMP = 1 << 4;
     public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
     public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
+    public static final int IORING_SETUP_TASKRUN_FLAG = 1 << 9;
     public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    public static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
     /** No SQ index array: SQEs are taken in ring order (Linux 6.6; newer than the system header). */
     public static final int IORING_SETUP_NO_SQARRAY = 1 << 16;
 
@@ -80,6 +82,8 @@ public final class IoUring {
     // ---- sq_ring->flags ----
     public static final int IORING_SQ_NEED_WAKEUP = 1 << 0;
     public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
+    /** Completion work waits for the task to enter the kernel (with TASKRUN_FLAG). */
+    public static final int IORING_SQ_TASKRUN = 1 << 2;
 
     // ---- io_uring_enter flags ----
     public static final int IORING_ENTER_GETEVENTS = 1 << 0;

@@ -1,5 +1,6 @@
 package jaio.spi;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -67,6 +68,14 @@ public record Capabilities(String engine, Map<Opcode, Execution> opcodes, Set<Re
     /** The same report with what the kernel does and the engine's notes: {@link #inKernel()}, {@link #notes()}. */
     public Capabilities withMechanisms(Set<Capability> inKernel, Map<Capability, String> notes) {
         return new Capabilities(engine, opcodes, flags, buffers, kernelPriority, signalsNotifyFd, features,
+                directAtStoreBlock, inKernel, notes);
+    }
+
+    /** The same report with one more line of {@link #features()}. */
+    public Capabilities withFeature(String line) {
+        List<String> f = new ArrayList<>(features);
+        f.add(line);
+        return new Capabilities(engine, opcodes, flags, buffers, kernelPriority, signalsNotifyFd, f,
                 directAtStoreBlock, inKernel, notes);
     }
 

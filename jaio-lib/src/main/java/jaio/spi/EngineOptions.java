@@ -19,9 +19,12 @@ import java.util.List;
  * @param notifier        signals {@code notifyFd}, or null when there is none
  * @param sqPollIdleMillis io_uring with sqPoll: how long the kernel thread polls an idle ring
  *                        before it sleeps and needs a wake-up
+ * @param singleIssuer    one thread, the one opening the engine, makes every call to it (the
+ *                        context enforces it); io_uring asks the kernel for
+ *                        IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN
  */
 public record EngineOptions(boolean registerFiles, List<MemorySegment> buffers, boolean sqPoll, int notifyFd,
-                            Notifier notifier, int sqPollIdleMillis) {
+                            Notifier notifier, int sqPollIdleMillis, boolean singleIssuer) {
     /** The SQPOLL kernel thread's idle time when none is given. */
     public static final int DEFAULT_SQPOLL_IDLE_MILLIS = 50;
 
@@ -32,6 +35,12 @@ public record EngineOptions(boolean registerFiles, List<MemorySegment> buffers, 
         if (sqPollIdleMillis < 1) {
             throw new IllegalArgumentException("sqPollIdleMillis must be >= 1, was " + sqPollIdleMillis);
         }
+    }
+
+    /** Options for a context any thread may use. */
+    public EngineOptions(boolean registerFiles, List<MemorySegment> buffers, boolean sqPoll, int notifyFd,
+                         Notifier notifier, int sqPollIdleMillis) {
+        this(registerFiles, buffers, sqPoll, notifyFd, notifier, sqPollIdleMillis, false);
     }
 
     /** Options without a notifier, with the default SQPOLL idle time. */

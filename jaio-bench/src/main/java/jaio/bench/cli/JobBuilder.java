@@ -531,9 +531,14 @@ public final class JobBuilder {
                     + String.join(", ", BenchEngine.FIO_NAMES) + "; jaio's " + String.join(", ", BenchEngine.NAMES) + ")");
         });
         int nonvec = value("nonvectored", -1, s -> Values.integer(s.label(), s.value(), -1, 1));
+        boolean virtual = value("thread", 0, s -> Values.choice(s.label(), s.value(), List.of("0", "1", "virtual"))) == 2;
+        boolean single = flag("single_issuer", false);
+        if (virtual && single) {
+            throw new UsageException("single_issuer: the job thread owns its context and waits in the kernel itself,"
+                    + " which a virtual thread (thread=virtual) must not do: use one or the other");
+        }
         return new JobSpec.EngineSpec(e, flag("fixedbufs", false), flag("registerfiles", false), flag("sqthread_poll", false),
-                flag("hipri", false), nonvec == 0,
-                value("thread", 0, s -> Values.choice(s.label(), s.value(), List.of("0", "1", "virtual"))) == 2);
+                flag("hipri", false), nonvec == 0, virtual, single);
     }
 
     private JobSpec.VerifySpec verify(BlockSizes bs, Rw rw) throws UsageException {

@@ -127,9 +127,14 @@ public final class OptionTable {
                 + " buffers unregistered");
         job(g, "registerfiles", "0|1", "io_uring: registered files.", "ignored by other engines");
         job(g, "sqthread_poll", "0|1", "io_uring: a kernel thread polls the submission ring.", "ignored by other engines");
-        job(g, "hipri", "0|1", "Polled completions (RWF_HIPRI), O_DIRECT only.", "an engine without HIPRI refuses the requests");
-        job(g, "nonvectored", "N", "io_uring: 1 plain READ/WRITE (jaio's default), 0 single-segment READV/WRITEV.",
-                "applies to every engine; -1 means 1");
+        job(g, "hipri", "0|1", "Polled completions (RWF_HIPRI), O_DIRECT only.", "no jaio engine offers HIPRI yet (io_uring"
+                + " would need an IOPOLL ring): the job is refused before it starts, saying whether the file's device has"
+                + " poll queues");
+        job(g, "nonvectored", "N", "io_uring: 1 plain READ/WRITE (jaio's default for a single buffer), 0 single-segment"
+                + " READV/WRITEV.", "applies to every engine; -1 means 1");
+        job(g, "single_issuer", "0|1", "jaio option: the job thread owns its context (IoContext.Builder.singleIssuer); on"
+                + " io_uring a ring with SINGLE_ISSUER and DEFER_TASKRUN where the kernel has them.", "not a fio option;"
+                + " other jaio engines keep the ownership rule alone");
         job(g, "io_submit_mode", "MODE", "inline or offload.", "jaio always submits from the job thread and keeps requests"
                 + " in flight while it waits for a rate slot, which is offload's behaviour");
 

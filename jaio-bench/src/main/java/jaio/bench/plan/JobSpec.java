@@ -83,9 +83,11 @@ public record JobSpec(String name, String description, int numjobs, Rw rw, long 
      * @param sqPoll       io_uring sqthread_poll
      * @param hipri        RWF_HIPRI on every transfer
      * @param vectored     transfers as single-segment PREADV/PWRITEV (fio's nonvectored=0)
+     * @param virtualThreads the job runs on a virtual thread (thread=virtual)
+     * @param singleIssuer the job thread owns its context (IoContext.Builder.singleIssuer)
      */
     public record EngineSpec(BenchEngine engine, boolean fixedBufs, boolean registerFiles, boolean sqPoll,
-                             boolean hipri, boolean vectored, boolean virtualThreads) {}
+                             boolean hipri, boolean vectored, boolean virtualThreads, boolean singleIssuer) {}
 
     /**
      * @param method   how blocks are checksummed, or NONE

@@ -93,11 +93,41 @@ final class JaioJob extends Job {
                         : IoFile.open(pf.get(i).path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
                 DataFile.advise(spec, files[i]);
             }
+        } catch (IOException ex) {
+            close();
+            throw ex;
+        }
+        if (!spec.engine().singleIssuer()) {
+            openContext();
+        }
+    }
+
+    /**
+     * single_issuer: the context is opened, used and closed by the job thread, which owns it
+     * (IoContext.Builder.singleIssuer); the others are opened before the jobs start.
+     */
+    @Override
+    protected void begin() throws IOException {
+        if (spec.engine().singleIssuer()) {
+            try {
+                openContext();
+            } catch (EngineUnavailableException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Opens the context and lays out the slots and buffers. */
+    private void openContext() throws IOException, EngineUnavailableException {
+        try {
             JobSpec.EngineSpec e = spec.engine();
             IoContext.Builder b = IoContext.builder().engine(e.engine().jaioEngine()).capacity(depth)
                     .name(clone.label()).registerFiles(e.registerFiles()).sqPoll(e.sqPoll());
             if (e.fixedBufs()) {
                 b.registeredBuffers(depth, (int) maxBs);
+            }
+            if (e.singleIssuer()) {
+                b.singleIssuer();
             }
             ctx = b.open();
         } catch (UnsupportedOperationException | IllegalArgumentException ex) {
@@ -108,6 +138,11 @@ final class JaioJob extends Job {
         } catch (IOException ex) {
             close();
             throw ex;
+        }
+        if (spec.engine().hipri() && !ctx.engineInfo().flags().contains(RequestFlag.HIPRI)) {
+            String why = Hipri.refusal(ctx.engineInfo(), clone.layout().files().get(0).path());
+            close();
+            throw new EngineUnavailableException(why);
         }
         slots = new Request[depth];
         buffers = new MemorySegment[depth];
@@ -186,6 +221,10 @@ final class JaioJob extends Job {
     protected void finished() {
         if (ctx != null) {
             finalStats = minus(ctx.stats(), statsAtStart);
+            if (ctx.isSingleIssuer()) {
+                // Only the owner, this thread, may close it; close() below then finds it closed.
+                ctx.close();
+            }
         }
     }
 
@@ -557,7 +596,7 @@ final class JaioJob extends Job {
 
     @Override
     public void close() {
-        if (ctx != null) {
+        if (ctx != null && (ctx.isOpen() || !ctx.isSingleIssuer())) {
             ctx.close();
         }
         if (files != null) {

@@ -93,8 +93,12 @@ public abstract class Job implements AutoCloseable {
     /** Called on the job thread when the clone's I/O is all done (before the measurements are taken). */
     protected void finished() {}
 
+    /** Called on the job thread before anything else of the run (a job that owns its engine per thread opens it). */
+    protected void begin() throws IOException {}
+
     /** Runs the clone on the calling thread. */
     public final void run(Schedule s) throws IOException {
+        begin();
         this.schedule = s;
         pacer.start(s.start());
         beginMeasuring(s.start());

@@ -190,6 +190,7 @@ class JobFileTest {
                 sqthread_poll=1
                 hipri
                 nonvectored=0
+                single_issuer=1
                 io_submit_mode=offload
                 fsync=8
                 fdatasync=16
@@ -246,7 +247,7 @@ class JobFileTest {
         assertTrue(s.direct());
         assertFalse(s.invalidate());
         assertEquals(new JobSpec.Depth(64, 16, 8, 4, 16), s.depth());
-        assertEquals(new JobSpec.EngineSpec(BenchEngine.URING, true, true, true, true, true, false), s.engine());
+        assertEquals(new JobSpec.EngineSpec(BenchEngine.URING, true, true, true, true, true, false, true), s.engine());
         assertEquals(new JobSpec.SyncSpec(8, 16, true), s.sync());
         assertEquals(new JobSpec.Timing(120_000_000_000L, true, 500_000_000L, 3, 100_000_000L), s.timing());
         assertArrayEquals(new long[] {1 << 20, 500 << 10}, s.pace().bytesPerSec());

@@ -148,7 +148,8 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         }
         this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(files != null,
                 files == null ? 0 : files.size(), files == null ? null : files.refused,
-                options.buffers().size(), bufs.refused, ring.sqPoll(), options.sqPollIdleMillis(), opened.sqPollRefused()));
+                options.buffers().size(), bufs.refused, ring.sqPoll(), options.sqPollIdleMillis(), opened.sqPollRefused(),
+                options.singleIssuer(), ring.flags));
     }
 
     static int pow2(int n) {
@@ -316,6 +317,14 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         }
     }
 
+    /**
+     * Single issuer: whether completion work may wait for this task to enter the kernel (with
+     * TASKRUN_FLAG the kernel says so in the SQ flags; without it, any time may).
+     */
+    private boolean taskWorkWaits() {
+        return ring.taskWorkDeferred() && (!ring.taskrunFlag() || (q.sqFlags() & IoUring.IORING_SQ_TASKRUN) != 0);
+    }
+
     /** Whether the kernel holds completions the CQ ring had no room for. */
     private boolean overflowed() {
         return (q.sqFlags() & IoUring.IORING_SQ_CQ_OVERFLOW) != 0;
@@ -329,6 +338,12 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         // that submits them, so their CQEs are in the ring by the end of a pass.
         for (int pass = 0; pass < 4; pass++) {
             int n = q.cqReady();
+            if (n == 0 && taskWorkWaits()) {
+                // DEFER_TASKRUN (or COOP_TASKRUN): completions reach the ring only when the
+                // owner, the only thread that reaps, enters the kernel for them.
+                IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
+                n = q.cqReady();
+            }
             if (n == 0 && overflowed()) {
                 overflowFlushes++;
                 IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);

@@ -31,12 +31,13 @@ final class UringCapabilities {
 
         List<String> f = new ArrayList<>();
         f.add("io_uring_setup/io_uring_enter/io_uring_register through syscall(2); kernel " + UringProbe.kernel());
-        f.add("setup flags: " + setupFlags(probe.flagSet() | (options != null && options.sqPoll ? IoUring.IORING_SETUP_SQPOLL : 0))
+        f.add("setup flags: " + setupFlags(options != null ? options.setupFlags : probe.flagSet())
                 + "; features: " + features(probe.features()));
         f.add("buffered and O_DIRECT transfers, FSYNC/FDSYNC, NOOP" + (ops.containsKey(Opcode.POLL) ? ", POLL" : "")
                 + (ops.containsKey(Opcode.TIMEOUT) ? ", TIMEOUT" : "") + ": kernel, async (the kernel runs what would"
                 + " block on its own io-wq workers)");
-        f.add("submission: SQEs of a batch written under a lock, then one io_uring_enter for the batch, from any thread");
+        f.add(options != null && options.singleIssuer ? singleIssuer(options.setupFlags)
+                : "submission: SQEs of a batch written under a lock, then one io_uring_enter for the batch, from any thread");
         f.add("reaping: CQEs taken from the mapped ring without a system call; waits for at least N in the kernel"
                 + " (IORING_ENTER_GETEVENTS with EXT_ARG timeout); submit-and-wait in one io_uring_enter");
         f.add("short transfers continued from where they stopped (retry machinery); a read of a pipe, socket or"
@@ -106,7 +107,18 @@ final class UringCapabilities {
 
     /** What a context uses, for its report. */
     record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
-                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused) {}
+                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused, boolean singleIssuer, int setupFlags) {}
+
+    /** A single-issuer context's line: which of the flags it asked for the kernel granted. */
+    private static String singleIssuer(int flags) {
+        String granted = setupFlags(flags & (IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN
+                | IoUring.IORING_SETUP_COOP_TASKRUN | IoUring.IORING_SETUP_TASKRUN_FLAG));
+        return "single issuer: only the thread that opened the context calls it; kernel granted "
+                + (granted.isEmpty() ? "none of SINGLE_ISSUER, DEFER_TASKRUN, COOP_TASKRUN, TASKRUN_FLAG (ownership"
+                        + " kept by jaio alone)" : granted)
+                + ((flags & IoUring.IORING_SETUP_DEFER_TASKRUN) != 0 ? "; completions are posted when the owner"
+                        + " enters io_uring_enter with GETEVENTS, which every reaping path does" : "");
+    }
 
     static String opName(int op) {
         return switch (op) {
@@ -128,6 +140,10 @@ final class UringCapabilities {
         name(l, flags, IoUring.IORING_SETUP_CLAMP, "CLAMP");
         name(l, flags, IoUring.IORING_SETUP_SUBMIT_ALL, "SUBMIT_ALL");
         name(l, flags, IoUring.IORING_SETUP_NO_SQARRAY, "NO_SQARRAY");
+        name(l, flags, IoUring.IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN");
+        name(l, flags, IoUring.IORING_SETUP_TASKRUN_FLAG, "TASKRUN_FLAG");
+        name(l, flags, IoUring.IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER");
+        name(l, flags, IoUring.IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN");
         return String.join(" ", l);
     }
 

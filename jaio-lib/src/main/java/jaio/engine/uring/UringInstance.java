@@ -18,11 +18,13 @@ import jaio.spi.SetupException;
  * for the best flag set this kernel takes, dropping flags newer kernels added when an older one
  * refuses them with EINVAL.
  *
- * <p>Flags jaio never asks for, and why: IORING_SETUP_SINGLE_ISSUER and DEFER_TASKRUN (any
- * thread may submit to a context), COOP_TASKRUN (completion work queued to a submitting thread
- * that is parked in Java, and not in the ring's wait, would then wait until that thread next
- * enters the kernel, which may be never: the waiter is often another thread), IOPOLL (it makes
- * every request polled, and only O_DIRECT on devices with poll queues can be).
+ * <p>Flags jaio asks for only for a single-issuer context ({@link #SINGLE_ISSUER_FLAGS}), as they
+ * hold only when one thread makes every call: IORING_SETUP_SINGLE_ISSUER (the kernel refuses
+ * io_uring_enter from any task but the creator with EEXIST) and DEFER_TASKRUN (completion work
+ * runs only when that task enters with GETEVENTS), or else COOP_TASKRUN (completion work
+ * queued to a submitting thread parked in Java, and not in the ring's wait, would wait until
+ * it next enters the kernel: with many threads the waiter is often another one). Never:
+ * IOPOLL (it makes every request polled, and only O_DIRECT on devices with poll queues can be).
  */
 final class UringInstance {
     /** Flag sets tried in order: the best first, then without the newest flags. */
@@ -31,6 +33,22 @@ final class UringInstance {
                 | IoUring.IORING_SETUP_NO_SQARRAY,
         IoUring.IORING_SETUP_CQSIZE | IoUring.IORING_SETUP_CLAMP | IoUring.IORING_SETUP_SUBMIT_ALL,
         IoUring.IORING_SETUP_CQSIZE | IoUring.IORING_SETUP_CLAMP,
+    };
+
+    /**
+     * Added to the probed flag set for a single-issuer context, tried in order (the kernel
+     * answers EINVAL for what it lacks: DEFER_TASKRUN is Linux 6.1, SINGLE_ISSUER 6.0,
+     * TASKRUN_FLAG 5.19; with SQPOLL the kernel takes none of the task-work flags, so such a
+     * ring gets SINGLE_ISSUER alone); the last, nothing, leaves a ring any thread could use, and the context still
+     * holds the ownership rule. TASKRUN_FLAG has the kernel say in the SQ flags when
+     * completion work waits, so that a reaper enters the kernel only then.
+     */
+    static final int[] SINGLE_ISSUER_FLAGS = {
+        IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN | IoUring.IORING_SETUP_TASKRUN_FLAG,
+        IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN,
+        IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_COOP_TASKRUN | IoUring.IORING_SETUP_TASKRUN_FLAG,
+        IoUring.IORING_SETUP_SINGLE_ISSUER,
+        0,
     };
 
     final int fd;
@@ -103,15 +121,22 @@ final class UringInstance {
      */
     static Opened open(int sqEntries, int cqEntries, int flagSet, EngineOptions options, Arena owner)
             throws IOException {
+        int[] sets = {flagSet};
+        if (options.singleIssuer()) {
+            sets = new int[SINGLE_ISSUER_FLAGS.length];
+            for (int i = 0; i < sets.length; i++) {
+                sets[i] = flagSet | SINGLE_ISSUER_FLAGS[i];
+            }
+        }
         String refused = null;
         if (options.sqPoll()) {
-            Attempt a = create(sqEntries, cqEntries, new int[] {flagSet}, true, options.sqPollIdleMillis(), owner);
+            Attempt a = create(sqEntries, cqEntries, sets, true, options.sqPollIdleMillis(), owner);
             if (a.ring() != null) {
                 return new Opened(a.ring(), null);
             }
             refused = a.call() + ": " + Errno.describe(a.errno());
         }
-        return new Opened(open(sqEntries, cqEntries, new int[] {flagSet}, owner), refused);
+        return new Opened(open(sqEntries, cqEntries, sets, owner), refused);
     }
 
     /** Like {@link #create} without SQPOLL, but throws, naming the call and the errno. */
@@ -126,6 +151,20 @@ final class UringInstance {
 
     boolean has(int feature) {
         return (features & feature) != 0;
+    }
+
+    /**
+     * Whether completion work may wait for the owner to enter the kernel: always with
+     * DEFER_TASKRUN (it must enter with GETEVENTS), until its next system call with
+     * COOP_TASKRUN.
+     */
+    boolean taskWorkDeferred() {
+        return (flags & (IoUring.IORING_SETUP_DEFER_TASKRUN | IoUring.IORING_SETUP_COOP_TASKRUN)) != 0;
+    }
+
+    /** Whether the kernel says in the SQ flags when completion work waits (TASKRUN_FLAG). */
+    boolean taskrunFlag() {
+        return (flags & IoUring.IORING_SETUP_TASKRUN_FLAG) != 0;
     }
 
     boolean sqPoll() {
