@@ -132,7 +132,6 @@ final class Completions implements CompletionSink {
         if (op.opcode == jaio.Opcode.SENDFILE) {
             op.file2.release();
         }
-        Cancelling.ended((CoreOp) op);
         if (op.result < 0) {
             counters.errors.increment();
             if (op.result == -Errno.ECANCELED) {

@@ -146,10 +146,7 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
     protected void stopWorkers() {
     }
 
-    /**
-     * Close, step 3: gives the kernel objects and native memory back. Under both locks; again
-     * after a failure, so each of its steps must do nothing the second time once it succeeded.
-     */
+    /** Close, step 3: gives the kernel objects and native memory back. Under both locks, once. */
     protected abstract void releaseLocked();
 
     // ------------------------------------------------------------------ submit
@@ -398,10 +395,8 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
         submitLock.lock();
         try {
             if (!released) {
-                // Marked only once every step succeeded: a step that failed (an OutOfMemoryError
-                // on the way) is tried again by the next close, each step being idempotent.
-                releaseLocked();
                 released = true;
+                releaseLocked();
             }
         } finally {
             submitLock.unlock();

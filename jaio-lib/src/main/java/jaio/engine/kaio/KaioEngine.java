@@ -15,7 +15,6 @@ import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.Op;
 import jaio.spi.Retry;
-import jaio.spi.SetupException;
 
 /**
  * Any thread may call it, under {@link KernelEngine}'s two locks (the punt pool's lock nests
@@ -112,7 +111,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
             r = KaioRing.open(ringSize, useRing, arena);
             fd = LibC.eventfd(1, LibC.EFD_NONBLOCK);
             if (fd < 0) {
-                throw new SetupException("eventfd: " + Errno.describe(fd), -fd);
+                throw new IOException("eventfd: " + Errno.describe(fd));
             }
         } catch (IOException | RuntimeException e) {
             if (r != null) {
@@ -344,9 +343,6 @@ public final class KaioEngine extends KernelEngine<Completions> {
         punt.close();
     }
 
-    /** The internal eventfd was closed (a close that failed is tried again); under both locks. */
-    private boolean wakeClosed;
-
     /**
      * Close, step 3: io_destroy, which returns once every iocb in flight (only internal
      * wake-ups by now) completed, and unmaps the ring; then the internal eventfd and the
@@ -355,13 +351,8 @@ public final class KaioEngine extends KernelEngine<Completions> {
     @Override
     protected void releaseLocked() {
         ring.destroy();
-        if (!wakeClosed) {
-            LibC.close(wakeFd);
-            wakeClosed = true;
-        }
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+        LibC.close(wakeFd);
+        arena.close();
     }
 
     @Override

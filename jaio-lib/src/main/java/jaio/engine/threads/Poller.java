@@ -82,10 +82,7 @@ final class Poller {
     void await(Op op, int ev) {
         lock.lock();
         try {
-            if (cancelling) {
-                op.forceCancel();
-            }
-            if (cancelling || op.takeCancel()) {
+            if (op.cancelRequested || cancelling) {
                 Retry.finish(op, -Errno.ECANCELED);
                 op.engineState = 0;
             } else {
@@ -219,7 +216,7 @@ final class Poller {
             lock.unlock();
         }
         for (Op op : out) {
-            op.forceCancel();
+            op.cancelRequested = true;
             Retry.finish(op, -Errno.ECANCELED);
         }
         post(out);

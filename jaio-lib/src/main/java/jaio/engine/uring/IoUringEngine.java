@@ -422,10 +422,6 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             if (closed() || op.slot < 0 || slots.op(op.slot) != op) {
                 return CancelResult.ALREADY_DONE;
             }
-            if (!op.cancelRequested()) {
-                // Its canceller declined: the op runs to its end.
-                return CancelResult.NOT_CANCELED;
-            }
             t = cancels.open();
             sub.asyncCancel(slots.userData(op.slot), 0, UringCancel.userData(t));
             sub.flush();
@@ -433,12 +429,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             submitLock.unlock();
         }
         try {
-            CancelResult r = UringCancel.await(t, cancelReaper);
-            if (r == CancelResult.CANCELED) {
-                // Found and stopped: its CQE carries -ECANCELED, so the cancel cannot be declined.
-                op.takeCancel();
-            }
-            return r;
+            return UringCancel.await(t, cancelReaper);
         } finally {
             submitLock.lock();
             try {
@@ -474,11 +465,8 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      */
     @Override
     protected void releaseLocked() {
-        if (arena.scope().isAlive()) {
-            // Once: a release retried after a failure must not close the pooled pipes twice.
-            sub.release();
-            arena.close();
-        }
+        sub.release();
+        arena.close();
         ring.close();
     }
 

@@ -59,9 +59,8 @@ final class UringConnection extends UringOp {
     int complete(Op op, int res) {
         if ((op.engineState & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            boolean cancel = op.takeCancel();
-            if (res < 0 || cancel) {
-                Retry.finish(op, cancel ? -Errno.ECANCELED : res);
+            if (res < 0 || op.cancelRequested) {
+                Retry.finish(op, op.cancelRequested ? -Errno.ECANCELED : res);
                 return DONE;
             }
             if (op.opcode == Opcode.CONNECT) {
@@ -73,11 +72,7 @@ final class UringConnection extends UringOp {
             return AGAIN;
         }
         boolean waits = res == -Errno.EAGAIN || (op.opcode == Opcode.CONNECT && res == -Errno.EINPROGRESS);
-        if (waits && op.opcode != Opcode.SHUTDOWN) {
-            if (op.takeCancel()) {
-                Retry.finish(op, -Errno.ECANCELED);
-                return DONE;
-            }
+        if (waits && op.opcode != Opcode.SHUTDOWN && !op.cancelRequested) {
             op.engineState |= ARMED;
             return AGAIN;
         }

@@ -10,7 +10,6 @@ import jaio.linux.IoUringParams;
 import jaio.linux.IoUringRings;
 import jaio.linux.LibC;
 import jaio.spi.EngineOptions;
-import jaio.spi.SetupException;
 
 /**
  * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}): one
@@ -55,10 +54,6 @@ final class UringInstance {
     final int flags;
     final int features;
     final IoUringRings rings;
-
-    /** Close's steps done (a failed close is tried again); under the engine's locks. */
-    private boolean unmapped;
-    private boolean fdClosed;
 
     private UringInstance(int fd, int flags, int features, IoUringRings rings) {
         this.fd = fd;
@@ -143,8 +138,8 @@ final class UringInstance {
     static UringInstance open(int sqEntries, int cqEntries, int[] flagSets, Arena owner) throws IOException {
         Attempt a = create(sqEntries, cqEntries, flagSets, false, 0, owner);
         if (a.ring() == null) {
-            throw new SetupException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
-                    + UringProbe.hint(a.errno()), Math.abs(a.errno()));
+            throw new IOException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
+                    + UringProbe.hint(a.errno()));
         }
         return a.ring();
     }
@@ -176,13 +171,7 @@ final class UringInstance {
      * kernel tears the instance down and cancels whatever is still in it.
      */
     void close() {
-        if (!unmapped) {
-            rings.unmap();
-            unmapped = true;
-        }
-        if (!fdClosed) {
-            LibC.close(fd);
-            fdClosed = true;
-        }
+        rings.unmap();
+        LibC.close(fd);
     }
 }

@@ -71,19 +71,14 @@ final class UringStream extends UringOp {
     int complete(Op op, int res) {
         if ((op.engineState & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            boolean cancel = op.takeCancel();
-            if (res < 0 || cancel) {
-                Retry.finish(op, cancel ? -Errno.ECANCELED : res);
+            if (res < 0 || op.cancelRequested) {
+                Retry.finish(op, op.cancelRequested ? -Errno.ECANCELED : res);
                 return DONE;
             }
             // Ready, hung up or in error: the operation itself tells which.
             return AGAIN;
         }
-        if (res == -Errno.EAGAIN) {
-            if (op.takeCancel()) {
-                Retry.finish(op, -Errno.ECANCELED);
-                return DONE;
-            }
+        if (res == -Errno.EAGAIN && !op.cancelRequested) {
             op.engineState |= ARMED;
             return AGAIN;
         }
