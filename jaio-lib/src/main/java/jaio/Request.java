@@ -50,6 +50,7 @@ import jaio.spi.Op;
  */
 public final class Request {
     final RequestOp op = new RequestOp(this);
+    private final LastSegment last = new LastSegment();
 
     private Request() {}
 
@@ -257,7 +258,7 @@ public final class Request {
     }
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
-        return prepData(Opcode.PREAD, file, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst, offset);
+        return prepData(Opcode.PREAD, file, last.of(Objects.requireNonNull(dst, "dst")), dst, offset);
     }
 
     public Request prepPread(IoFile file, MemorySegment dst, long offset) {
@@ -265,7 +266,7 @@ public final class Request {
     }
 
     public Request prepPwrite(IoFile file, ByteBuffer src, long offset) {
-        return prepData(Opcode.PWRITE, file, MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src, offset);
+        return prepData(Opcode.PWRITE, file, last.of(Objects.requireNonNull(src, "src")), src, offset);
     }
 
     public Request prepPwrite(IoFile file, MemorySegment src, long offset) {
