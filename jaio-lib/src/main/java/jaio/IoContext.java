@@ -321,10 +321,7 @@ public final class IoContext implements AutoCloseable {
         return getEvents(minNr, events.length, events, -1, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * Reaps up to {@code events.length} events, waiting up to {@code timeout} for at least
-     * {@code minNr}; a negative timeout waits forever. See the next method.
-     */
+    /** Reaps up to {@code events.length} events, at least {@code minNr} in {@code timeout} (negative: no limit). */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
         return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
     }

@@ -220,7 +220,7 @@ final class JaioJob extends Job {
     @Override
     protected void finished() {
         if (ctx != null) {
-            finalStats = minus(ctx.stats(), statsAtStart);
+            finalStats = JobStats.growth(ctx.stats(), statsAtStart);
             if (ctx.isSingleIssuer()) {
                 // Only the owner, this thread, may close it; close() below then finds it closed.
                 ctx.close();
@@ -581,17 +581,6 @@ final class JaioJob extends Job {
     private String describe(String what, int slot, long res) {
         return what + " at offset " + offsets[slot] + (files.length > 1 ? " of " + path(fileOf[slot]) : "") + ": "
                 + (res < 0 ? jaio.Errno.name(res) : res + " of " + lenOf[slot] + " bytes");
-    }
-
-    /** The counters' growth since {@code start} (null: since the context opened). */
-    private static ContextStats minus(ContextStats end, ContextStats start) {
-        if (start == null) {
-            return end;
-        }
-        return new ContextStats(end.submitted() - start.submitted(), end.completed() - start.completed(),
-                end.reaped() - start.reaped(), end.retries() - start.retries(), end.punted() - start.punted(),
-                end.eagain() - start.eagain(), end.canceled() - start.canceled(), end.bounced() - start.bounced(),
-                end.errors() - start.errors(), end.wakeups() - start.wakeups(), end.inFlight(), end.unreaped());
     }
 
     @Override

@@ -2,6 +2,7 @@ package jaio.bench.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import jaio.ContextStats;
 
 /**
  * Everything one job (or one completion thread of a job) measured: per direction statistics,
@@ -151,5 +152,16 @@ public final class JobStats {
             bad.putIfAbsent(e.getKey(), bad.size() < MAX_KEPT_MISMATCHES ? e.getValue() : null);
         }
         lastCompletion = Math.max(lastCompletion, o.lastCompletion);
+    }
+
+    /** The counters' growth since {@code start} (null: since the context opened). */
+    static ContextStats growth(ContextStats end, ContextStats start) {
+        if (start == null) {
+            return end;
+        }
+        return new ContextStats(end.submitted() - start.submitted(), end.completed() - start.completed(),
+                end.reaped() - start.reaped(), end.retries() - start.retries(), end.punted() - start.punted(),
+                end.eagain() - start.eagain(), end.canceled() - start.canceled(), end.bounced() - start.bounced(),
+                end.errors() - start.errors(), end.wakeups() - start.wakeups(), end.inFlight(), end.unreaped());
     }
 }
