@@ -15,47 +15,30 @@ final class Args {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static void checkEvents(int minNr, int maxNr, Event[] events) {
-        Objects.requireNonNull(events, "events");
+    static void checkEvents(String method, int minNr, int maxNr, Event[] events) {
+        Objects.requireNonNull(events, () -> method + ": events");
         if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
+            throw new IllegalArgumentException(method + ": need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
                     + " maxNr=" + maxNr + " events.length=" + events.length);
         }
         for (int i = 0; i < maxNr; i++) {
             if (events[i] == null) {
-                throw new IllegalArgumentException("events[" + i + "] is null; fill the array with new Event()");
+                throw new IllegalArgumentException(method + ": events[" + i + "] is null; fill the array with new Event()");
             }
         }
     }
 
-    /** {@link #checkEvents(int, int, Event[])}, and that minNr is within a context's capacity. */
-    static void checkEvents(int minNr, int maxNr, Event[] events, int capacity) {
-        checkEvents(minNr, maxNr, events);
-        if (minNr > capacity) {
-            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + capacity);
+    /** The length of an array argument; {@code what} names the method and the parameter when it is null. */
+    static int length(String what, Object[] array) {
+        if (array == null) {
+            throw new NullPointerException(what);
         }
-    }
-
-    /**
-     * The events of a submit-and-wait: {@code 0 <= minNr <= events.length}, no null slot.
-     *
-     * @throws IllegalArgumentException naming what is wrong
-     */
-    static void checkBatchEvents(int minNr, Event[] events) {
-        Objects.requireNonNull(events, "events");
-        if (minNr < 0 || minNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
-        }
-        for (Event e : events) {
-            if (e == null) {
-                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
-            }
-        }
+        return array.length;
     }
 
     /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
-    static long nanos(Duration d) {
-        Objects.requireNonNull(d, "timeout");
+    static long nanos(String method, Duration d) {
+        Objects.requireNonNull(d, () -> method + ": timeout");
         if (d.isNegative()) {
             return -1;
         }
@@ -68,19 +51,24 @@ final class Args {
 
     /** Segments over the buffers, none of which may be null. */
     static MemorySegment[] segments(ByteBuffer[] bufs) {
-        Objects.requireNonNull(bufs, "buffers");
+        Objects.requireNonNull(bufs, "Request.preadv/pwritev: buffers");
         MemorySegment[] s = new MemorySegment[bufs.length];
         for (int i = 0; i < bufs.length; i++) {
-            s[i] = MemorySegment.ofBuffer(Objects.requireNonNull(bufs[i], "buffer " + i));
+            if (bufs[i] == null) {
+                throw new NullPointerException("Request.preadv/pwritev: buffers[" + i + "]");
+            }
+            s[i] = MemorySegment.ofBuffer(bufs[i]);
         }
         return s;
     }
 
     /** The segments, none of which may be null. */
     static MemorySegment[] checked(MemorySegment[] segs) {
-        Objects.requireNonNull(segs, "segments");
+        Objects.requireNonNull(segs, "Request.preadv/pwritev: segments");
         for (int i = 0; i < segs.length; i++) {
-            Objects.requireNonNull(segs[i], "segment " + i);
+            if (segs[i] == null) {
+                throw new NullPointerException("Request.preadv/pwritev: segments[" + i + "]");
+            }
         }
         return segs;
     }

@@ -49,7 +49,7 @@ final class ContextOptions {
     }
 
     void engine(Engine engine) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+        this.engine = Objects.requireNonNull(engine, "IoContext.Builder.engine: engine");
     }
 
     void workerThreads(int workers) {
@@ -67,7 +67,7 @@ final class ContextOptions {
     }
 
     void name(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = Objects.requireNonNull(name, "IoContext.Builder.name: name");
     }
 
     void registerFiles(boolean on) {

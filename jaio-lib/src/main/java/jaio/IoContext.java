@@ -256,7 +256,7 @@ public final class IoContext implements AutoCloseable {
          * the executor rejects runs on the reaper, so that none is lost.
          */
         public Builder selfReaping(Executor callbacks) {
-            o.selfReaping(Objects.requireNonNull(callbacks, "callbacks"));
+            o.selfReaping(Objects.requireNonNull(callbacks, "IoContext.Builder.selfReaping: callbacks"));
             return this;
         }
 
@@ -305,11 +305,12 @@ public final class IoContext implements AutoCloseable {
      * @throws IllegalStateException when the context is closed (or see {@link Builder#singleIssuer()})
      */
     public int submit(Request... requests) {
-        return submit(requests, 0, requests.length);
+        return submit(requests, 0, Args.length("IoContext.submit: requests", requests));
     }
 
     /** Submits {@code count} requests starting at {@code requests[offset]}; see {@link #submit(Request...)}. */
     public int submit(Request[] requests, int offset, int count) {
+        Objects.requireNonNull(requests, "IoContext.submit: requests");
         Objects.checkFromIndexSize(offset, count, requests.length);
         return RequestBatches.submit(core, requests, offset, count);
     }
@@ -318,12 +319,13 @@ public final class IoContext implements AutoCloseable {
 
     /** Waits forever for at least {@code minNr} events and reaps up to {@code events.length}; see below. */
     public int getEvents(int minNr, Event[] events) {
-        return getEvents(minNr, events.length, events, -1, TimeUnit.NANOSECONDS);
+        return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events, -1, TimeUnit.NANOSECONDS);
     }
 
     /** Reaps up to {@code events.length} events, at least {@code minNr} in {@code timeout} (negative: no limit). */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
+        return getEvents(minNr, Args.length("IoContext.getEvents: events", events), events,
+                Args.nanos("IoContext.getEvents", timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -346,7 +348,10 @@ public final class IoContext implements AutoCloseable {
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
         core.requireCallerReaps("getEvents");
-        Args.checkEvents(minNr, maxNr, events, core.capacity());
+        Args.checkEvents("IoContext.getEvents", minNr, maxNr, events);
+        if (minNr > core.capacity()) {
+            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + core.capacity());
+        }
         long t = timeout < 0 ? -1 : unit.toNanos(timeout);
         int n = core.reap(minNr, maxNr, events, 0, t);
         Callbacks.runAll(events, n);
@@ -366,14 +371,15 @@ public final class IoContext implements AutoCloseable {
      */
     public boolean await(Request request, Event into, Duration timeout) {
         core.requireCallerReaps("await");
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(into, "into");
-        // Per thread: a fresh array would be this path's only allocation (a nested await reuses it after us).
+        Objects.requireNonNull(request, "IoContext.await: request");
+        Objects.requireNonNull(into, "IoContext.await: into");
+        // A per-thread one-element array: a fresh one per call would be the only allocation
+        // on this path. A callback that awaits again reuses it only after this call read it.
         Event[] one = AWAIT_SLOT.get();
         one[0] = into;
         boolean got;
         try {
-            got = core.await(request.op, one, 0, Args.nanos(timeout));
+            got = core.await(request.op, one, 0, Args.nanos("IoContext.await", timeout));
         } finally {
             one[0] = null;
         }
@@ -410,8 +416,16 @@ public final class IoContext implements AutoCloseable {
     public int submitAndWait(Request[] requests, int offset, int count, int minNr, Event[] events, Duration timeout) {
         core.requireCallerReaps("submitAndWait");
         Objects.checkFromIndexSize(offset, count, requests.length);
-        Args.checkBatchEvents(minNr, events);
-        int n = RequestBatches.submitAndWait(core, requests, offset, count, minNr, events, Args.nanos(timeout));
+        Objects.requireNonNull(events, "IoContext.submitAndWait: events");
+        if (minNr < 0 || minNr > events.length) {
+            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
+        }
+        for (Event e : events) {
+            if (e == null) {
+                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
+            }
+        }
+        int n = RequestBatches.submitAndWait(core, requests, offset, count, minNr, events, Args.nanos("IoContext.submitAndWait", timeout));
         if (n > 0) {
             Callbacks.runAll(events, n);
         }
@@ -430,7 +444,7 @@ public final class IoContext implements AutoCloseable {
      * @throws IllegalStateException when the context is closed
      */
     public CancelResult cancel(Request request) {
-        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(request, "IoContext.cancel: request");
         return core.cancel(request.op);
     }
 

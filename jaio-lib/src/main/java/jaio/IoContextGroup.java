@@ -39,13 +39,13 @@ public final class IoContextGroup {
      *         event, so a group could take none)
      */
     public static IoContextGroup of(IoContext... inPriorityOrder) {
-        Objects.requireNonNull(inPriorityOrder, "contexts");
+        Objects.requireNonNull(inPriorityOrder, "IoContextGroup.of: contexts");
         if (inPriorityOrder.length == 0) {
             throw new IllegalArgumentException("a group needs at least one context");
         }
         Set<IoContext> seen = new HashSet<>();
         for (IoContext c : inPriorityOrder) {
-            Objects.requireNonNull(c, "context");
+            Objects.requireNonNull(c, "IoContextGroup.of: a context");
             c.core.requireCallerReaps("joining an IoContextGroup");
             c.core.requireSharedReaping("joining an IoContextGroup");
             if (!seen.add(c)) {
@@ -65,7 +65,9 @@ public final class IoContextGroup {
      * negative timeout, or one too long to count in nanoseconds, waits without limit.
      */
     public int getEvents(int minNr, Event[] events, Duration timeout) {
-        return getEvents(minNr, events.length, events, Args.nanos(timeout), TimeUnit.NANOSECONDS);
+        return getEvents(minNr, Args.length("IoContextGroup.getEvents: events", events), events,
+                Args.nanos("IoContextGroup.getEvents", timeout),
+                TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -84,7 +86,7 @@ public final class IoContextGroup {
      * @throws IllegalStateException when a member is closed and nothing was taken
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
-        Args.checkEvents(minNr, maxNr, events);
+        Args.checkEvents("IoContextGroup.getEvents", minNr, maxNr, events);
         boolean timed = timeout >= 0;
         long deadline = timed ? System.nanoTime() + unit.toNanos(timeout) : 0;
         IllegalStateException[] closed = new IllegalStateException[1];

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import jaio.core.CoreOp;
 import jaio.engine.Sockets;
@@ -166,12 +167,12 @@ public final class Request {
 
     /** Receives into {@code dst} what the socket has (at least one byte); 0 at end of stream. */
     public static Request recv(IoSocket socket, ByteBuffer dst) {
-        return new Request().prepSocketData(Opcode.RECV, socket, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "dst")), dst);
+        return new Request().prepSocketData(Opcode.RECV, socket, MemorySegment.ofBuffer(Objects.requireNonNull(dst, "Request.recv: dst")), dst);
     }
 
     /** Receives into {@code dst} what the socket has (at least one byte); 0 at end of stream. */
     public static Request recv(IoSocket socket, MemorySegment dst) {
-        return new Request().prepSocketData(Opcode.RECV, socket, Objects.requireNonNull(dst, "dst"), dst);
+        return new Request().prepSocketData(Opcode.RECV, socket, Objects.requireNonNull(dst, "Request.recv: dst"), dst);
     }
 
     /**
@@ -180,12 +181,12 @@ public final class Request {
      * reported with those bytes in {@link Event#result2()}.
      */
     public static Request send(IoSocket socket, ByteBuffer src) {
-        return new Request().prepSocketData(Opcode.SEND, socket, MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src);
+        return new Request().prepSocketData(Opcode.SEND, socket, MemorySegment.ofBuffer(Objects.requireNonNull(src, "Request.send: src")), src);
     }
 
     /** Sends all of {@code src}, as {@link #send(IoSocket, ByteBuffer)}. */
     public static Request send(IoSocket socket, MemorySegment src) {
-        return new Request().prepSocketData(Opcode.SEND, socket, Objects.requireNonNull(src, "src"), src);
+        return new Request().prepSocketData(Opcode.SEND, socket, Objects.requireNonNull(src, "Request.send: src"), src);
     }
 
     /** Receives into several buffers, filling each in turn, what the socket has (recvmsg). */
@@ -244,8 +245,8 @@ public final class Request {
     // ------------------------------------------------------------------ re-preparing
 
     public Request prepSendfile(IoFile file, long offset, long count, IoSocket socket) {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(file, "Request.sendfile: file");
+        Objects.requireNonNull(socket, "Request.sendfile: socket");
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.SENDFILE;
@@ -258,19 +259,19 @@ public final class Request {
     }
 
     public Request prepPread(IoFile file, ByteBuffer dst, long offset) {
-        return prepData(Opcode.PREAD, file, last.of(Objects.requireNonNull(dst, "dst")), dst, offset);
+        return prepData(Opcode.PREAD, file, last.of(Objects.requireNonNull(dst, "Request.pread: dst")), dst, offset);
     }
 
     public Request prepPread(IoFile file, MemorySegment dst, long offset) {
-        return prepData(Opcode.PREAD, file, Objects.requireNonNull(dst, "dst"), dst, offset);
+        return prepData(Opcode.PREAD, file, Objects.requireNonNull(dst, "Request.pread: dst"), dst, offset);
     }
 
     public Request prepPwrite(IoFile file, ByteBuffer src, long offset) {
-        return prepData(Opcode.PWRITE, file, last.of(Objects.requireNonNull(src, "src")), src, offset);
+        return prepData(Opcode.PWRITE, file, last.of(Objects.requireNonNull(src, "Request.pwrite: src")), src, offset);
     }
 
     public Request prepPwrite(IoFile file, MemorySegment src, long offset) {
-        return prepData(Opcode.PWRITE, file, Objects.requireNonNull(src, "src"), src, offset);
+        return prepData(Opcode.PWRITE, file, Objects.requireNonNull(src, "Request.pwrite: src"), src, offset);
     }
 
     public Request prepPreadv(IoFile file, ByteBuffer[] dsts, long offset) {
@@ -296,7 +297,7 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = fsyncOrFdsync;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = Objects.requireNonNull(file, "Request.fsync/fdsync: file").handle;
         op.offset = 0;
         return this;
     }
@@ -311,7 +312,7 @@ public final class Request {
     }
 
     public Request prepTimeout(Duration delay, int count) {
-        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(delay, "Request.timeout: delay");
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.TIMEOUT;
@@ -323,7 +324,7 @@ public final class Request {
     }
 
     public Request prepLinkTimeout(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(delay, "Request.linkTimeout: delay");
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.LINK_TIMEOUT;
@@ -336,7 +337,7 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.POLL;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = Objects.requireNonNull(file, "Request.poll: file").handle;
         op.offset = 0;
         op.pollEvents = events;
         return this;
@@ -346,7 +347,7 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.POLL;
-        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.file = Objects.requireNonNull(socket, "Request.poll: socket").handle;
         op.offset = 0;
         op.pollEvents = events;
         return this;
@@ -361,7 +362,7 @@ public final class Request {
         ensureIdle();
         op.clearBuffers();
         op.opcode = acceptShutdownOrClose;
-        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.file = Objects.requireNonNull(socket, "Request.accept/shutdown/close: socket").handle;
         op.offset = 0;
         op.how = Sockets.SHUT_RDWR;
         op.address = null;
@@ -369,8 +370,8 @@ public final class Request {
     }
 
     public Request prepConnect(IoSocket socket, SocketAddress remote) {
-        Objects.requireNonNull(socket, "socket");
-        MemorySegment a = socket.encode(Objects.requireNonNull(remote, "remote"));
+        Objects.requireNonNull(socket, "Request.connect: socket");
+        MemorySegment a = socket.encode(Objects.requireNonNull(remote, "Request.connect: remote"));
         ensureIdle();
         op.clearBuffers();
         op.opcode = Opcode.CONNECT;
@@ -383,12 +384,12 @@ public final class Request {
 
     /** Prepares RECV or SEND of one buffer. */
     public Request prepSocketData(Opcode recvOrSend, IoSocket socket, ByteBuffer buf) {
-        return prepSocketData(recvOrSend, socket, MemorySegment.ofBuffer(Objects.requireNonNull(buf, "buffer")), buf);
+        return prepSocketData(recvOrSend, socket, MemorySegment.ofBuffer(Objects.requireNonNull(buf, "Request.recv/send: buffer")), buf);
     }
 
     /** Prepares RECV or SEND of one segment. */
     public Request prepSocketData(Opcode recvOrSend, IoSocket socket, MemorySegment seg) {
-        return prepSocketData(recvOrSend, socket, Objects.requireNonNull(seg, "segment"), seg);
+        return prepSocketData(recvOrSend, socket, Objects.requireNonNull(seg, "Request.recv/send: segment"), seg);
     }
 
     private Request prepSocketData(Opcode code, IoSocket socket, MemorySegment seg, Object keep) {
@@ -397,7 +398,7 @@ public final class Request {
         }
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.file = Objects.requireNonNull(socket, "Request.recv/send: socket").handle;
         op.setSingle(seg, keep);
         op.offset = 0;
         op.address = null;
@@ -407,7 +408,7 @@ public final class Request {
     private Request prepSocketVector(Opcode code, IoSocket socket, MemorySegment[] segs, Object[] keep) {
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(socket, "socket").handle;
+        op.file = Objects.requireNonNull(socket, "Request.recv/send: socket").handle;
         op.setVector(segs, keep);
         op.offset = 0;
         op.address = null;
@@ -415,18 +416,24 @@ public final class Request {
     }
 
     private Request prepData(Opcode code, IoFile file, MemorySegment seg, Object keep, long offset) {
+        if (file == null) {
+            throw new NullPointerException("Request." + code.name().toLowerCase(Locale.ROOT) + ": file");
+        }
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = file.handle;
         op.setSingle(seg, keep);
         op.offset = offset;
         return this;
     }
 
     private Request prepVector(Opcode code, IoFile file, MemorySegment[] segs, Object[] keep, long offset) {
+        if (file == null) {
+            throw new NullPointerException("Request." + code.name().toLowerCase(Locale.ROOT) + ": file");
+        }
         ensureIdle();
         op.opcode = code;
-        op.file = Objects.requireNonNull(file, "file").handle;
+        op.file = file.handle;
         op.setVector(segs, keep);
         op.offset = offset;
         return this;

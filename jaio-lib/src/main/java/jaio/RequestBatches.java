@@ -25,7 +25,7 @@ final class RequestBatches {
             Request r = requests[offset + i];
             if (r == null) {
                 if (i == 0) {
-                    throw new NullPointerException("request " + offset + " is null");
+                    throw new NullPointerException("IoContext.submit: requests[" + offset + "] is null");
                 }
                 count = i;
                 break;
@@ -47,7 +47,7 @@ final class RequestBatches {
         CoreOp[] ops = scratch(count);
         try {
             for (int i = 0; i < count; i++) {
-                ops[i] = Objects.requireNonNull(requests[offset + i], "request").op;
+                ops[i] = Objects.requireNonNull(requests[offset + i], "IoContext.submitAndWait: a request is null").op;
             }
             return core.submitAndWait(ops, count, minNr, events, timeoutNanos);
         } catch (RequestRefused e) {

@@ -18,10 +18,11 @@ import jaio.bench.run.EngineUnavailableException;
 import jaio.bench.run.JobRefused;
 import jaio.bench.run.RunResult;
 import jaio.bench.run.Runner;
+import jaio.bench.soak.SoakCommand;
 
 /**
  * Entry point of {@code ./jaio bench} (the fio-like benchmark), {@code ./jaio plot} (latency
- * plots of saved results) and {@code ./jaio engines}. Exit codes: 0 done, 1 I/O errors or
+ * plots of saved results), {@code ./jaio soak} (the reliability soak) and {@code ./jaio engines}. Exit codes: 0 done, 1 I/O errors or
  * verify mismatches (or the run failed), 2 bad usage or an engine this machine does not allow.
  */
 public final class Main {
@@ -54,6 +55,9 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal, java.util.Map<String, String> env) {
         if (args.length > 0 && args[0].equals("engines")) {
             return EnginesReport.run(List.of(args).subList(1, args.length), out, err);
+        }
+        if (args.length > 0 && args[0].equals("soak")) {
+            return SoakCommand.run(List.of(args).subList(1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("plot")) {
             return PlotCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);

@@ -397,7 +397,7 @@ final class Chains {
 
     /** Cancels a guarded op for its link timeout, from the timer thread; the engine's answer. */
     jaio.CancelResult cancelForTimer(CoreOp op) {
-        op.cancelRequested = true;
+        op.forceCancel();
         if (gate.enter()) {
             try {
                 return engine.cancel(op);

@@ -132,6 +132,7 @@ final class Completions implements CompletionSink {
         if (op.opcode == jaio.Opcode.SENDFILE) {
             op.file2.release();
         }
+        Cancelling.ended((CoreOp) op);
         if (op.result < 0) {
             counters.errors.increment();
             if (op.result == -Errno.ECANCELED) {

@@ -27,6 +27,14 @@ final class ContextClose {
     private final Runnable closeUntaken;
     /** The reaper of a self-reaping context, once started; guarded by the state lock. */
     private SelfReaper<?> reaper;
+    /**
+     * The engine's release failed (an OutOfMemoryError on the way, say): the next close
+     * tries it again, so that the kernel objects are not left for the rest of the process.
+     * Guarded by releaseLock, which is not the state lock: the engine's close joins its
+     * threads, and nothing it waits for may need a lock its closer holds.
+     */
+    private boolean releasePending;
+    private final Object releaseLock = new Object();
 
     ContextClose(EngineGate gate, CompletionQueue q, IoEngine engine, Runnable afterClose, Runnable closeUntaken) {
         this.closeUntaken = closeUntaken;
@@ -64,6 +72,16 @@ final class ContextClose {
             if (gate.state() != EngineGate.CLOSED) {
                 gate.beginClosing(r != null ? r.thread() : Thread.currentThread());
                 first = true;
+            }
+        }
+        if (!first) {
+            synchronized (releaseLock) {
+                if (releasePending) {
+                    release();
+                }
+            }
+            if (r == null) {
+                return;
             }
         }
         if (r == null) {
@@ -132,6 +150,19 @@ final class ContextClose {
         runSteps(r);
     }
 
+    /**
+     * Releases the engine and runs afterClose, once both succeeded; what throws leaves the
+     * release pending for the next close. Under releaseLock.
+     */
+    private void release() {
+        engine.close();
+        releasePending = false;
+        closeUntaken.run();
+        if (afterClose != null) {
+            afterClose.run();
+        }
+    }
+
     /** The sequence after the state left OPEN; {@code r}: deliver events instead of dropping them. */
     private void runSteps(SelfReaper<?> r) {
         // The waits below park; with the interrupt status set a park returns at once and the
@@ -174,10 +205,9 @@ final class ContextClose {
             q.awaitQuiet();
         } finally {
             try {
-                engine.close();
-                closeUntaken.run();
-                if (afterClose != null) {
-                    afterClose.run();
+                synchronized (releaseLock) {
+                    releasePending = true;
+                    release();
                 }
             } finally {
                 synchronized (gate.stateLock) {

@@ -40,6 +40,9 @@ public final class ContextCore<E> {
     private final Chains chains;
     private final ContextClose closing;
     private final AcceptedSockets accepted = new AcceptedSockets();
+    private final Cancelling cancelling;
+    /** The largest capacity the engine takes (its provider's {@code maxCapacity}). */
+    private final int maxCapacity;
     /** Whether the context reaps by itself (see {@link #startSelfReaping}). */
     private final boolean selfReaping;
     /** The one thread that may call a single-issuer context (the one that opened it), else null. */
@@ -51,6 +54,8 @@ public final class ContextCore<E> {
 
     private ContextCore(String name, int capacity, EventWriter<E> writer, EngineProvider provider, int workers,
                         EngineOptions options, boolean selfReaping, Runnable afterClose) throws IOException {
+        this.maxCapacity = provider.maxCapacity();
+        checkCapacity(provider.kind().shortName(), capacity, maxCapacity);
         this.name = name;
         this.room = new Room(capacity);
         this.options = options;
@@ -71,6 +76,7 @@ public final class ContextCore<E> {
         queue.attach(engine);
         this.admission = new Admission(this, caps, selfReaping, room, gate, bounce, counters, chains);
         this.closing = new ContextClose(gate, queue, engine, afterClose, accepted::closeAll);
+        this.cancelling = new Cancelling(this, gate, engine, chains);
         if (notifier != null && !selfReaping) {
             // The context signals the eventfd when it posts; with a kernel ring that needs
             // pumping, somebody must post without waiting for a reaper (a self-reaping
@@ -271,7 +277,8 @@ public final class ContextCore<E> {
     // ------------------------------------------------------------------ cancel, close
 
     /**
-     * Best-effort cancel (C7); the op yields exactly one event whatever happens.
+     * Best-effort cancel (C7); the op yields exactly one event whatever happens, and the
+     * answer agrees with it (see {@link Cancelling}).
      *
      * @throws IllegalArgumentException when the op was never submitted to this context
      */
@@ -281,32 +288,28 @@ public final class ContextCore<E> {
         if (op.ctx != this) {
             throw new IllegalArgumentException("request " + op + " was not submitted to " + name);
         }
-        if (op.state() != CoreOp.INFLIGHT) {
-            return CancelResult.ALREADY_DONE;
+        return cancelling.cancel(op);
+    }
+
+    /**
+     * Cancels {@code op} because its socket is being closed. Nobody waits for an answer, so
+     * nothing waits for the result either: the op is bound to end -ECANCELED (unless it was
+     * already finishing), and the call never blocks (it may run inside a submission, for a
+     * CLOSE request whose batch holds the op).
+     */
+    void cancelForClose(CoreOp op) {
+        if (op.state() != CoreOp.INFLIGHT || op.ctx != this || chains.cancelHeld(op) != null) {
+            return;
         }
-        op.cancelRequested = true;
-        CancelResult held = chains.cancelHeld(op);
-        if (held != null) {
-            return held;
-        }
+        op.forceCancel();
         if (!gate.enter()) {
-            throw closedException();
+            return;
         }
-        CancelResult r;
         try {
-            r = engine.cancel(op);
+            engine.cancel(op);
         } finally {
             gate.exit();
         }
-        if (r == CancelResult.NOT_CANCELED && op.state() != CoreOp.INFLIGHT) {
-            return CancelResult.ALREADY_DONE;
-        }
-        if (r == CancelResult.ALREADY_DONE && op.state() == CoreOp.INFLIGHT && op.ctx == this) {
-            // The engine does not have it (yet, or any more) but its event is not posted:
-            // it is still on its way, so it may complete normally.
-            return CancelResult.NOT_CANCELED;
-        }
-        return r;
     }
 
     /**
@@ -345,6 +348,7 @@ public final class ContextCore<E> {
             if (newCapacity == capacity) {
                 return;
             }
+            checkCapacity(caps.engine(), newCapacity, maxCapacity);
             if (!gate.enter()) {
                 throw closedException();
             }
@@ -428,6 +432,18 @@ public final class ContextCore<E> {
         if (selfReaping) {
             throw new IllegalStateException(what + " is not available on " + name + ": it is self-reaping"
                     + " (IoContext.Builder.selfReaping), its own thread takes every event and runs the callbacks");
+        }
+    }
+
+    /**
+     * Refuses a capacity the engine cannot take, naming its largest.
+     *
+     * @throws IllegalArgumentException when {@code capacity > max}
+     */
+    public static void checkCapacity(String engine, int capacity, int max) {
+        if (capacity > max) {
+            throw new IllegalArgumentException("capacity " + capacity + " is more than the " + engine
+                    + " engine takes: at most " + max + " events per context");
         }
     }
 

@@ -36,6 +36,7 @@ public class CoreOp extends Op {
     private static final VarHandle STATE;
     private static final VarHandle HELD_STATE;
     private static final VarHandle TIMER;
+    private static final VarHandle CANCEL_WAIT;
 
     static {
         try {
@@ -43,6 +44,7 @@ public class CoreOp extends Op {
             STATE = l.findVarHandle(CoreOp.class, "state", int.class);
             HELD_STATE = l.findVarHandle(CoreOp.class, "held", int.class);
             TIMER = l.findVarHandle(CoreOp.class, "timerWord", long.class);
+            CANCEL_WAIT = l.findVarHandle(CoreOp.class, "cancelWait", Cancelling.Wait.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,6 +61,13 @@ public class CoreOp extends Op {
      * it belongs to.
      */
     volatile ContextCore<?> ctx;
+    /**
+     * The cancel waiting for this submission's result, or null: set by the canceller, taken
+     * (CAS to null) by whichever comes first, the posting thread with the result or the
+     * canceller giving up; see {@link Cancelling}.
+     */
+    @SuppressWarnings("unused") // through CANCEL_WAIT
+    private volatile Cancelling.Wait cancelWait;
     /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
     MemorySegment[] bounce;
     /** The engine-visible array used when some segments are bounced. */
@@ -136,6 +145,15 @@ public class CoreOp extends Op {
 
     final boolean casTimer(long expect, long update) {
         return TIMER.compareAndSet(this, expect, update);
+    }
+
+    final boolean casCancelWait(Cancelling.Wait expect, Cancelling.Wait update) {
+        return CANCEL_WAIT.compareAndSet(this, expect, update);
+    }
+
+    /** Takes the waiting cancel, if any (the posting thread, before the op leaves flight). */
+    final Cancelling.Wait takeCancelWait() {
+        return cancelWait == null ? null : (Cancelling.Wait) CANCEL_WAIT.getAndSet(this, (Cancelling.Wait) null);
     }
 
     @Override

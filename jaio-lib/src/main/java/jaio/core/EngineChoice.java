@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import jaio.Engine;
+import jaio.Errno;
 import jaio.spi.Availability;
 import jaio.spi.EngineOptions;
 import jaio.spi.EngineProvider;
+import jaio.spi.SetupException;
 
 /**
  * Opens a context on the engine asked for, or for AUTO on the first of the given providers
@@ -56,6 +58,15 @@ public final class EngineChoice {
     static <E> Opened<E> openFirst(List<EngineProvider> order, String name, int capacity, EventWriter<E> writer,
                                    int workers, EngineOptions options, boolean selfReaping, Runnable afterClose)
             throws IOException {
+        int largest = 0;
+        for (EngineProvider p : order) {
+            if (p.availability().available()) {
+                largest = Math.max(largest, p.maxCapacity());
+            }
+        }
+        if (largest > 0) {
+            ContextCore.checkCapacity("largest available", capacity, largest);
+        }
         List<String> passed = new ArrayList<>();
         IOException last = null;
         for (EngineProvider p : order) {
@@ -67,6 +78,17 @@ public final class EngineChoice {
             try {
                 return new Opened<>(ContextCore.open(name, capacity, writer, p, workers, options, selfReaping,
                         afterClose), p, List.copyOf(passed));
+            } catch (SetupException e) {
+                if (e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE) {
+                    // A descriptor shortage is a leak or a limit to raise, to hear about at
+                    // once: another engine would only hide it until something else fails.
+                    throw new SetupException("descriptors ran out opening a " + p.kind().shortName() + " context ("
+                            + Errno.name(e.errno()) + "); the automatic engine does not fall back on a descriptor"
+                            + " shortage: close descriptors or raise the limit (ulimit -n): " + e.getMessage(),
+                            e.errno());
+                }
+                passed.add(p.kind().shortName() + ": " + e.getMessage());
+                last = e;
             } catch (IOException | RuntimeException e) {
                 // A kernel refusal at setup (ENOMEM for the rings, say) passes the engine over
                 // like a failed probe does.

@@ -27,7 +27,7 @@ public final class SocketClose {
                 continue;
             }
             try {
-                ctx.cancel(c);
+                ctx.cancelForClose(c);
             } catch (IllegalStateException | IllegalArgumentException e) {
                 // Its context is closing (whose close cancels everything in flight), or the
                 // request moved on to another context meanwhile: nothing of this socket's.

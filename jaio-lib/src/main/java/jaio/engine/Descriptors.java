@@ -226,7 +226,7 @@ public final class Descriptors {
             throw new IOException(h.name() + " is not an eventfd");
         }
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             long r = LibC.eventfdRead(h.fd());
@@ -249,7 +249,7 @@ public final class Descriptors {
      */
     public static long size(FileHandle h) throws IOException {
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             if (h.fd() >= 0) {
@@ -275,7 +275,7 @@ public final class Descriptors {
      */
     public static void truncate(FileHandle h, long size) throws IOException {
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             if (!h.writable()) {
@@ -321,7 +321,7 @@ public final class Descriptors {
      */
     public static boolean advise(FileHandle h, int advice, long offset, long length) throws IOException {
         if (!h.acquire()) {
-            throw new ClosedChannelException();
+            throw closed(h);
         }
         try {
             if (h.fd() < 0) {
@@ -334,6 +334,26 @@ public final class Descriptors {
             return true;
         } finally {
             h.release();
+        }
+    }
+
+    /** A ClosedChannelException that names the file (the JDK's has no message). */
+    private static ClosedChannelException closed(FileHandle h) {
+        return new ClosedFile(h.name());
+    }
+
+    /** ClosedChannelException with the file's name as its message. */
+    private static final class ClosedFile extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+
+        ClosedFile(String file) {
+            this.file = file;
+        }
+
+        @Override
+        public String getMessage() {
+            return file + " is closed";
         }
     }
 }

@@ -146,7 +146,10 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
     protected void stopWorkers() {
     }
 
-    /** Close, step 3: gives the kernel objects and native memory back. Under both locks, once. */
+    /**
+     * Close, step 3: gives the kernel objects and native memory back. Under both locks; again
+     * after a failure, so each of its steps must do nothing the second time once it succeeded.
+     */
     protected abstract void releaseLocked();
 
     // ------------------------------------------------------------------ submit
@@ -395,8 +398,10 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
         submitLock.lock();
         try {
             if (!released) {
-                released = true;
+                // Marked only once every step succeeded: a step that failed (an OutOfMemoryError
+                // on the way) is tried again by the next close, each step being idempotent.
                 releaseLocked();
+                released = true;
             }
         } finally {
             submitLock.unlock();

@@ -45,6 +45,13 @@ public final class WorkerPool {
     public static final int QUEUED = 16;
     /** {@link Op#engineState} of an op whose iteration a worker is running. */
     public static final int RUNNING = 17;
+
+    /**
+     * Set by {@link #cancelQueued} (close): an op a worker puts back after that ends with
+     * -ECANCELED instead, so that an op waiting for a pipe in slices cannot hold the close.
+     * Under the lock.
+     */
+    private boolean draining;
     /**
      * What {@link Worker#iterate} returns when it gave the op to another thread (one waiting
      * for readiness or for a timer), which now owns the op and its engineState and will
@@ -175,6 +182,7 @@ public final class WorkerPool {
         lock.lock();
         try {
             if (queue.remove(op)) {
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 return CancelResult.CANCELED;
             }
@@ -187,16 +195,18 @@ public final class WorkerPool {
     /**
      * Ends up to {@code limit} queued ops with -ECANCELED, oldest first, and gives each to
      * {@code handler} (under the pool's lock: it must not call the pool), for close. Returns
-     * how many it handled. Ops that workers are running are not touched.
+     * how many it handled. Ops that workers are running are not touched; those they put back
+     * from now on end with -ECANCELED.
      */
     public int cancelQueued(Consumer<Op> handler, int limit) {
         lock.lock();
         try {
+            draining = true;
             int n = 0;
             Op op;
             while (n < limit && (op = queue.poll()) != null) {
                 // As a cancel through the context would: the op ends because of it.
-                op.cancelRequested = true;
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 handler.accept(op);
                 n++;
@@ -270,6 +280,12 @@ public final class WorkerPool {
         owner.retried();
         lock.lock();
         try {
+            if (draining) {
+                // The close cancelled the queue already: what comes back ends as it would have.
+                op.forceCancel();
+                Retry.finish(op, -Errno.ECANCELED);
+                return true;
+            }
             queue.add(op);
             // A worker takes from the queue again as soon as it returns, so it needs no one
             // woken for the op it put back (waking one would mostly find nothing to do); a

@@ -19,6 +19,14 @@ public interface EngineProvider {
     Capabilities describe();
 
     /**
+     * The largest capacity (events per context) one instance takes; the context refuses more
+     * with an IllegalArgumentException naming it, before the kernel is asked.
+     */
+    default int maxCapacity() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Opens an engine instance for one context.
      *
      * @throws IOException naming the failing call and errno when the kernel refuses

@@ -1,6 +1,8 @@
 package jaio.spi;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import jaio.Opcode;
 import jaio.RequestFlag;
@@ -14,10 +16,30 @@ import jaio.RequestFlag;
  * not in flight, and read by the engine after submission; the engine's hand-off (a lock or a
  * volatile write) publishes them. The progress fields belong to whichever thread runs the
  * current iteration: only one iteration runs at a time (E4), and each hand-off between
- * iterations goes through a lock or a volatile write. {@link #cancelRequested} is volatile:
- * the cancelling thread publishes it to the thread running the next iteration.
+ * iterations goes through a lock or a volatile write. The cancel word is a CAS-guarded
+ * volatile: the cancelling thread and the thread running the next iteration settle through
+ * it which of them decides how the op ends (see {@link #takeCancel}).
  */
 public class Op {
+    /** Cancel word: nobody asked to cancel this submission. */
+    public static final int CANCEL_NONE = 0;
+    /** Cancel word: a cancel was asked; the op may still end by it or run to its end. */
+    public static final int CANCEL_REQUESTED = 1;
+    /** Cancel word: the op ends by the cancel, with -ECANCELED (an engine or the retry took it). */
+    public static final int CANCEL_TAKEN = 2;
+    /** Cancel word: the canceller stopped waiting and answered NOT_CANCELED; the op runs to its end. */
+    public static final int CANCEL_DECLINED = 3;
+
+    private static final VarHandle CANCEL;
+
+    static {
+        try {
+            CANCEL = MethodHandles.lookup().findVarHandle(Op.class, "cancelState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Highest delivery priority; 0 is the default and the lowest. */
     public static final int MAX_PRIORITY = 7;
 
@@ -91,8 +113,9 @@ public class Op {
     public int iterations;
     /** Iterations in a row that made no progress. */
     public int stalls;
-    /** Set by cancel: stop at the next iteration. */
-    public volatile boolean cancelRequested;
+    /** The cancel word: CANCEL_NONE, _REQUESTED, _TAKEN or _DECLINED; through CANCEL. */
+    @SuppressWarnings("unused")
+    private volatile int cancelState;
     /** Final result: bytes, or -errno. */
     public long result;
     /** Second result word: for errors after partial progress, the bytes transferred. */
@@ -233,7 +256,7 @@ public class Op {
         done = 0;
         iterations = 0;
         stalls = 0;
-        cancelRequested = false;
+        cancelState = CANCEL_NONE;
         result = 0;
         result2 = 0;
         slot = -1;
@@ -243,6 +266,53 @@ public class Op {
         engineWord = 0;
         engineState = 0;
         accepted = null;
+    }
+
+    /** Whether a cancel asks this op to stop (requested or taken, not declined). */
+    public final boolean cancelRequested() {
+        int s = cancelState;
+        return s == CANCEL_REQUESTED || s == CANCEL_TAKEN;
+    }
+
+    /** The cancel word (CANCEL_NONE ... CANCEL_DECLINED). */
+    public final int cancelState() {
+        return cancelState;
+    }
+
+    /**
+     * Asks the op to stop at its next iteration; false when a cancel is asked or taken already.
+     * A cancel declined before (its canceller answered NOT_CANCELED and is gone) does not stop
+     * a new one: otherwise an op whose first cancel came at a moment no engine could act on
+     * (between a non-blocking attempt and its wait in the kernel) could never be cancelled.
+     */
+    public final boolean requestCancel() {
+        return CANCEL.compareAndSet(this, CANCEL_NONE, CANCEL_REQUESTED)
+                || CANCEL.compareAndSet(this, CANCEL_DECLINED, CANCEL_REQUESTED);
+    }
+
+    /**
+     * Called by whoever would end the op because of a cancel (the retry between iterations,
+     * an engine that stopped it): true when a cancel is asked and the op must now end with
+     * -ECANCELED; false when none was asked or the canceller already answered NOT_CANCELED,
+     * and the op goes on. Once true, the op's event is -ECANCELED, so the canceller may
+     * answer CANCELED.
+     */
+    public final boolean takeCancel() {
+        int s = cancelState;
+        return s == CANCEL_TAKEN || (s == CANCEL_REQUESTED && CANCEL.compareAndSet(this, CANCEL_REQUESTED, CANCEL_TAKEN));
+    }
+
+    /**
+     * For the canceller that stops waiting: true when nobody took the cancel, which is now
+     * declined (the op runs to its end); false when it was taken (the op ends -ECANCELED).
+     */
+    public final boolean declineCancel() {
+        return CANCEL.compareAndSet(this, CANCEL_REQUESTED, CANCEL_DECLINED);
+    }
+
+    /** Ends the op by a cancel whatever was asked (close, and the engine's own queue removal). */
+    public final void forceCancel() {
+        cancelState = CANCEL_TAKEN;
     }
 
     @Override

@@ -22,7 +22,7 @@ import jaio.RequestFlag;
  *       {@link #MAX_STALLS} iterations in a row may make no progress; past that the op ends
  *       with -EIO (an op that cannot progress is bounded, never spins);</li>
  *   <li>a cancel request stops the op at its next iteration with -ECANCELED (bytes moved in
- *       result2);</li>
+ *       result2), unless its canceller already answered NOT_CANCELED ({@link Op#takeCancel});</li>
  *   <li>a request flagged NOWAIT is never retried after EAGAIN: the caller asked to hear it.</li>
  * </ul>
  * Only one iteration of an op runs at a time: an engine issues the next one only after this
@@ -53,11 +53,11 @@ public final class Retry {
         if (res < 0) {
             boolean transient_ = res == -Errno.EINTR
                     || (res == -Errno.EAGAIN && (op.flags & RequestFlag.NOWAIT.bit()) == 0);
-            if (transient_ && !op.cancelRequested && ++op.stalls <= MAX_STALLS) {
-                return AGAIN;
-            }
-            if (transient_ && op.cancelRequested) {
+            if (transient_ && op.takeCancel()) {
                 return finish(op, -Errno.ECANCELED);
+            }
+            if (transient_ && ++op.stalls <= MAX_STALLS) {
+                return AGAIN;
             }
             if (transient_) {
                 return finish(op, -Errno.EIO);
@@ -71,7 +71,7 @@ public final class Retry {
                 op.result2 = 0;
                 return DONE;
             }
-            if (op.cancelRequested) {
+            if (op.takeCancel()) {
                 return finish(op, -Errno.ECANCELED);
             }
             if (++op.stalls > MAX_STALLS) {
@@ -93,7 +93,7 @@ public final class Retry {
             op.result2 = 0;
             return DONE;
         }
-        if (op.cancelRequested) {
+        if (op.takeCancel()) {
             return finish(op, -Errno.ECANCELED);
         }
         return AGAIN;

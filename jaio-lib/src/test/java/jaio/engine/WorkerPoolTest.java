@@ -313,7 +313,7 @@ class WorkerPoolTest {
         assertEquals(queued, cancelled, "oldest first");
         for (Op op : cancelled) {
             assertEquals(-Errno.ECANCELED, op.result);
-            assertTrue(op.cancelRequested);
+            assertTrue(op.cancelRequested());
             assertEquals(0, op.engineState);
         }
         release.countDown();

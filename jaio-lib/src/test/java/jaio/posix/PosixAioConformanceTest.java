@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import jaio.Engine;
 import jaio.Errno;
 import jaio.IoContext;
 import jaio.IoFile;
@@ -363,8 +361,6 @@ abstract class PosixAioConformanceTest extends PosixAioSuite {
 
     @Test
     void aioCancelOfAFileCancelsEveryRequestOnIt() throws IOException {
-        assumeTrue(engine() != Engine.THREADS, "the thread pool's cancel of a read its poller thread is retrying can"
-                + " answer NOT_CANCELED and still end it -ECANCELED (issue 16's cancel contract)");
         PosixAio aio = open();
         IoFile[] p = pipe();
         Aiocb[] held = {heldRead(aio, p), heldRead(aio, p), heldRead(aio, p)};

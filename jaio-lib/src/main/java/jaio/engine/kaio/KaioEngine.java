@@ -15,6 +15,7 @@ import jaio.spi.Counters;
 import jaio.spi.EngineContext;
 import jaio.spi.Op;
 import jaio.spi.Retry;
+import jaio.spi.SetupException;
 
 /**
  * Any thread may call it, under {@link KernelEngine}'s two locks (the punt pool's lock nests
@@ -111,7 +112,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
             r = KaioRing.open(ringSize, useRing, arena);
             fd = LibC.eventfd(1, LibC.EFD_NONBLOCK);
             if (fd < 0) {
-                throw new IOException("eventfd: " + Errno.describe(fd));
+                throw new SetupException("eventfd: " + Errno.describe(fd), -fd);
             }
         } catch (IOException | RuntimeException e) {
             if (r != null) {
@@ -343,6 +344,9 @@ public final class KaioEngine extends KernelEngine<Completions> {
         punt.close();
     }
 
+    /** The internal eventfd was closed (a close that failed is tried again); under both locks. */
+    private boolean wakeClosed;
+
     /**
      * Close, step 3: io_destroy, which returns once every iocb in flight (only internal
      * wake-ups by now) completed, and unmaps the ring; then the internal eventfd and the
@@ -351,8 +355,13 @@ public final class KaioEngine extends KernelEngine<Completions> {
     @Override
     protected void releaseLocked() {
         ring.destroy();
-        LibC.close(wakeFd);
-        arena.close();
+        if (!wakeClosed) {
+            LibC.close(wakeFd);
+            wakeClosed = true;
+        }
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 
     @Override

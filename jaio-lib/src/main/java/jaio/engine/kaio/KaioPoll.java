@@ -5,6 +5,7 @@ import jaio.Errno;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.spi.Execution;
+import jaio.spi.FileHandle;
 import jaio.spi.Op;
 import jaio.spi.Retry;
 
@@ -30,12 +31,28 @@ final class KaioPoll extends KaioOp {
 
     @Override
     int complete(Op op, long res) {
-        if (op.cancelRequested && (res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0)) {
+        if (res == -Errno.EINVAL && op.file.kind() != FileHandle.Kind.FILE && (op.engineWord & CANCEL_ACCEPTED) == 0) {
+            return PUNT;
+        }
+        if ((res == 0 || (op.engineWord & CANCEL_ACCEPTED) != 0) && op.takeCancel()) {
             // A cancelled poll completes with an empty mask.
             res = -Errno.ECANCELED;
         }
         Retry.afterIteration(op, res);
         return DONE;
+    }
+
+    /**
+     * The kernel's aio poll refuses some descriptors it could wait on (a FIFO opened for
+     * reading and writing: EINVAL at once): those wait on a worker instead, as they would in
+     * io_uring (see PuntPool).
+     */
+    @Override
+    int refused(Op op, long err) {
+        if (err == -Errno.EINVAL && op.file.kind() != FileHandle.Kind.FILE) {
+            return PUNT;
+        }
+        return super.refused(op, err);
     }
 
     @Override

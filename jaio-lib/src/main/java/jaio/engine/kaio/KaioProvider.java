@@ -38,6 +38,14 @@ public final class KaioProvider implements EngineProvider {
         return p;
     }
 
+    /** The largest capacity: io_setup refuses more events than its ring may hold (fs/aio.c: at most 0x10000000 bytes of io_event, the count doubled for the per-CPU batches). */
+    public static final int MAX_CAPACITY = 4194304;
+
+    @Override
+    public int maxCapacity() {
+        return MAX_CAPACITY;
+    }
+
     @Override
     public Engine kind() {
         return Engine.KAIO;

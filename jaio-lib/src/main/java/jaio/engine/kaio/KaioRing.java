@@ -9,6 +9,7 @@ import jaio.linux.Aio;
 import jaio.linux.AioRing;
 import jaio.linux.IoEvent;
 import jaio.linux.Timespec;
+import jaio.spi.SetupException;
 
 /**
  * Not thread safe: one reaper at a time (the engine's reap lock; io_destroy under both of its
@@ -52,7 +53,7 @@ final class KaioRing {
         MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
         int r = Aio.ioSetup(nrEvents, out);
         if (r < 0) {
-            throw new IOException("io_setup(" + nrEvents + "): " + Errno.describe(r) + KaioProbe.hint(r));
+            throw new SetupException("io_setup(" + nrEvents + "): " + Errno.describe(r) + KaioProbe.hint(r), -r);
         }
         long id = out.get(ValueLayout.JAVA_LONG, 0);
         MemorySegment ring = AioRing.map(id, arena);
@@ -144,8 +145,8 @@ final class KaioRing {
      */
     void destroy() {
         if (!destroyed) {
-            destroyed = true;
             Aio.ioDestroy(ctxId);
+            destroyed = true;
         }
     }
 }

@@ -50,7 +50,7 @@ final class KaioSocket extends KaioOp {
         while (true) {
             long res = SocketCalls.attempt(op);
             if (res == SocketCalls.WAIT) {
-                if (op.cancelRequested) {
+                if (op.takeCancel()) {
                     Retry.finish(op, -Errno.ECANCELED);
                     return true;
                 }
@@ -77,7 +77,7 @@ final class KaioSocket extends KaioOp {
     @Override
     int complete(Op op, long res) {
         op.engineWord &= ~ARMED;
-        boolean cancelled = (op.engineWord & CANCEL_ACCEPTED) != 0 || (op.cancelRequested && res == 0);
+        boolean cancelled = (op.engineWord & CANCEL_ACCEPTED) != 0 || (res == 0 && op.takeCancel());
         if (cancelled || res < 0) {
             Retry.finish(op, cancelled ? -Errno.ECANCELED : res);
             return finished(op);

@@ -269,6 +269,7 @@ final class KaioSubmitter {
             case BACKLOG -> {
                 backlog.remove(op);
                 slots.release(op);
+                op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 out.add(op, true);
                 return CancelResult.CANCELED;
@@ -287,12 +288,16 @@ final class KaioSubmitter {
     }
 
     private boolean cancelInKernel(Op op) {
-        if (!family(op).cancellable(op)) {
+        // A cancel its canceller declined (it stopped waiting and answered NOT_CANCELED) must
+        // not stop the op after all.
+        if (!family(op).cancellable(op) || !op.cancelRequested()) {
             return false;
         }
         int r = Aio.ioCancel(ctxId, slots.iocbAddress(op.slot), cancelResult);
         if (r == 0 || r == -Errno.EINPROGRESS) {
             op.engineWord |= KaioOp.CANCEL_ACCEPTED;
+            // The kernel will end it: the cancel can no longer be declined.
+            op.takeCancel();
             return true;
         }
         return false;
@@ -303,13 +308,13 @@ final class KaioSubmitter {
         for (int s = 0; s < slots.size(); s++) {
             Op op = slots.op(s);
             if (op != null && op.engineState == IN_KERNEL) {
-                op.cancelRequested = true;
+                op.forceCancel();
                 cancelInKernel(op);
             }
         }
         Op op;
         while ((op = backlog.poll()) != null) {
-            op.cancelRequested = true;
+            op.forceCancel();
             slots.release(op);
             Retry.finish(op, -Errno.ECANCELED);
             out.add(op, true);

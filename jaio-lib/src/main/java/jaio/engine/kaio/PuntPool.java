@@ -2,7 +2,10 @@ package jaio.engine.kaio;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import jaio.CancelResult;
+import jaio.Errno;
 import jaio.Opcode;
 import jaio.engine.KernelFlags;
 import jaio.engine.WorkerPool;
@@ -23,7 +26,10 @@ import jaio.spi.Op;
  * {@link WorkerPool}'s; this class adds what a native AIO worker does with an op.
  *
  * <p>Pipes, sockets and eventfds come here only on kernels without RWF_NOWAIT or
- * IOCB_CMD_POLL (elsewhere they wait for readiness in the kernel). There a read that never
+ * IOCB_CMD_POLL (elsewhere they wait for readiness in the kernel), and so does a POLL the
+ * kernel's aio poll refuses (a FIFO opened for reading and writing), which a worker waits
+ * on with poll(2) in slices of {@link #POLL_SLICE_MILLIS}, so that a cancel or a close
+ * ends it within one slice. There a read that never
  * gets data holds its worker, and the context's close waits for it, as a blocking read would.
  */
 final class PuntPool {
@@ -37,11 +43,15 @@ final class PuntPool {
     }
 
     private final WorkerPool pool;
+    /** POLLs the workers have (queued or waiting), for close to end them. */
+    private final Set<Op> polls = ConcurrentHashMap.newKeySet();
+    /** How long one poll(2) of a worker waits before it looks at the op's cancel word. */
+    static final int POLL_SLICE_MILLIS = 20;
 
     PuntPool(String name, int maxWorkers, Owner owner) {
         // BLOCKING: every punt is an iteration the kernel said would block.
-        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, WorkerPool.Iterations.BLOCKING, PuntWorker::new,
-                owner);
+        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, WorkerPool.Iterations.BLOCKING,
+                () -> new PuntWorker(polls), owner);
     }
 
     int maxWorkers() {
@@ -50,6 +60,9 @@ final class PuntPool {
 
     /** Queues an op for a worker. */
     void enqueue(Op op) {
+        if (op.opcode == Opcode.POLL) {
+            polls.add(op);
+        }
         pool.enqueue(op);
     }
 
@@ -58,12 +71,25 @@ final class PuntPool {
      * ends it with -ECANCELED; the caller posts it. NOT_CANCELED while a worker runs it.
      */
     CancelResult cancel(Op op) {
-        return pool.cancel(op);
+        CancelResult r = pool.cancel(op);
+        if (r == CancelResult.CANCELED) {
+            polls.remove(op);
+        }
+        return r;
     }
 
-    /** Ends every queued op with -ECANCELED and adds it to {@code out}. */
+    /**
+     * Ends every queued op with -ECANCELED and adds it to {@code out}; a POLL a worker waits
+     * on ends within one poll slice (for close: a poll nobody answers would hold it for ever).
+     */
     void cancelQueued(Completions out) {
-        pool.cancelQueued(op -> out.add(op, true), Integer.MAX_VALUE);
+        for (Op p : polls) {
+            p.forceCancel();
+        }
+        pool.cancelQueued(op -> {
+            polls.remove(op);
+            out.add(op, true);
+        }, Integer.MAX_VALUE);
     }
 
     /** Stops the workers once the queue is empty, and waits for them. */
@@ -78,8 +104,10 @@ final class PuntPool {
     private static final class PuntWorker implements WorkerPool.Worker {
         private final Arena arena = Arena.ofConfined();
         private final MemorySegment iov;
+        private final Set<Op> polls;
 
-        PuntWorker() {
+        PuntWorker(Set<Op> polls) {
+            this.polls = polls;
             try {
                 iov = arena.allocate(Iovec.LAYOUT, 1024);
             } catch (Throwable t) {
@@ -95,6 +123,13 @@ final class PuntPool {
         @Override
         public long iterate(Op op) {
             int fd = op.file.fd();
+            if (op.opcode == Opcode.POLL) {
+                try {
+                    return poll(op, fd);
+                } finally {
+                    polls.remove(op);
+                }
+            }
             if (op.opcode == Opcode.FSYNC) {
                 return LibC.fsync(fd);
             }
@@ -106,6 +141,22 @@ final class PuntPool {
             long off = op.file.kind() == FileHandle.Kind.FILE ? op.nextOffset() : -1;
             int rw = KernelFlags.rw(op.flags);
             return op.isRead() ? LibC.preadv2(fd, iov, n, off, rw) : LibC.pwritev2(fd, iov, n, off, rw);
+        }
+
+        /**
+         * A POLL the kernel's aio poll refused: poll(2) in slices, looking at the cancel word
+         * between them; the ready mask, or -ECANCELED, or -errno.
+         */
+        private static long poll(Op op, int fd) {
+            while (true) {
+                int r = LibC.poll1(fd, op.pollEvents & 0xFFFF, POLL_SLICE_MILLIS);
+                if (r != 0 && r != -Errno.EINTR) {
+                    return r;
+                }
+                if (op.takeCancel()) {
+                    return -Errno.ECANCELED;
+                }
+            }
         }
 
         @Override

@@ -102,7 +102,7 @@ final class Drivers {
             }
         }
         EnumSet<RequestFlag> flags = EnumSet.noneOf(RequestFlag.class);
-        List<String> features = new ArrayList<>(List.of("FileChannel positional I/O",
+        List<String> features = new ArrayList<>(List.of("system calls on the descriptor (FileChannel positional I/O without one)",
                 "up to " + workers + " worker threads, started on demand"));
         for (OpDriver d : drivers) {
             flags.addAll(d.flags());
@@ -110,13 +110,13 @@ final class Drivers {
         }
         Map<Capability, String> notes = new EnumMap<>(Map.of(
                 Capability.SHARED_RING, "events wait in jaio's queue: taking them costs no system call",
-                Capability.PREAD_PWRITE, "FileChannel positional read, write",
-                Capability.VECTORED, "FileChannel positional read, write, a buffer at a time",
-                Capability.SYNC, "FileChannel.force",
+                Capability.PREAD_PWRITE, "pread, pwrite on a worker (pipes and sockets: non-blocking read, write)",
+                Capability.VECTORED, "pread, pwrite a buffer at a time",
+                Capability.SYNC, "fsync, fdatasync on a worker",
                 Capability.NOOP_TIMEOUT, ops.containsKey(Opcode.TIMEOUT) ? "NOOP by jaio; TIMEOUT on the poller's timer"
                         : "NOOP by jaio",
-                Capability.REQUEST_FLAGS, "force() after the write",
-                Capability.THREADS, "FileChannel on a bounded pool, started on demand"));
+                Capability.REQUEST_FLAGS, "fsync or fdatasync after the write",
+                Capability.THREADS, "system calls on a bounded pool, started on demand"));
         if (ops.containsKey(Opcode.POLL)) {
             notes.put(Capability.POLL, "ppoll on one poller thread");
             notes.put(Capability.NETWORK, "non-blocking accept4, connect, recv, send, recvmsg, sendmsg; readiness on"

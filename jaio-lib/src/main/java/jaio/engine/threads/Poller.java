@@ -82,7 +82,10 @@ final class Poller {
     void await(Op op, int ev) {
         lock.lock();
         try {
-            if (op.cancelRequested || cancelling) {
+            if (cancelling) {
+                op.forceCancel();
+            }
+            if (cancelling || op.takeCancel()) {
                 Retry.finish(op, -Errno.ECANCELED);
                 op.engineState = 0;
             } else {
@@ -216,7 +219,7 @@ final class Poller {
             lock.unlock();
         }
         for (Op op : out) {
-            op.cancelRequested = true;
+            op.forceCancel();
             Retry.finish(op, -Errno.ECANCELED);
         }
         post(out);

@@ -4,7 +4,10 @@ import java.io.IOException;
 import jaio.Opcode;
 import jaio.spi.Op;
 
-/** Stateless: FSYNC and FDSYNC as FileChannel.force on a worker, in one iteration (O3). */
+/**
+ * Stateless: FSYNC and FDSYNC on a worker, in one iteration (O3): fsync(2) or fdatasync(2) on
+ * the descriptor where it is known, FileChannel.force elsewhere.
+ */
 final class SyncDriver implements OpDriver {
     @Override
     public boolean inline() {
@@ -13,6 +16,9 @@ final class SyncDriver implements OpDriver {
 
     @Override
     public long iterate(Op op) throws IOException {
+        if (DescriptorIo.usable(op)) {
+            return DescriptorIo.sync(op);
+        }
         // force(false) is fdatasync: the data, and only the metadata needed to read it back.
         op.file.channel().force(op.opcode == Opcode.FSYNC);
         return 0;

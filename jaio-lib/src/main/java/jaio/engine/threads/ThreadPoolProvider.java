@@ -14,6 +14,14 @@ public final class ThreadPoolProvider implements EngineProvider {
     /** For the service loader; code uses {@link #INSTANCE}. Instances hold nothing: any will do. */
     public ThreadPoolProvider() {}
 
+    /** The largest capacity: a bound of jaio's own: the per-context tables grow with the capacity, and no workload needs more. */
+    public static final int MAX_CAPACITY = 16777216;
+
+    @Override
+    public int maxCapacity() {
+        return MAX_CAPACITY;
+    }
+
     @Override
     public Engine kind() {
         return Engine.THREADS;

@@ -10,10 +10,12 @@ import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
 /**
- * Any thread (it holds only the stream driver): PREAD, PWRITE, PREADV and PWRITEV as positional FileChannel I/O on a worker,
+ * Any thread (it holds only the stream driver): PREAD, PWRITE, PREADV and PWRITEV on a worker,
  * one call per iteration on the buffer that holds the next byte, so a vector moves one buffer
- * at a time and the retry machinery continues it (E4). Pipes and eventfds, which FileChannel
- * cannot open, are carried as streams by the {@link StreamDriver}.
+ * at a time and the retry machinery continues it (E4): system calls on the descriptor
+ * ({@link DescriptorIo}) where it is known, positional FileChannel I/O elsewhere. Pipes,
+ * eventfds and sockets are carried as streams by the {@link StreamDriver} (non-blocking calls,
+ * waiting on the poller thread).
  */
 final class TransferDriver implements OpDriver {
     private static final int SYNC_BITS = RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit();
@@ -34,6 +36,9 @@ final class TransferDriver implements OpDriver {
     public long iterate(Op op) throws IOException {
         if (streams != null && op.file.kind() != FileHandle.Kind.FILE) {
             return streams.iterate(op);
+        }
+        if (DescriptorIo.usable(op)) {
+            return DescriptorIo.transfer(op);
         }
         FileChannel ch = op.file.channel();
         ByteBuffer v = position(op);
@@ -56,7 +61,7 @@ final class TransferDriver implements OpDriver {
 
     @Override
     public List<String> features() {
-        return List.of("DSYNC/SYNC writes are followed by force()",
+        return List.of("DSYNC/SYNC writes are followed by fdatasync/fsync",
                 "a read of a pipe or eventfd gives what is there; one that is not ready waits on the poller thread",
                 "O_DIRECT aligned to the file store's block size (FileChannel's rule)");
     }

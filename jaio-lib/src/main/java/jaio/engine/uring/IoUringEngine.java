@@ -422,6 +422,10 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             if (closed() || op.slot < 0 || slots.op(op.slot) != op) {
                 return CancelResult.ALREADY_DONE;
             }
+            if (!op.cancelRequested()) {
+                // Its canceller declined: the op runs to its end.
+                return CancelResult.NOT_CANCELED;
+            }
             t = cancels.open();
             sub.asyncCancel(slots.userData(op.slot), 0, UringCancel.userData(t));
             sub.flush();
@@ -429,7 +433,12 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             submitLock.unlock();
         }
         try {
-            return UringCancel.await(t, cancelReaper);
+            CancelResult r = UringCancel.await(t, cancelReaper);
+            if (r == CancelResult.CANCELED) {
+                // Found and stopped: its CQE carries -ECANCELED, so the cancel cannot be declined.
+                op.takeCancel();
+            }
+            return r;
         } finally {
             submitLock.lock();
             try {
@@ -465,8 +474,11 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      */
     @Override
     protected void releaseLocked() {
-        sub.release();
-        arena.close();
+        if (arena.scope().isAlive()) {
+            // Once: a release retried after a failure must not close the pooled pipes twice.
+            sub.release();
+            arena.close();
+        }
         ring.close();
     }
 

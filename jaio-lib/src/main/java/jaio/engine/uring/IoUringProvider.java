@@ -38,6 +38,14 @@ public final class IoUringProvider implements EngineProvider {
         return p;
     }
 
+    /** The largest capacity: the largest completion ring io_uring_setup makes (IORING_MAX_CQ_ENTRIES in io_uring/io_uring.c: twice the 32768 SQ entries). */
+    public static final int MAX_CAPACITY = 65536;
+
+    @Override
+    public int maxCapacity() {
+        return MAX_CAPACITY;
+    }
+
     @Override
     public Engine kind() {
         return Engine.IO_URING;

@@ -59,8 +59,9 @@ final class UringConnection extends UringOp {
     int complete(Op op, int res) {
         if ((op.engineState & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            if (res < 0 || op.cancelRequested) {
-                Retry.finish(op, op.cancelRequested ? -Errno.ECANCELED : res);
+            boolean cancel = op.takeCancel();
+            if (res < 0 || cancel) {
+                Retry.finish(op, cancel ? -Errno.ECANCELED : res);
                 return DONE;
             }
             if (op.opcode == Opcode.CONNECT) {
@@ -72,7 +73,11 @@ final class UringConnection extends UringOp {
             return AGAIN;
         }
         boolean waits = res == -Errno.EAGAIN || (op.opcode == Opcode.CONNECT && res == -Errno.EINPROGRESS);
-        if (waits && op.opcode != Opcode.SHUTDOWN && !op.cancelRequested) {
+        if (waits && op.opcode != Opcode.SHUTDOWN) {
+            if (op.takeCancel()) {
+                Retry.finish(op, -Errno.ECANCELED);
+                return DONE;
+            }
             op.engineState |= ARMED;
             return AGAIN;
         }

@@ -10,6 +10,7 @@ import jaio.linux.IoUringParams;
 import jaio.linux.IoUringRings;
 import jaio.linux.LibC;
 import jaio.spi.EngineOptions;
+import jaio.spi.SetupException;
 
 /**
  * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}): one
@@ -54,6 +55,10 @@ final class UringInstance {
     final int flags;
     final int features;
     final IoUringRings rings;
+
+    /** Close's steps done (a failed close is tried again); under the engine's locks. */
+    private boolean unmapped;
+    private boolean fdClosed;
 
     private UringInstance(int fd, int flags, int features, IoUringRings rings) {
         this.fd = fd;
@@ -138,8 +143,8 @@ final class UringInstance {
     static UringInstance open(int sqEntries, int cqEntries, int[] flagSets, Arena owner) throws IOException {
         Attempt a = create(sqEntries, cqEntries, flagSets, false, 0, owner);
         if (a.ring() == null) {
-            throw new IOException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
-                    + UringProbe.hint(a.errno()));
+            throw new SetupException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
+                    + UringProbe.hint(a.errno()), Math.abs(a.errno()));
         }
         return a.ring();
     }
@@ -171,7 +176,13 @@ final class UringInstance {
      * kernel tears the instance down and cancels whatever is still in it.
      */
     void close() {
-        rings.unmap();
-        LibC.close(fd);
+        if (!unmapped) {
+            rings.unmap();
+            unmapped = true;
+        }
+        if (!fdClosed) {
+            LibC.close(fd);
+            fdClosed = true;
+        }
     }
 }

@@ -152,13 +152,17 @@ final class UringSendfile extends UringOp {
         }
         if ((st & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            if (res < 0 || op.cancelRequested) {
-                return end(op, op.cancelRequested ? -Errno.ECANCELED : res);
+            boolean cancel = op.takeCancel();
+            if (res < 0 || cancel) {
+                return end(op, cancel ? -Errno.ECANCELED : res);
             }
             return AGAIN;
         }
         if ((st & DRAIN) != 0) {
-            if (res == -Errno.EAGAIN && !op.cancelRequested) {
+            if (res == -Errno.EAGAIN) {
+                if (op.takeCancel()) {
+                    return end(op, -Errno.ECANCELED);
+                }
                 op.engineState |= ARMED;
                 return AGAIN;
             }
@@ -169,14 +173,14 @@ final class UringSendfile extends UringOp {
             op.engineWord -= res;
             if (op.engineWord > 0) {
                 counters.retries.increment();
-                return op.cancelRequested ? end(op, -Errno.ECANCELED) : AGAIN;
+                return op.takeCancel() ? end(op, -Errno.ECANCELED) : AGAIN;
             }
             op.engineState &= ~DRAIN;
             if (op.done >= op.length) {
                 return end(op, op.done);
             }
             counters.retries.increment();
-            return op.cancelRequested ? end(op, -Errno.ECANCELED) : AGAIN;
+            return op.takeCancel() ? end(op, -Errno.ECANCELED) : AGAIN;
         }
         if (res < 0) {
             return end(op, res);

@@ -71,14 +71,19 @@ final class UringStream extends UringOp {
     int complete(Op op, int res) {
         if ((op.engineState & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            if (res < 0 || op.cancelRequested) {
-                Retry.finish(op, op.cancelRequested ? -Errno.ECANCELED : res);
+            boolean cancel = op.takeCancel();
+            if (res < 0 || cancel) {
+                Retry.finish(op, cancel ? -Errno.ECANCELED : res);
                 return DONE;
             }
             // Ready, hung up or in error: the operation itself tells which.
             return AGAIN;
         }
-        if (res == -Errno.EAGAIN && !op.cancelRequested) {
+        if (res == -Errno.EAGAIN) {
+            if (op.takeCancel()) {
+                Retry.finish(op, -Errno.ECANCELED);
+                return DONE;
+            }
             op.engineState |= ARMED;
             return AGAIN;
         }

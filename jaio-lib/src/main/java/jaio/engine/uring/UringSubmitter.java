@@ -116,7 +116,7 @@ final class UringSubmitter {
     void start(Op[] ops, int from, int count, OpBatch out) {
         for (int i = from; i < from + count; i++) {
             Op op = ops[i];
-            if (op.cancelRequested && op.file != null && op.file.tracksOps()) {
+            if (op.file != null && op.file.tracksOps() && op.cancelRequested() && op.takeCancel()) {
                 // Its socket was closed by a CLOSE of the same batch, claimed after it: it
                 // would otherwise wait in the kernel on a socket nobody may use any more.
                 Retry.finish(op, -Errno.ECANCELED);

@@ -73,14 +73,18 @@ final class UringTransfer extends UringOp {
     int complete(Op op, int res) {
         if ((op.engineState & ARMED) != 0) {
             op.engineState &= ~ARMED;
-            if (res < 0 || op.cancelRequested) {
-                Retry.finish(op, op.cancelRequested ? -Errno.ECANCELED : res);
+            if (res < 0) {
+                Retry.finish(op, op.takeCancel() ? -Errno.ECANCELED : res);
+                return DONE;
+            }
+            if (op.takeCancel()) {
+                Retry.finish(op, -Errno.ECANCELED);
                 return DONE;
             }
             // Ready, hung up or in error: the transfer itself tells which.
             return AGAIN;
         }
-        if (res == -Errno.EAGAIN && !op.cancelRequested && (op.flags & RequestFlag.NOWAIT.bit()) == 0
+        if (res == -Errno.EAGAIN && !op.cancelRequested() && (op.flags & RequestFlag.NOWAIT.bit()) == 0
                 && op.file.kind() != FileHandle.Kind.FILE) {
             // A non-blocking pipe, socket or eventfd is not ready: wait for it in the kernel.
             op.engineState |= ARMED;

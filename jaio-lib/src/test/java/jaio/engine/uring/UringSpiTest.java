@@ -131,7 +131,7 @@ class UringSpiTest {
             e.submit(new Op[] {op}, 0, 1);
             e.harvest();
             assertEquals(0, sink.count(), "an empty pipe's read waits in the kernel");
-            op.cancelRequested = true;
+            op.requestCancel();
             CancelResult r = e.cancel(op);
             assertEquals(CancelResult.CANCELED, r, "a read waiting for data is stopped");
             sink.pump(e, 1);
