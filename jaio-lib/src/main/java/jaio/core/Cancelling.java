@@ -99,6 +99,13 @@ final class Cancelling {
         boolean extended = false;
         long park = 10_000L;
         while (w.result == PENDING) {
+            if (op.finished()) {
+                // It finished without seeing the wait (the two threads crossed): its result is final.
+                if (op.casCancelWait(w, null)) {
+                    return answer(op.result, engineSays);
+                }
+                return answer(awaitFilled(w), engineSays);
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 if (!op.declineCancel() && op.cancelState() == CoreOp.CANCEL_TAKEN && !extended) {

@@ -229,7 +229,11 @@ final class Chains {
             // A link timeout stays held all its life; cancelling it disarms it, unless it fired.
             return LinkTimer.disarm(op) ? jaio.CancelResult.CANCELED : jaio.CancelResult.NOT_CANCELED;
         }
-        return op.casHeld(CoreOp.HELD, CoreOp.HELD_CANCELLED) ? jaio.CancelResult.CANCELED : null;
+        if (op.casHeld(CoreOp.HELD, CoreOp.HELD_CANCELLED)) {
+            return jaio.CancelResult.CANCELED;
+        }
+        // Cancelled while held by an earlier cancel, whose answer was CANCELED: it ends by that one.
+        return op.held() == CoreOp.HELD_CANCELLED ? jaio.CancelResult.NOT_CANCELED : null;
     }
 
     // ------------------------------------------------------------------ completion

@@ -37,6 +37,7 @@ public class CoreOp extends Op {
     private static final VarHandle HELD_STATE;
     private static final VarHandle TIMER;
     private static final VarHandle CANCEL_WAIT;
+    private static final VarHandle FINISHED;
 
     static {
         try {
@@ -45,6 +46,7 @@ public class CoreOp extends Op {
             HELD_STATE = l.findVarHandle(CoreOp.class, "held", int.class);
             TIMER = l.findVarHandle(CoreOp.class, "timerWord", long.class);
             CANCEL_WAIT = l.findVarHandle(CoreOp.class, "cancelWait", Cancelling.Wait.class);
+            FINISHED = l.findVarHandle(CoreOp.class, "finished", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,6 +70,13 @@ public class CoreOp extends Op {
      */
     @SuppressWarnings("unused") // through CANCEL_WAIT
     private volatile Cancelling.Wait cancelWait;
+    /**
+     * Set (a release store, no fence) when this submission's event is ready, cleared at the
+     * next submission: a canceller whose wait the finishing thread did not see notices the end
+     * here (see {@link Cancelling}).
+     */
+    @SuppressWarnings("unused") // through FINISHED
+    private boolean finished;
     /** Bounce memory owned by this op, parallel to segs (null entries where no bounce). */
     MemorySegment[] bounce;
     /** The engine-visible array used when some segments are bounced. */
@@ -151,14 +160,24 @@ public class CoreOp extends Op {
         return CANCEL_WAIT.compareAndSet(this, expect, update);
     }
 
-    /** Takes the waiting cancel, if any (the posting thread, before the op leaves flight). */
+    /**
+     * Marks the submission finished, then takes the waiting cancel, if any (the posting thread,
+     * before the op leaves flight).
+     */
     final Cancelling.Wait takeCancelWait() {
+        FINISHED.setRelease(this, true);
         return cancelWait == null ? null : (Cancelling.Wait) CANCEL_WAIT.getAndSet(this, (Cancelling.Wait) null);
+    }
+
+    /** Whether this submission has finished (its result is final). */
+    final boolean finished() {
+        return (boolean) FINISHED.getAcquire(this);
     }
 
     @Override
     public void resetProgress() {
         super.resetProgress();
+        finished = false;
         awaiter = null;
         qnext = null;
         qprev = null;
