@@ -15,6 +15,14 @@ final class Args {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
+    /** As {@link #checkEvents(String, int, int, Event[])}, and {@code minNr} within the context's capacity. */
+    static void checkEvents(String method, int minNr, int maxNr, Event[] events, int capacity) {
+        checkEvents(method, minNr, maxNr, events);
+        if (minNr > capacity) {
+            throw new IllegalArgumentException(method + ": minNr " + minNr + " exceeds the context's capacity " + capacity);
+        }
+    }
+
     static void checkEvents(String method, int minNr, int maxNr, Event[] events) {
         Objects.requireNonNull(events, () -> method + ": events");
         if (minNr < 0 || minNr > maxNr || maxNr > events.length) {

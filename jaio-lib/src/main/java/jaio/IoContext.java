@@ -348,10 +348,7 @@ public final class IoContext implements AutoCloseable {
      */
     public int getEvents(int minNr, int maxNr, Event[] events, long timeout, TimeUnit unit) {
         core.requireCallerReaps("getEvents");
-        Args.checkEvents("IoContext.getEvents", minNr, maxNr, events);
-        if (minNr > core.capacity()) {
-            throw new IllegalArgumentException("minNr " + minNr + " exceeds the context's capacity " + core.capacity());
-        }
+        Args.checkEvents("IoContext.getEvents", minNr, maxNr, events, core.capacity());
         long t = timeout < 0 ? -1 : unit.toNanos(timeout);
         int n = core.reap(minNr, maxNr, events, 0, t);
         Callbacks.runAll(events, n);
@@ -416,15 +413,7 @@ public final class IoContext implements AutoCloseable {
     public int submitAndWait(Request[] requests, int offset, int count, int minNr, Event[] events, Duration timeout) {
         core.requireCallerReaps("submitAndWait");
         Objects.checkFromIndexSize(offset, count, requests.length);
-        Objects.requireNonNull(events, "IoContext.submitAndWait: events");
-        if (minNr < 0 || minNr > events.length) {
-            throw new IllegalArgumentException("need 0 <= minNr <= events.length, got minNr=" + minNr);
-        }
-        for (Event e : events) {
-            if (e == null) {
-                throw new IllegalArgumentException("events has a null slot; fill the array with new Event()");
-            }
-        }
+        Args.checkEvents("IoContext.submitAndWait", minNr, Args.length("IoContext.submitAndWait: events", events), events);
         int n = RequestBatches.submitAndWait(core, requests, offset, count, minNr, events, Args.nanos("IoContext.submitAndWait", timeout));
         if (n > 0) {
             Callbacks.runAll(events, n);
