@@ -370,8 +370,7 @@ public final class IoContext implements AutoCloseable {
         core.requireCallerReaps("await");
         Objects.requireNonNull(request, "IoContext.await: request");
         Objects.requireNonNull(into, "IoContext.await: into");
-        // A per-thread one-element array: a fresh one per call would be the only allocation
-        // on this path. A callback that awaits again reuses it only after this call read it.
+        // Per thread, not per call (the path's only allocation); a nested await reuses it after us.
         Event[] one = AWAIT_SLOT.get();
         one[0] = into;
         boolean got;
