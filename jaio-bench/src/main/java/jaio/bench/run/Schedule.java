@@ -9,12 +9,15 @@ package jaio.bench.run;
  * @param generation the verify generation of blocks written in this run
  */
 public record Schedule(long start, long rampEnd, long end, long generation) {
-    /** A schedule starting now. */
-    public static Schedule startingNow(long rampNanos, long runtimeNanos, long generation) {
-        long now = System.nanoTime();
-        long ramp = now + rampNanos;
+    /**
+     * A schedule starting at {@code start}, which may be past: a job whose thread ran late (a
+     * virtual thread waiting for a carrier that other jobs hold) ramps and ends on the run's
+     * clock, not on its own, so every job is measured over the same wall-clock window.
+     */
+    public static Schedule startingAt(long start, long rampNanos, long runtimeNanos, long generation) {
+        long ramp = start + rampNanos;
         long end = runtimeNanos == 0 ? Long.MAX_VALUE : ramp + runtimeNanos;
-        return new Schedule(now, ramp, end, generation);
+        return new Schedule(start, ramp, end, generation);
     }
 
     public boolean rampOver(long now) {
