@@ -16,11 +16,14 @@ import jaio.spi.Counters;
  * @param bounced   requests whose buffers were copied through library memory
  * @param errors    events with a negative result
  * @param wakeups   times a waiting thread was woken, or a kernel wait returned, to take events
+ * @param callerRuns iterations of requests a thread waiting for events ran itself instead of a
+ *                  worker thread (caller-runs; the thread-pool engine)
  * @param inFlight  requests accepted and not yet completed, now
  * @param unreaped  events posted and not yet reaped, now
  */
 public record ContextStats(long submitted, long completed, long reaped, long retries, long punted, long eagain,
-                           long canceled, long bounced, long errors, long wakeups, int inFlight, int unreaped) {
+                           long canceled, long bounced, long errors, long wakeups, long callerRuns, int inFlight,
+                           int unreaped) {
 
     /** A snapshot of {@code core}: each counter and each of the two gauges read once. */
     static ContextStats of(ContextCore<?> core) {
@@ -29,6 +32,6 @@ public record ContextStats(long submitted, long completed, long reaped, long ret
         int inFlight = Math.min(core.inFlight(), used);
         return new ContextStats(c.submitted.sum(), c.completed.sum(), c.reaped.sum(), c.retries.sum(),
                 c.punted.sum(), c.eagain.sum(), c.canceled.sum(), c.bounced.sum(), c.errors.sum(),
-                c.wakeups.sum(), inFlight, used - inFlight);
+                c.wakeups.sum(), c.callerRuns.sum(), inFlight, used - inFlight);
     }
 }

@@ -222,8 +222,14 @@ final class CompletionQueue {
         op.setState(CoreOp.IDLE);
     }
 
-    /** Wakes a waiter once the lock is released (so it does not run into the lock still held). Lock held. */
+    /**
+     * Wakes a waiter once the lock is released (so it does not run into the lock still held),
+     * unless it is not parked but running a request for the engine. Lock held.
+     */
     private void wake(Waiter w) {
+        if (w.running) {
+            return;
+        }
         counters.wakeups.increment();
         lock.unparkOnRelease(w.thread);
     }

@@ -261,6 +261,27 @@ final class Reaping {
         }
     }
 
+    /**
+     * Caller-runs, on an engine with its own threads: before it parks, the waiting thread lets
+     * the engine run a queued request on it ({@code IoEngine.runQueued}); meanwhile posts hand
+     * it events without waking it. True when the engine did something: look again. Lock held
+     * on entry and exit, released meanwhile.
+     */
+    private boolean runQueued(Waiter w) {
+        if (!q.gate.enter()) {
+            return false;
+        }
+        w.running = true;
+        q.lock.unlock();
+        try {
+            return q.engine.runQueued();
+        } finally {
+            q.gate.exit();
+            q.lock.lock();
+            w.running = false;
+        }
+    }
+
     /** Links a waiter, and makes the leader's kernel wait fit what it needs. Lock held. */
     private void link(Waiter w) {
         q.waiters.link(w);
@@ -301,6 +322,10 @@ final class Reaping {
                         submitUnlocked(w.pendingOps, w.pendingCount);
                         w.pendingOps = null;
                         w.pendingCount = 0;
+                        continue;
+                    }
+                    // A post that satisfied it meanwhile did not unpark it: look again before parking.
+                    if (mayLead && !q.pumped && (runQueued(w) || w.satisfied)) {
                         continue;
                     }
                     q.lock.unlock();

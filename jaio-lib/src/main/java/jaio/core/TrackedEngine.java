@@ -117,6 +117,16 @@ final class TrackedEngine implements IoEngine {
     }
 
     @Override
+    public boolean runQueued() {
+        int[] d = enter();
+        try {
+            return e.runQueued();
+        } finally {
+            leave(d);
+        }
+    }
+
+    @Override
     public void wakeup(int target) {
         int[] d = enter();
         try {

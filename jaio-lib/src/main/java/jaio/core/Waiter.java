@@ -21,6 +21,11 @@ final class Waiter {
     CoreOp target;
     /** In the queue's waiter list. */
     boolean linked;
+    /**
+     * Running a request for the engine instead of parking (caller-runs): a post that satisfies
+     * it need not unpark it, since it looks at its events before it parks again.
+     */
+    boolean running;
     /** Submit-and-wait: ops still to submit, handed to the kernel with the first wait. */
     CoreOp[] pendingOps;
     int pendingCount;
@@ -40,6 +45,7 @@ final class Waiter {
         this.satisfied = false;
         this.target = target;
         this.linked = false;
+        this.running = false;
         this.newer = null;
         this.older = null;
         this.pendingOps = null;

@@ -55,6 +55,11 @@ public final class OpQueue {
         size++;
     }
 
+    /** The oldest op, left in the queue, or null when the queue is empty. */
+    public Op peek() {
+        return head;
+    }
+
     /** Takes the oldest op out, or returns null when the queue is empty. */
     public Op poll() {
         Op op = head;

@@ -3,6 +3,7 @@ package jaio.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -12,28 +13,52 @@ import jaio.spi.Op;
 import jaio.spi.Retry;
 
 /**
- * Any thread may enqueue and cancel, under one lock that guards the queue, the idle count and
- * the worker list; workers run iterations and call the {@link Owner} back with no lock held.
- * The worker threads of an engine (seed approach 2): ops wait in one FIFO queue, a worker
- * takes one, runs one iteration through the engine's {@link Worker} and hands the op back
- * finished, or puts it at the tail of the queue for its next iteration. So only one iteration
- * of an op runs at a time (E4), a long transfer cannot hold a worker for good, and a cancel
- * can catch an op between iterations. Platform threads are started on demand up to a bound
- * and stopped at {@link #close}.
+ * Any thread may enqueue, cancel and (while it waits for events) run queued ops, under one lock
+ * that guards the queue, the counts of idle and spinning workers and the worker list;
+ * iterations run and the {@link Owner} is called back with no lock held. The worker threads of
+ * an engine (seed approach 2): ops wait in one FIFO queue, a worker takes one, runs one
+ * iteration through the engine's {@link Worker} and hands the op back finished, or puts it at
+ * the tail of the queue for its next iteration. So only one iteration of an op runs at a time
+ * (E4), a long transfer cannot hold a worker for good, and a cancel can catch an op between
+ * iterations. Platform threads are started on demand up to a bound and stopped at
+ * {@link #close}.
  *
  * <p>The lock publishes an op's description and progress from the thread that queues it to
- * the worker that takes it, and back to the queue between iterations. A worker marks an op it
+ * the thread that takes it, and back to the queue between iterations. A worker marks an op it
  * has finished (engineState 0) with no lock, so a cancel may still read {@link #RUNNING} for
  * an op whose event is on its way: it answers NOT_CANCELED, as for a running op.
  *
- * <p>Idle workers wait on a {@link Condition}. It allocates a small node per wait, an
- * allocation per request at iodepth 1; a hand-made idle stack that avoided it woke workers
- * that a running one would have served anyway, doubling context switches and halving IOPS at
- * iodepth 32 (docs/PERFORMANCE.md), so the Condition stays.
+ * <p>Hand-offs. Waking a parked thread and parking it again cost several microseconds each,
+ * where a cached pread costs about one; a request that goes to a worker and comes back pays two
+ * such hand-offs. With {@link Iterations#SHORT} iterations the pool avoids them in three ways:
+ * <ul>
+ *   <li><b>Caller-runs.</b> A thread that waits for events and would otherwise park calls
+ *       {@link #runQueued}: it takes the oldest queued op and runs its iteration itself, as a
+ *       waiter helps in a work-stealing pool, when the owner says such a thread may run it
+ *       ({@link Owner#mayRunOnWaiter}). The completion then reaches the waiting thread with
+ *       nobody woken.</li>
+ *   <li><b>Left for the waiter.</b> An op that the thread which last called {@link #runQueued}
+ *       queues into an empty queue wakes nobody: that thread is expected to wait next and run
+ *       it (at depth 1: submit, then getEvents). Should it not come back, a <em>watcher</em>
+ *       bounds the delay: while ops are left so, one idle worker parks for
+ *       {@link IdleWorkers#WATCH_NANOS} at a time instead of for good, and runs an op it finds left
+ *       longer than {@link IdleWorkers#STALE_NANOS} itself; the op starts at most about 1 ms late, and
+ *       that thread's next ops wake a worker again until it waits here once more. Nothing is
+ *       left without a watcher: such an op wakes a worker as before, which becomes the watcher
+ *       when it next idles; the watcher stops watching after {@link IdleWorkers#WATCH_QUIET} looks in a
+ *       row with nothing left.</li>
+ *   <li><b>Spinning.</b> A worker that has just run an iteration looks for the next op for
+ *       {@link IdleWorkers#SPIN_NANOS} before it parks, at most {@link IdleWorkers#MAX_SPINNERS} at a time; an op
+ *       queued while one looks is counted on it and wakes nobody.</li>
+ * </ul>
  *
- * <p>Where later work goes: a waiter that would otherwise park may run queued iterations
- * itself with {@link #runInline}; workers that spin before they park do so in {@code take};
- * an iteration that must wait for readiness or a timer hands its op to that thread and
+ * <p>Idle workers wait on a {@link Condition}. It allocates a small node per wait; a
+ * hand-made idle stack that avoided it woke workers that a running one would have served
+ * anyway, doubling context switches and halving IOPS at iodepth 32 (docs/PERFORMANCE.md), so
+ * the Condition stays. At depth 1 with caller-runs nobody waits on it per request; the
+ * watcher parks without it.
+ *
+ * <p>An iteration that must wait for readiness or a timer hands its op to that thread and
  * returns {@link #HANDED_OFF}.
  */
 public final class WorkerPool {
@@ -104,22 +129,39 @@ public final class WorkerPool {
 
         /** {@code op} is finished (result set, engineState 0): post it. */
         void finished(Op op);
+
+        /**
+         * Whether a thread waiting for events, which is not a worker, may run {@code op}'s next
+         * iteration ({@link #runQueued}): the iteration must not depend on the thread (an
+         * interrupt of it, per-thread resources a worker keeps) and must never wait for
+         * readiness on it. No op is left for a waiter, nor run by one, without this.
+         */
+        default boolean mayRunOnWaiter(Op op) {
+            return false;
+        }
+
+        /** A waiting thread is about to run an iteration in a worker's place (caller-runs). */
+        default void ranOnWaiter() {
+        }
     }
 
     private final int maxWorkers;
-    private final Iterations iterations;
     private final Supplier<? extends Worker> newWorker;
     private final Owner owner;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
+    private final IdleWorkers idlers;
 
     // ---- under lock ----
     private final OpQueue queue = new OpQueue(QUEUED);
+    /**
+     * The queue's size, for spinning workers and waiters that look without the lock. Written
+     * under the lock; volatile so that a look sees a recent value.
+     */
+    private volatile int queued;
+    /** Iterations run, counted without the lock to pick those that are timed. */
+    private int sampled;
     private final List<Thread> workers = new ArrayList<>();
     private final Thread.Builder threads;
-    private int idle;
-    /** Signals sent to idle workers that have not woken yet, each meant for one queued op. */
-    private int signalled;
     private boolean closed;
 
     /**
@@ -129,10 +171,10 @@ public final class WorkerPool {
     public WorkerPool(String threadName, int maxWorkers, Iterations iterations, Supplier<? extends Worker> newWorker,
                       Owner owner) {
         this.maxWorkers = Math.max(1, maxWorkers);
-        this.iterations = iterations;
         this.newWorker = newWorker;
         this.owner = owner;
         this.threads = Thread.ofPlatform().daemon().name(threadName, 0);
+        this.idlers = new IdleWorkers(this, lock.newCondition(), iterations == Iterations.SHORT);
     }
 
     public int maxWorkers() {
@@ -149,28 +191,70 @@ public final class WorkerPool {
         }
     }
 
-    /** Queues {@code op} for a worker, waking or starting one for it. */
+    /**
+     * Queues {@code op} for a worker, waking or starting one for it, unless a spinning worker
+     * will see it or it is left for the calling thread to run when it waits (class comment).
+     */
     public void enqueue(Op op) {
         lock.lock();
         try {
-            queue.add(op);
-            wake(1);
+            add(op);
+            wakeLocked(1, op);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
-    /** Queues {@code ops[from, from + count)} in order, under one lock for the batch. */
+    /**
+     * Queues {@code ops[from, from + count)} in order, under one lock for the batch; the first
+     * may be left for the calling thread as in {@link #enqueue(Op)}.
+     */
     public void enqueue(Op[] ops, int from, int count) {
         lock.lock();
         try {
             for (int i = from; i < from + count; i++) {
-                queue.add(ops[i]);
+                add(ops[i]);
             }
-            wake(count);
+            if (count > 0) {
+                wakeLocked(count, ops[from]);
+            }
         } finally {
-            lock.unlock();
+            unlock();
         }
+    }
+
+    /**
+     * For a thread that waits for events, is not a worker, and would otherwise park: runs the
+     * oldest queued op's next iteration on the calling thread (caller-runs), when the owner lets
+     * such a thread run it, and reports the op to the owner as a worker would (finished, put
+     * back, or handed off). True when it ran one; false when nothing is queued or the oldest op
+     * must run on a worker. From now on, ops this thread queues may be left for it (class
+     * comment), so it should call this again before it parks.
+     */
+    public boolean runQueued(Worker w) {
+        idlers.waiterLooks();
+        if (queued == 0) {
+            return false;
+        }
+        Op op;
+        lock.lock();
+        try {
+            op = queue.peek();
+            if (op == null || !owner.mayRunOnWaiter(op)) {
+                return false;
+            }
+            poll();
+            idlers.takenElsewhere();
+            op.engineState = RUNNING;
+        } finally {
+            unlock();
+        }
+        owner.ranOnWaiter();
+        if (step(w, op, false)) {
+            op.engineState = 0;
+            owner.finished(op);
+        }
+        return true;
     }
 
     /**
@@ -181,7 +265,8 @@ public final class WorkerPool {
     public CancelResult cancel(Op op) {
         lock.lock();
         try {
-            if (queue.remove(op)) {
+            if (remove(op)) {
+                idlers.takenElsewhere();
                 op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
                 return CancelResult.CANCELED;
@@ -204,7 +289,8 @@ public final class WorkerPool {
             draining = true;
             int n = 0;
             Op op;
-            while (n < limit && (op = queue.poll()) != null) {
+            while (n < limit && (op = poll()) != null) {
+                idlers.takenElsewhere();
                 // As a cancel through the context would: the op ends because of it.
                 op.forceCancel();
                 Retry.finish(op, -Errno.ECANCELED);
@@ -247,10 +333,10 @@ public final class WorkerPool {
         lock.lock();
         try {
             closed = true;
-            work.signalAll();
+            idlers.closing();
             ts = new ArrayList<>(workers);
         } finally {
-            lock.unlock();
+            unlock();
         }
         boolean interrupted = false;
         for (Thread t : ts) {
@@ -270,7 +356,13 @@ public final class WorkerPool {
 
     /** One iteration and what follows it: true when the op is finished. */
     private boolean step(Worker w, Op op, boolean onWorker) {
+        // One iteration in eight is timed, for the idle workers' average (a racy count is fine).
+        boolean timed = (++sampled & 7) == 0;
+        long t0 = timed ? System.nanoTime() : 0;
         long res = attempt(w, op);
+        if (timed) {
+            idlers.iterationTook(System.nanoTime() - t0);
+        }
         if (res == HANDED_OFF) {
             return false;
         }
@@ -286,31 +378,70 @@ public final class WorkerPool {
                 Retry.finish(op, -Errno.ECANCELED);
                 return true;
             }
-            queue.add(op);
+            add(op);
             // A worker takes from the queue again as soon as it returns, so it needs no one
             // woken for the op it put back (waking one would mostly find nothing to do); a
-            // thread that is not a worker will not come back and must wake one.
+            // thread that is not a worker may not come back and must wake one.
             if (!onWorker) {
-                wake(1);
+                wakeLocked(1, op);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         return false;
     }
 
-    /**
-     * Signals idle workers for {@code n} new ops, then starts workers for those no idle one
-     * covers (see {@link Iterations}). Lock held.
-     */
-    private void wake(int n) {
-        int unclaimed = Math.max(0, idle - signalled);
-        int signal = Math.min(n, unclaimed);
-        for (int i = 0; i < signal; i++) {
-            work.signal();
+    private void add(Op op) {
+        queue.add(op);
+        queued = queue.size();
+    }
+
+    private Op poll() {
+        Op op = queue.poll();
+        if (op != null) {
+            queued = queue.size();
         }
-        signalled += signal;
-        int covered = iterations == Iterations.BLOCKING ? signal : Math.min(n, idle);
+        return op;
+    }
+
+    private boolean remove(Op op) {
+        if (!queue.remove(op)) {
+            return false;
+        }
+        queued = queue.size();
+        return true;
+    }
+
+    /** Takes the lock. */
+    void lock() {
+        lock.lock();
+    }
+
+    /** The queue's size as last written, read without the lock. */
+    int queuedNow() {
+        return queued;
+    }
+
+    /** Lock held. */
+    boolean closedNow() {
+        return closed;
+    }
+
+    /** Releases the lock, then unparks the thread a wake-up chose meanwhile, so it does not run into the lock. */
+    void unlock() {
+        Thread t = idlers.takeUnpark();
+        lock.unlock();
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Finds threads for the {@code n} ops just queued, the first of them {@code first}
+     * ({@link IdleWorkers#cover}), then starts workers for those it does not cover. Lock held.
+     */
+    private void wakeLocked(int n, Op first) {
+        int covered = idlers.cover(n, queue.size(), first != null && owner.mayRunOnWaiter(first));
         for (int deficit = n - covered; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
             Thread t = threads.unstarted(this::workerLoop);
             workers.add(t);
@@ -328,29 +459,31 @@ public final class WorkerPool {
         }
     }
 
-    /** The next op to run, marked RUNNING; null when the pool is closed and the queue empty. */
-    private Op take() {
+    /**
+     * The next op to run, marked RUNNING; null when the pool is closed and the queue empty.
+     * {@code hot}: the worker has just run an iteration, and may spin before it parks.
+     */
+    private Op take(boolean hot) {
         lock.lock();
         try {
-            Op op;
-            while ((op = queue.poll()) == null) {
+            if (hot) {
+                idlers.back();
+            }
+            while (true) {
+                Op op = poll();
+                if (op != null) {
+                    idlers.started();
+                    op.engineState = RUNNING;
+                    return op;
+                }
                 if (closed) {
                     return null;
                 }
-                idle++;
-                try {
-                    work.awaitUninterruptibly();
-                } finally {
-                    idle--;
-                    if (signalled > 0) {
-                        signalled--;
-                    }
-                }
+                idlers.await(hot);
+                hot = false;
             }
-            op.engineState = RUNNING;
-            return op;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -362,9 +495,11 @@ public final class WorkerPool {
         } catch (Throwable t) {
             failure = IoErrors.negErrno(t);
         }
+        Op op = null;
         try {
-            Op op;
-            while ((op = take()) != null) {
+            boolean hot = false;
+            while ((op = take(hot)) != null) {
+                hot = true;
                 if (w == null) {
                     // No memory for the worker's own state: the op it took ends with the
                     // error and the worker stops (retire starts another for the rest).
@@ -388,7 +523,8 @@ public final class WorkerPool {
                     w.close();
                 }
             } finally {
-                retire();
+                // Leaving with an op taken (it failed, or the owner threw): it was running one.
+                retire(op != null);
             }
         }
     }
@@ -397,15 +533,18 @@ public final class WorkerPool {
      * Forgets the calling worker. One that stops before close (its state could not be made,
      * or the owner threw) leaves the queue to the others, starting one when none is awake.
      */
-    private void retire() {
+    private void retire(boolean wasRunning) {
         lock.lock();
         try {
+            if (wasRunning) {
+                idlers.back();
+            }
             workers.remove(Thread.currentThread());
             if (!closed && !queue.isEmpty()) {
-                wake(1);
+                wakeLocked(1, null);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 }

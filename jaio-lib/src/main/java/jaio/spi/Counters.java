@@ -26,6 +26,11 @@ public final class Counters {
     public final LongAdder bounced = new LongAdder();
     /** Events that completed with an error. */
     public final LongAdder errors = new LongAdder();
+    /**
+     * Iterations of requests run by a thread waiting for events (getEvents, await) instead of
+     * by a worker thread (caller-runs, the thread-pool engine).
+     */
+    public final LongAdder callerRuns = new LongAdder();
     /** Times a waiting thread was woken (or the kernel wait returned) to take events. */
     public final LongAdder wakeups = new LongAdder();
 }

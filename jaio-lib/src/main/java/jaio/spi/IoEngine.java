@@ -82,6 +82,22 @@ public interface IoEngine {
     }
 
     /**
+     * For an engine with its own threads ({@link #needsPumping()} false): called by a platform
+     * thread waiting in getEvents or await on this context that found too few events and
+     * would otherwise park. The engine may run one queued request's next step on the calling
+     * thread (caller-runs) and report the request to the sink as its own threads would, so
+     * that the completion needs no hand-off between threads. Returns whether it did anything;
+     * the caller looks at its events again, and calls again before it parks. Called with no
+     * lock of the context held, inside its engine gate, from any number of threads at once.
+     * The engine may count on the thread calling again soon (it will not wake a worker for a
+     * request the same thread submits next), but must still bound the delay should it not.
+     * The default does nothing and returns false.
+     */
+    default boolean runQueued() {
+        return false;
+    }
+
+    /**
      * Makes a {@link #waitForCompletions} call with {@code minComplete <= target}, in progress
      * or about to start, return promptly. Internal completions it causes are swallowed by
      * {@link #harvest}.

@@ -69,6 +69,6 @@ public record Entry(String name, int groupId, int jobs, JobSpec spec, Map<String
         return new ContextStats(a.submitted() + b.submitted(), a.completed() + b.completed(), a.reaped() + b.reaped(),
                 a.retries() + b.retries(), a.punted() + b.punted(), a.eagain() + b.eagain(), a.canceled() + b.canceled(),
                 a.bounced() + b.bounced(), a.errors() + b.errors(), a.wakeups() + b.wakeups(),
-                a.inFlight() + b.inFlight(), a.unreaped() + b.unreaped());
+                a.callerRuns() + b.callerRuns(), a.inFlight() + b.inFlight(), a.unreaped() + b.unreaped());
     }
 }

@@ -260,6 +260,7 @@ public final class JsonReport {
             w.field("errors", c.errors());
             w.field("wakeups", c.wakeups());
             w.field("wakeups_per_event", c.reaped() > 0 ? (double) c.wakeups() / c.reaped() : 0.0);
+            w.field("caller_runs", c.callerRuns());
             w.endObject();
         }
         JobStats st = e.stats();

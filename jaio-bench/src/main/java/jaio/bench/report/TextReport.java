@@ -200,8 +200,9 @@ public final class TextReport {
         ContextStats c = e.context();
         if (c != null) {
             out.printf(Locale.ROOT, "  context      : engine=%s, submitted=%d, reaped=%d, wakeups=%d (%.4f/event), punted=%d,"
-                    + " retries=%d, eagain=%d, bounced=%d%n", e.engine(), c.submitted(), c.reaped(), c.wakeups(),
-                    c.reaped() > 0 ? (double) c.wakeups() / c.reaped() : 0, c.punted(), c.retries(), c.eagain(), c.bounced());
+                    + " retries=%d, eagain=%d, bounced=%d, caller-runs=%d%n", e.engine(), c.submitted(), c.reaped(),
+                    c.wakeups(), c.reaped() > 0 ? (double) c.wakeups() / c.reaped() : 0, c.punted(), c.retries(), c.eagain(),
+                    c.bounced(), c.callerRuns());
         }
     }
 

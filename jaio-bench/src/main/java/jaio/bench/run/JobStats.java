@@ -162,6 +162,7 @@ public final class JobStats {
         return new ContextStats(end.submitted() - start.submitted(), end.completed() - start.completed(),
                 end.reaped() - start.reaped(), end.retries() - start.retries(), end.punted() - start.punted(),
                 end.eagain() - start.eagain(), end.canceled() - start.canceled(), end.bounced() - start.bounced(),
-                end.errors() - start.errors(), end.wakeups() - start.wakeups(), end.inFlight(), end.unreaped());
+                end.errors() - start.errors(), end.wakeups() - start.wakeups(),
+                end.callerRuns() - start.callerRuns(), end.inFlight(), end.unreaped());
     }
 }

@@ -82,6 +82,12 @@ final class Drivers {
         return streams;
     }
 
+    /** Whether a thread waiting for events may run {@code op}'s next iteration (see {@link OpDriver#runsOnWaiter}). */
+    boolean runsOnWaiter(Op op) {
+        OpDriver d = table[op.opcode.ordinal()];
+        return d != null && d.runsOnWaiter(op);
+    }
+
     /** One iteration of {@code op} by its opcode's driver. */
     long iterate(Op op) throws Exception {
         OpDriver d = table[op.opcode.ordinal()];

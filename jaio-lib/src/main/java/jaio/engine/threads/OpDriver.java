@@ -26,6 +26,15 @@ interface OpDriver {
      */
     long iterate(Op op) throws Exception;
 
+    /**
+     * Whether a thread waiting for events (not a worker) may run {@code op}'s next iteration
+     * instead of a worker (caller-runs): the iteration must not depend on its thread (an
+     * interrupt of it, a worker's scratch memory) and must never wait for readiness on it.
+     */
+    default boolean runsOnWaiter(Op op) {
+        return false;
+    }
+
     /** How the capability report says the family runs. */
     default Execution execution() {
         return inline() ? Execution.INLINE : Execution.WORKER;

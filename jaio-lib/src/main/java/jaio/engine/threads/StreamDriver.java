@@ -42,6 +42,12 @@ final class StreamDriver implements OpDriver {
         return res;
     }
 
+    /** Non-blocking calls on any thread: what is not ready goes to the poller. */
+    @Override
+    public boolean runsOnWaiter(Op op) {
+        return true;
+    }
+
     /**
      * On the poller thread, once the op's descriptor is ready: iterations until the op is
      * finished (it goes to {@code sink}) or must wait again.

@@ -23,4 +23,10 @@ final class SyncDriver implements OpDriver {
         op.file.channel().force(op.opcode == Opcode.FSYNC);
         return 0;
     }
+
+    /** Through the descriptor only: an interrupt of the thread would close a FileChannel. */
+    @Override
+    public boolean runsOnWaiter(Op op) {
+        return DescriptorIo.usable(op);
+    }
 }

@@ -53,6 +53,16 @@ public final class ThreadPoolEngine implements IoEngine {
                     public void finished(Op op) {
                         post(op);
                     }
+
+                    @Override
+                    public boolean mayRunOnWaiter(Op op) {
+                        return drivers.runsOnWaiter(op);
+                    }
+
+                    @Override
+                    public void ranOnWaiter() {
+                        ctx.counters().callerRuns.increment();
+                    }
                 });
     }
 
@@ -92,6 +102,12 @@ public final class ThreadPoolEngine implements IoEngine {
     @Override
     public boolean needsPumping() {
         return false;
+    }
+
+    /** Caller-runs: the waiting thread runs the oldest queued request's next iteration (see {@link WorkerPool}). */
+    @Override
+    public boolean runQueued() {
+        return pool.runQueued(drivers.worker);
     }
 
     @Override

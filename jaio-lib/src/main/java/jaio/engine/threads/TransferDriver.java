@@ -54,6 +54,29 @@ final class TransferDriver implements OpDriver {
         return n;
     }
 
+    /**
+     * Streams, yes (non-blocking calls; what is not ready goes to the poller). Files only
+     * through their descriptor (an interrupt of the thread would close a FileChannel for every
+     * later request) and into native memory (heap memory goes through a worker's scratch buffer,
+     * which a waiting thread should not be made to keep).
+     */
+    @Override
+    public boolean runsOnWaiter(Op op) {
+        if (op.file.kind() != FileHandle.Kind.FILE) {
+            // Without the stream driver a stream is waited for with poll(2), on the thread.
+            return streams != null;
+        }
+        if (!DescriptorIo.usable(op)) {
+            return false;
+        }
+        for (int i = 0; i < op.segCount; i++) {
+            if (!op.ioSegs[i].isNative()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public Set<RequestFlag> flags() {
         return Set.of(RequestFlag.DSYNC, RequestFlag.SYNC);

@@ -1,0 +1,266 @@
+package jaio.engine;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Guarded by its {@link WorkerPool}'s lock (each method says when it lets go of it), apart
+ * from the two hints noted on their fields: which thread runs a queued op next, so that as few
+ * threads as possible are woken (see the pool's class comment for why, and for the bounds).
+ * A new op is covered, in this order, by a spinning worker that is free (it sees the op
+ * without a wake-up); when iterations are short, by the waiting thread that queued it or by a
+ * running worker, both of which come back to the queue soon, while a watcher guards against
+ * their not coming back; by an idle worker, signalled; by the watcher, unparked; and the pool
+ * starts new workers for what remains.
+ */
+final class IdleWorkers {
+    /** How long a worker that has just run an iteration looks for the next op before it parks. */
+    static final long SPIN_NANOS = 20_000L;
+    /** Workers looking for an op at once: each holds a CPU while it looks. */
+    static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /**
+     * Iterations shorter than this on average (about what waking a thread and parking it again
+     * cost) make it cheaper for a new op to wait for a running worker than to wake another.
+     */
+    static final long SHORT_NANOS = 10_000L;
+    /** Queued ops counted on each running worker when iterations are short. */
+    static final int PER_RUNNER = 4;
+    /** How long the watcher parks between looks at the queue. */
+    static final long WATCH_NANOS = 1_000_000L;
+    /** Looks in a row with no op covered without a wake-up, after which the watcher stops. */
+    static final int WATCH_QUIET = 100;
+
+    private final WorkerPool pool;
+    private final Condition work;
+    /** Whether iterations are short (WorkerPool.Iterations.SHORT): spinning and leaving pay off. */
+    private final boolean shortIterations;
+
+    /** Workers parked on {@link #work}. */
+    private int idle;
+    /** Signals sent to idle workers that have not woken yet, each meant for one queued op. */
+    private int signalled;
+    /** Workers running an iteration (taken from the queue, not back yet). */
+    private int running;
+    /** Workers looking for an op without the lock ({@link #spin}); queued ops counted on them. */
+    private int spinning;
+    private int spinClaims;
+    /** Ops ever taken from the queue, and ever covered without a wake-up (for the watcher). */
+    private long takes;
+    private long economies;
+    /** The worker watching the queue, or null; whether it was signalled for an op. */
+    private Thread watcher;
+    private boolean watcherSignalled;
+    /** An op could have gone without a wake-up had a worker been watching: the next idle one watches. */
+    private boolean watchWanted;
+    /** A thread to unpark once the lock is released (a signalled watcher), or null. */
+    private Thread unparkOnUnlock;
+    /**
+     * The thread that last looked for queued ops while it waited (WorkerPool.runQueued), whose
+     * ops may wait for it. Volatile: the waiter writes it without the lock.
+     */
+    private volatile Thread waiter;
+    /**
+     * A running average of iteration times (sampled), in nanoseconds. A hint, written by the
+     * threads that ran them without the lock: a lost update only slows the average.
+     */
+    private long averageNanos = SHORT_NANOS;
+
+    IdleWorkers(WorkerPool pool, Condition work, boolean shortIterations) {
+        this.pool = pool;
+        this.work = work;
+        this.shortIterations = shortIterations;
+    }
+
+    /** The calling thread looks for queued ops while it waits: its ops may wait for it. No lock needed. */
+    void waiterLooks() {
+        Thread me = Thread.currentThread();
+        if (waiter != me) {
+            waiter = me;
+        }
+    }
+
+    /** One iteration took {@code nanos} (a sample). No lock needed. */
+    void iterationTook(long nanos) {
+        long a = averageNanos;
+        averageNanos = a + ((nanos - a) >> 3);
+    }
+
+    /** A worker took an op to run it. Lock held. */
+    void started() {
+        running++;
+        takes++;
+    }
+
+    /** A worker is back from its iteration. Lock held. */
+    void back() {
+        running--;
+    }
+
+    /** Somebody other than a worker took an op from the queue (a waiter, a cancel). Lock held. */
+    void takenElsewhere() {
+        takes++;
+    }
+
+    /**
+     * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue, the
+     * first of them {@code first}, which a waiting thread may run if {@code waiterMayRun}).
+     * Returns how many of the {@code n} need no new worker: with short iterations every idle
+     * worker counts, signalled or not (see WorkerPool.Iterations), else only those signalled
+     * now. Lock held.
+     */
+    int cover(int n, int queued, boolean waiterMayRun) {
+        int spin = Math.min(n, spinning - spinClaims);
+        spinClaims += spin;
+        int rest = n - spin;
+        if (rest <= 0) {
+            return n;
+        }
+        int economy = economy(rest, queued, waiterMayRun);
+        rest -= economy;
+        if (rest <= 0) {
+            return n;
+        }
+        int signal = Math.min(rest, Math.max(0, idle - signalled));
+        for (int i = 0; i < signal; i++) {
+            work.signal();
+        }
+        signalled += signal;
+        int covered = shortIterations ? Math.min(rest, idle) : signal;
+        if (covered < rest && watcher != null && !watcherSignalled) {
+            // The watcher is an idle worker too: it runs the op instead of watching.
+            watcherSignalled = true;
+            unparkOnUnlock = watcher;
+            covered++;
+        }
+        return spin + economy + covered;
+    }
+
+    /**
+     * How many of {@code n} new ops wait, with nobody woken, for threads that come back to the
+     * queue anyway: one for the calling thread when it is the waiter and the queue held
+     * nothing else (it runs the op when it waits, at depth 1 right away), and when iterations
+     * are short, up to {@link #PER_RUNNER} queued per running worker. Only while a worker
+     * watches; otherwise the next idle worker will. Lock held.
+     */
+    private int economy(int n, int queued, boolean waiterMayRun) {
+        if (!shortIterations) {
+            return 0;
+        }
+        boolean forWaiter = waiterMayRun && queued == n && waiter == Thread.currentThread();
+        int forRunners = averageNanos < SHORT_NANOS ? Math.max(0, running * PER_RUNNER - (queued - n)) : 0;
+        int e = Math.min(n, (forWaiter ? 1 : 0) + forRunners);
+        if (e == 0) {
+            return 0;
+        }
+        if (watcher == null || watcherSignalled) {
+            watchWanted = true;
+            return 0;
+        }
+        economies += e;
+        return e;
+    }
+
+    /** The pool closes: every worker without an op looks again. Lock held. */
+    void closing() {
+        work.signalAll();
+        unparkOnUnlock = watcher;
+    }
+
+    /** The thread to unpark once the lock is released, or null; cleared. Lock held. */
+    Thread takeUnpark() {
+        Thread t = unparkOnUnlock;
+        unparkOnUnlock = null;
+        return t;
+    }
+
+    /**
+     * A worker found the queue empty: it spins ({@code hot}: it has just run an iteration),
+     * watches, or parks on the Condition, and returns when it should look at the queue again.
+     * Lock held on entry and exit.
+     */
+    void await(boolean hot) {
+        if (hot && shortIterations && spinning < MAX_SPINNERS) {
+            spin();
+        } else if (shortIterations && watchWanted && watcher == null) {
+            watch();
+        } else {
+            idle++;
+            try {
+                work.awaitUninterruptibly();
+            } finally {
+                idle--;
+                if (signalled > 0) {
+                    signalled--;
+                }
+            }
+        }
+    }
+
+    /** Looks for a queued op without the lock for up to {@link #SPIN_NANOS}. */
+    private void spin() {
+        spinning++;
+        pool.unlock();
+        try {
+            long end = System.nanoTime() + SPIN_NANOS;
+            int i = 0;
+            while (pool.queuedNow() == 0) {
+                Thread.onSpinWait();
+                if ((++i & 63) == 0 && System.nanoTime() - end >= 0) {
+                    break;
+                }
+            }
+        } finally {
+            pool.lock();
+            spinning--;
+            // A claim goes with the spinner: it takes an op now, or there is none to take.
+            if (spinClaims > 0) {
+                spinClaims--;
+            }
+        }
+    }
+
+    /**
+     * Watches the queue, parked for {@link #WATCH_NANOS} at a time: returns (and the worker
+     * takes from the queue as usual) when signalled for an op, when the pool closes, when the
+     * queue held ops at two looks in a row with none taken in between (the threads they waited
+     * for did not come back: the op runs here, and the waiter's next ops wake a worker until it
+     * waits again), or after {@link #WATCH_QUIET} looks with no op covered without a wake-up.
+     */
+    private void watch() {
+        watcher = Thread.currentThread();
+        watcherSignalled = false;
+        long seenTakes = takes;
+        long seenEconomies = economies;
+        boolean wasQueued = pool.queuedNow() > 0;
+        int quiet = 0;
+        try {
+            while (!pool.closedNow() && !watcherSignalled) {
+                pool.unlock();
+                try {
+                    // Nobody interrupts a worker on purpose; a stray interrupt must not make the park spin.
+                    Thread.interrupted();
+                    LockSupport.parkNanos(this, WATCH_NANOS);
+                } finally {
+                    pool.lock();
+                }
+                boolean queued = pool.queuedNow() > 0;
+                if (queued && wasQueued && takes == seenTakes) {
+                    waiter = null;
+                    return;
+                }
+                wasQueued = queued;
+                seenTakes = takes;
+                if (economies != seenEconomies) {
+                    seenEconomies = economies;
+                    quiet = 0;
+                } else if (++quiet >= WATCH_QUIET) {
+                    watchWanted = false;
+                    return;
+                }
+            }
+        } finally {
+            watcher = null;
+            watcherSignalled = false;
+        }
+    }
+}
