@@ -47,6 +47,8 @@ final class IdleWorkers {
     /** Ops ever taken from the queue, and ever covered without a wake-up (for the watcher). */
     private long takes;
     private long economies;
+    /** Times the watcher found the queue standing still and took its oldest op. */
+    private long stalls;
     /** The worker watching the queue, or null; whether it was signalled for an op. */
     private Thread watcher;
     private boolean watcherSignalled;
@@ -85,10 +87,23 @@ final class IdleWorkers {
         averageNanos = a + ((nanos - a) >> 3);
     }
 
-    /** A worker took an op to run it. Lock held. */
-    void started() {
+    /**
+     * A worker took an op to run it, leaving {@code queued}. With short iterations a backlog
+     * larger than the running threads will soon take recruits one more idle worker, one at a
+     * time (each recruit does the same when it starts), instead of a wake-up per op. Lock held.
+     */
+    void started(int queued) {
         running++;
         takes++;
+        if (economical() && signalled == 0 && idle > 0 && queued > running * PER_RUNNER) {
+            work.signal();
+            signalled++;
+        }
+    }
+
+    /** Whether new ops may wait for threads that come back to the queue by themselves. Lock held. */
+    private boolean economical() {
+        return shortIterations && averageNanos < SHORT_NANOS;
     }
 
     /** A worker is back from its iteration. Lock held. */
@@ -146,9 +161,14 @@ final class IdleWorkers {
         if (!shortIterations) {
             return 0;
         }
-        boolean forWaiter = waiterMayRun && queued == n && waiter == Thread.currentThread();
-        int forRunners = averageNanos < SHORT_NANOS ? Math.max(0, running * PER_RUNNER - (queued - n)) : 0;
-        int e = Math.min(n, (forWaiter ? 1 : 0) + forRunners);
+        boolean mine = waiterMayRun && waiter == Thread.currentThread();
+        int e = mine && queued == n ? 1 : 0;
+        if (economical()) {
+            // The waiter runs queued ops too when it runs out of events; a recruit on its way
+            // (signalled) takes the backlog and recruits the next.
+            int runners = running + (mine ? 1 : 0);
+            e = signalled > 0 ? n : Math.max(e, Math.min(n, runners * PER_RUNNER - (queued - n)));
+        }
         if (e == 0) {
             return 0;
         }
@@ -158,6 +178,16 @@ final class IdleWorkers {
         }
         economies += e;
         return e;
+    }
+
+    /** How often the watcher found the queue standing still. Lock held. */
+    long stalls() {
+        return stalls;
+    }
+
+    /** Whether a worker watches the queue now. Lock held. */
+    boolean watching() {
+        return watcher != null;
     }
 
     /** The pool closes: every worker without an op looks again. Lock held. */
@@ -245,6 +275,7 @@ final class IdleWorkers {
                 }
                 boolean queued = pool.queuedNow() > 0;
                 if (queued && wasQueued && takes == seenTakes) {
+                    stalls++;
                     waiter = null;
                     return;
                 }

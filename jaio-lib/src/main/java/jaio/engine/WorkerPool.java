@@ -70,6 +70,8 @@ public final class WorkerPool {
     public static final int QUEUED = 16;
     /** {@link Op#engineState} of an op whose iteration a worker is running. */
     public static final int RUNNING = 17;
+    /** Attempts, a spin-wait hint apart, before a contended {@link #lock()} queues. */
+    private static final int LOCK_SPINS = 128;
 
     /**
      * Set by {@link #cancelQueued} (close): an op a worker puts back after that ends with
@@ -183,11 +185,31 @@ public final class WorkerPool {
 
     /** Worker threads started and not stopped. */
     public int workers() {
-        lock.lock();
+        lock();
         try {
             return workers.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Whether a worker watches the queue now (see the class comment), for tests. */
+    boolean watching() {
+        lock();
+        try {
+            return idlers.watching();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** How often the watcher found the queue standing still and ran its oldest op, for tests. */
+    long stalls() {
+        lock();
+        try {
+            return idlers.stalls();
+        } finally {
+            unlock();
         }
     }
 
@@ -196,7 +218,7 @@ public final class WorkerPool {
      * will see it or it is left for the calling thread to run when it waits (class comment).
      */
     public void enqueue(Op op) {
-        lock.lock();
+        lock();
         try {
             add(op);
             wakeLocked(1, op);
@@ -210,7 +232,7 @@ public final class WorkerPool {
      * may be left for the calling thread as in {@link #enqueue(Op)}.
      */
     public void enqueue(Op[] ops, int from, int count) {
-        lock.lock();
+        lock();
         try {
             for (int i = from; i < from + count; i++) {
                 add(ops[i]);
@@ -237,7 +259,7 @@ public final class WorkerPool {
             return false;
         }
         Op op;
-        lock.lock();
+        lock();
         try {
             op = queue.peek();
             if (op == null || !owner.mayRunOnWaiter(op)) {
@@ -263,7 +285,7 @@ public final class WorkerPool {
      * it. NOT_CANCELED while a worker runs it, ALREADY_DONE when the pool does not have it.
      */
     public CancelResult cancel(Op op) {
-        lock.lock();
+        lock();
         try {
             if (remove(op)) {
                 idlers.takenElsewhere();
@@ -284,7 +306,7 @@ public final class WorkerPool {
      * from now on end with -ECANCELED.
      */
     public int cancelQueued(Consumer<Op> handler, int limit) {
-        lock.lock();
+        lock();
         try {
             draining = true;
             int n = 0;
@@ -330,7 +352,7 @@ public final class WorkerPool {
      */
     public void close() {
         List<Thread> ts;
-        lock.lock();
+        lock();
         try {
             closed = true;
             idlers.closing();
@@ -370,7 +392,7 @@ public final class WorkerPool {
             return true;
         }
         owner.retried();
-        lock.lock();
+        lock();
         try {
             if (draining) {
                 // The close cancelled the queue already: what comes back ends as it would have.
@@ -412,8 +434,21 @@ public final class WorkerPool {
         return true;
     }
 
-    /** Takes the lock. */
+    /**
+     * Takes the lock, trying a while before it queues: the sections it guards are short, and
+     * a thread that queues on a {@code ReentrantLock} allocates a node and soon parks (an
+     * allocation and a hand-off per request when a worker and a submitter meet here).
+     */
     void lock() {
+        if (lock.tryLock()) {
+            return;
+        }
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            Thread.onSpinWait();
+            if (lock.tryLock()) {
+                return;
+            }
+        }
         lock.lock();
     }
 
@@ -464,7 +499,7 @@ public final class WorkerPool {
      * {@code hot}: the worker has just run an iteration, and may spin before it parks.
      */
     private Op take(boolean hot) {
-        lock.lock();
+        lock();
         try {
             if (hot) {
                 idlers.back();
@@ -472,7 +507,7 @@ public final class WorkerPool {
             while (true) {
                 Op op = poll();
                 if (op != null) {
-                    idlers.started();
+                    idlers.started(queue.size());
                     op.engineState = RUNNING;
                     return op;
                 }
@@ -534,7 +569,7 @@ public final class WorkerPool {
      * or the owner threw) leaves the queue to the others, starting one when none is awake.
      */
     private void retire(boolean wasRunning) {
-        lock.lock();
+        lock();
         try {
             if (wasRunning) {
                 idlers.back();

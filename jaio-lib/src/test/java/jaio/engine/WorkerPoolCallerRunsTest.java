@@ -1,0 +1,201 @@
+package jaio.engine;
+
+import static jaio.testkit.TestProcess.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jaio.CancelResult;
+import jaio.Errno;
+import jaio.spi.Op;
+import jaio.testkit.TestOps;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Caller-runs in the shared worker pool: a waiting thread runs the oldest queued op itself,
+ * only what the owner lets it run, and an op left for such a thread still runs when that thread
+ * never comes back (the watcher); cancel and close still reach ops and workers. Iterations are
+ * faked: each records the thread that ran it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WorkerPoolCallerRunsTest {
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** An op whose iteration waits for {@link #release}. */
+    private static final long BLOCK = -1;
+    /** An op the owner does not let a waiter run. */
+    private static final long WORKERS_ONLY = -2;
+
+    /** Who ran what, and what the pool handed back, on which thread. */
+    private final Map<Long, Thread> ranOn = new ConcurrentHashMap<>();
+    private final Map<Long, Thread> finishedOn = new ConcurrentHashMap<>();
+    private final AtomicInteger ranOnWaiter = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch blocked = new CountDownLatch(1);
+    private final List<WorkerPool> pools = new ArrayList<>();
+    private String prefix;
+
+    private final WorkerPool.Owner owner = new WorkerPool.Owner() {
+        @Override
+        public void retried() {
+        }
+
+        @Override
+        public void finished(Op op) {
+            assertEquals(0, op.engineState, "a finished op is out of the pool");
+            finishedOn.put(op.userData, Thread.currentThread());
+        }
+
+        @Override
+        public boolean mayRunOnWaiter(Op op) {
+            return op.userData != WORKERS_ONLY;
+        }
+
+        @Override
+        public void ranOnWaiter() {
+            ranOnWaiter.incrementAndGet();
+        }
+    };
+
+    private final WorkerPool.Worker worker = op -> {
+        ranOn.put(op.userData, Thread.currentThread());
+        if (op.userData == BLOCK) {
+            blocked.countDown();
+            release.await();
+        }
+        return 0;
+    };
+
+    @AfterEach
+    void closePools() {
+        release.countDown();
+        for (WorkerPool p : pools) {
+            p.close();
+        }
+    }
+
+    private WorkerPool pool(int max) {
+        prefix = "wpcr" + POOLS.incrementAndGet() + "-worker-";
+        WorkerPool p = new WorkerPool(prefix, max, WorkerPool.Iterations.SHORT, () -> worker, owner);
+        pools.add(p);
+        return p;
+    }
+
+    private void awaitFinished(long id) throws InterruptedException {
+        waitUntil(() -> finishedOn.containsKey(id), LIMIT);
+    }
+
+    private boolean onWorker(Thread t) {
+        return t != null && t.getName().startsWith(prefix);
+    }
+
+    /** The calling thread becomes the pool's waiter, and a worker watches: ops it queues alone wake nobody. */
+    private void becomeWaiterWithAWatcher(WorkerPool p) throws InterruptedException {
+        assertFalse(p.runQueued(worker), "nothing queued yet");
+        // Nobody watches yet: this op wakes a worker, which watches once it idles.
+        Op first = TestOps.noop(1000);
+        p.enqueue(first);
+        awaitFinished(1000);
+        waitUntil(p::watching, LIMIT);
+    }
+
+    @Test
+    void aWaiterRunsTheOldestQueuedOpOnItsOwnThread() throws Exception {
+        WorkerPool p = pool(1);
+        p.enqueue(TestOps.noop(BLOCK));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        p.enqueue(TestOps.noop(1));
+        p.enqueue(TestOps.noop(2));
+        Thread me = Thread.currentThread();
+        assertTrue(p.runQueued(worker));
+        assertSame(me, ranOn.get(1L), "the oldest op ran here");
+        assertSame(me, finishedOn.get(1L), "and was handed back here, finished");
+        assertFalse(ranOn.containsKey(2L), "one op per call");
+        assertTrue(p.runQueued(worker));
+        assertSame(me, ranOn.get(2L));
+        assertFalse(p.runQueued(worker), "the queue is empty");
+        assertEquals(2, ranOnWaiter.get());
+    }
+
+    @Test
+    void whatTheOwnerKeepsForWorkersIsLeftToThem() throws Exception {
+        WorkerPool p = pool(1);
+        p.enqueue(TestOps.noop(BLOCK));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        p.enqueue(TestOps.noop(WORKERS_ONLY));
+        assertFalse(p.runQueued(worker), "a waiter may not run it");
+        assertFalse(ranOn.containsKey(WORKERS_ONLY));
+        release.countDown();
+        awaitFinished(WORKERS_ONLY);
+        assertTrue(onWorker(ranOn.get(WORKERS_ONLY)), "a worker ran it: " + ranOn.get(WORKERS_ONLY));
+        assertEquals(0, ranOnWaiter.get());
+    }
+
+    @Test
+    void anOpLeftForAWaiterThatNeverComesBackStillRuns() throws Exception {
+        WorkerPool p = pool(2);
+        becomeWaiterWithAWatcher(p);
+        // Queued by the waiter into an empty queue with a watcher: nobody is woken for it, and
+        // this thread never looks again. The watcher must notice the queue standing still.
+        p.enqueue(TestOps.noop(7));
+        awaitFinished(7);
+        assertTrue(onWorker(ranOn.get(7L)), "a worker ran it: " + ranOn.get(7L));
+        assertEquals(1, p.stalls(), "the watcher saw the queue stand still and took the op");
+    }
+
+    @Test
+    void anOpLeftForTheWaiterRunsOnItsNextWait() throws Exception {
+        WorkerPool p = pool(2);
+        becomeWaiterWithAWatcher(p);
+        // The watcher takes a left op only after a full watch period with the queue standing
+        // still; a preempted test thread may lose that race now and then, so a few tries.
+        boolean ranHere = false;
+        for (int i = 0; i < 20 && !ranHere; i++) {
+            long id = 10 + i;
+            waitUntil(p::watching, LIMIT);
+            p.enqueue(TestOps.noop(id));
+            ranHere = p.runQueued(worker) && ranOn.get(id) == Thread.currentThread();
+            awaitFinished(id);
+        }
+        assertTrue(ranHere, "the waiter ran an op it had queued itself");
+    }
+
+    @Test
+    void aCancelTakesAnOpLeftForTheWaiter() throws Exception {
+        WorkerPool p = pool(2);
+        becomeWaiterWithAWatcher(p);
+        Op op = TestOps.noop(8);
+        p.enqueue(op);
+        CancelResult r = p.cancel(op);
+        if (r == CancelResult.CANCELED) {
+            assertEquals(-Errno.ECANCELED, op.result);
+            assertEquals(0, op.engineState, "out of the queue");
+            assertFalse(p.runQueued(worker), "nothing left to run");
+        } else {
+            // The watcher ran it first (the test thread was preempted for a watch period).
+            assertNotEquals(CancelResult.CANCELED, r);
+            awaitFinished(8);
+        }
+    }
+
+    @Test
+    void closeStopsAWatchingWorker() throws Exception {
+        WorkerPool p = pool(2);
+        becomeWaiterWithAWatcher(p);
+        p.close();
+        assertEquals(0, p.workers(), "close joined every worker, the watcher too");
+        assertFalse(p.watching());
+    }
+}
