@@ -78,7 +78,8 @@ final class DescriptorIo {
         }
         long off = op.nextOffset();
         if (seg.isNative()) {
-            MemorySegment at = seg.asSlice(skip, len);
+            // The whole segment as it is when it can be (a slice is an object per request).
+            MemorySegment at = skip == 0 ? seg : seg.asSlice(skip, len);
             return op.isRead() ? read(fd, at, len, off, stream) : writeAndSync(op, fd, at, len, off, stream);
         }
         MemorySegment buf = BUFFER.get();
