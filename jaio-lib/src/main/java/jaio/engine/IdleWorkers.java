@@ -1,17 +1,23 @@
 package jaio.engine;
 
-import java.util.concurrent.locks.Condition;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Guarded by its {@link WorkerPool}'s lock (each method says when it lets go of it), apart
- * from the two hints noted on their fields: which thread runs a queued op next, so that as few
- * threads as possible are woken (see the pool's class comment for why, and for the bounds).
- * A new op is covered, in this order, by a spinning worker that is free (it sees the op
- * without a wake-up); when iterations are short, by the waiting thread that queued it or by a
- * running worker, both of which come back to the queue soon, while a watcher guards against
- * their not coming back; by an idle worker, signalled; by the watcher, unparked; and the pool
+ * from the two hints noted on their fields: the pool's workers that have no op, and who a new
+ * op wakes, so that as few threads as possible are woken (the pool's class comment says why,
+ * and what bounds the waits). A new op is covered, in this order: by a spinning worker that is
+ * free (it sees the op without a wake-up); when iterations are short, by threads that come back
+ * to the queue anyway, the waiting thread that queued it or a running worker, while a watcher
+ * makes sure they do; by a parked worker, unparked; by the watcher, unparked; and the pool
  * starts new workers for what remains.
+ *
+ * <p>Parked workers form a stack, each worker's own {@link Parked} node linked in while it
+ * waits, so that waiting allocates nothing (a {@code Condition} allocates a node per wait) and
+ * the worker woken is the one that ran last, whose caches are warm. A wake-up is delivered
+ * once the pool's lock is released ({@link #drainUnparks}), so that the woken thread does not
+ * run into the lock still held.
  */
 final class IdleWorkers {
     /** How long a worker that has just run an iteration looks for the next op before it parks. */
@@ -23,21 +29,32 @@ final class IdleWorkers {
      * cost) make it cheaper for a new op to wait for a running worker than to wake another.
      */
     static final long SHORT_NANOS = 10_000L;
-    /** Queued ops counted on each running worker when iterations are short. */
+    /** Queued ops counted on each running worker (and on the waiter) when iterations are short. */
     static final int PER_RUNNER = 4;
     /** How long the watcher parks between looks at the queue. */
     static final long WATCH_NANOS = 1_000_000L;
     /** Looks in a row with no op covered without a wake-up, after which the watcher stops. */
     static final int WATCH_QUIET = 100;
 
+    /** One worker's place in the stack of parked workers; made once per worker, on its thread. */
+    static final class Parked {
+        final Thread thread = Thread.currentThread();
+        Parked next;
+        /** In the stack now. */
+        boolean stacked;
+        /** Taken off the stack for an op (or for close): it runs again. */
+        boolean woken;
+    }
+
     private final WorkerPool pool;
-    private final Condition work;
-    /** Whether iterations are short (WorkerPool.Iterations.SHORT): spinning and leaving pay off. */
+    /** Whether iterations are short (WorkerPool.Iterations.SHORT): spinning and waiting for runners pay off. */
     private final boolean shortIterations;
 
-    /** Workers parked on {@link #work}. */
+    /** The parked worker that parked last, or null. */
+    private Parked top;
+    /** Workers in {@link #park}: in the stack, or woken and not yet back. */
     private int idle;
-    /** Signals sent to idle workers that have not woken yet, each meant for one queued op. */
+    /** Workers woken for an op that are not back yet. */
     private int signalled;
     /** Workers running an iteration (taken from the queue, not back yet). */
     private int running;
@@ -54,8 +71,9 @@ final class IdleWorkers {
     private boolean watcherSignalled;
     /** An op could have gone without a wake-up had a worker been watching: the next idle one watches. */
     private boolean watchWanted;
-    /** A thread to unpark once the lock is released (a signalled watcher), or null. */
-    private Thread unparkOnUnlock;
+    /** Threads to unpark once the lock is released. */
+    private Thread[] unparks = new Thread[4];
+    private int unparkCount;
     /**
      * The thread that last looked for queued ops while it waited (WorkerPool.runQueued), whose
      * ops may wait for it. Volatile: the waiter writes it without the lock.
@@ -67,9 +85,8 @@ final class IdleWorkers {
      */
     private long averageNanos = SHORT_NANOS;
 
-    IdleWorkers(WorkerPool pool, Condition work, boolean shortIterations) {
+    IdleWorkers(WorkerPool pool, boolean shortIterations) {
         this.pool = pool;
-        this.work = work;
         this.shortIterations = shortIterations;
     }
 
@@ -89,21 +106,15 @@ final class IdleWorkers {
 
     /**
      * A worker took an op to run it, leaving {@code queued}. With short iterations a backlog
-     * larger than the running threads will soon take recruits one more idle worker, one at a
+     * larger than the running threads will soon take recruits one more parked worker, one at a
      * time (each recruit does the same when it starts), instead of a wake-up per op. Lock held.
      */
     void started(int queued) {
         running++;
         takes++;
-        if (economical() && signalled == 0 && idle > 0 && queued > running * PER_RUNNER) {
-            work.signal();
-            signalled++;
+        if (economical() && signalled == 0 && queued > running * PER_RUNNER) {
+            wakeParked(1);
         }
-    }
-
-    /** Whether new ops may wait for threads that come back to the queue by themselves. Lock held. */
-    private boolean economical() {
-        return shortIterations && averageNanos < SHORT_NANOS;
     }
 
     /** A worker is back from its iteration. Lock held. */
@@ -116,12 +127,16 @@ final class IdleWorkers {
         takes++;
     }
 
+    /** Whether new ops may wait for threads that come back to the queue by themselves. Lock held. */
+    private boolean economical() {
+        return shortIterations && averageNanos < SHORT_NANOS;
+    }
+
     /**
-     * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue, the
-     * first of them {@code first}, which a waiting thread may run if {@code waiterMayRun}).
-     * Returns how many of the {@code n} need no new worker: with short iterations every idle
-     * worker counts, signalled or not (see WorkerPool.Iterations), else only those signalled
-     * now. Lock held.
+     * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue), the
+     * first of which a waiting thread may run if {@code waiterMayRun}. Returns how many of the
+     * {@code n} need no new worker: with short iterations every idle worker counts, woken or not
+     * (see WorkerPool.Iterations), else only those woken now. Lock held.
      */
     int cover(int n, int queued, boolean waiterMayRun) {
         int spin = Math.min(n, spinning - spinClaims);
@@ -135,16 +150,12 @@ final class IdleWorkers {
         if (rest <= 0) {
             return n;
         }
-        int signal = Math.min(rest, Math.max(0, idle - signalled));
-        for (int i = 0; i < signal; i++) {
-            work.signal();
-        }
-        signalled += signal;
-        int covered = shortIterations ? Math.min(rest, idle) : signal;
+        int woken = wakeParked(rest);
+        int covered = shortIterations ? Math.min(rest, idle) : woken;
         if (covered < rest && watcher != null && !watcherSignalled) {
             // The watcher is an idle worker too: it runs the op instead of watching.
             watcherSignalled = true;
-            unparkOnUnlock = watcher;
+            addUnpark(watcher);
             covered++;
         }
         return spin + economy + covered;
@@ -152,10 +163,11 @@ final class IdleWorkers {
 
     /**
      * How many of {@code n} new ops wait, with nobody woken, for threads that come back to the
-     * queue anyway: one for the calling thread when it is the waiter and the queue held
-     * nothing else (it runs the op when it waits, at depth 1 right away), and when iterations
-     * are short, up to {@link #PER_RUNNER} queued per running worker. Only while a worker
-     * watches; otherwise the next idle worker will. Lock held.
+     * queue anyway: one for the calling thread when it is the waiter and the queue held nothing
+     * else (it runs the op when it waits, at depth 1 right away); and when iterations are short,
+     * up to {@link #PER_RUNNER} queued per running worker and per waiter, or all when a recruit
+     * is on its way (it takes the backlog and recruits the next). Only while a worker watches;
+     * otherwise the next idle worker will. Lock held.
      */
     private int economy(int n, int queued, boolean waiterMayRun) {
         if (!shortIterations) {
@@ -164,8 +176,6 @@ final class IdleWorkers {
         boolean mine = waiterMayRun && waiter == Thread.currentThread();
         int e = mine && queued == n ? 1 : 0;
         if (economical()) {
-            // The waiter runs queued ops too when it runs out of events; a recruit on its way
-            // (signalled) takes the backlog and recruits the next.
             int runners = running + (mine ? 1 : 0);
             e = signalled > 0 ? n : Math.max(e, Math.min(n, runners * PER_RUNNER - (queued - n)));
         }
@@ -180,6 +190,49 @@ final class IdleWorkers {
         return e;
     }
 
+    /** Takes up to {@code n} workers off the stack to run again; returns how many. Lock held. */
+    private int wakeParked(int n) {
+        int k = 0;
+        while (k < n && top != null) {
+            Parked p = top;
+            top = p.next;
+            p.next = null;
+            p.stacked = false;
+            p.woken = true;
+            addUnpark(p.thread);
+            k++;
+        }
+        signalled += k;
+        return k;
+    }
+
+    private void addUnpark(Thread t) {
+        if (unparkCount == unparks.length) {
+            unparks = Arrays.copyOf(unparks, 2 * unparkCount);
+        }
+        unparks[unparkCount++] = t;
+    }
+
+    /** How many threads wait to be unparked once the lock is released. Lock held. */
+    int pendingUnparks() {
+        return unparkCount;
+    }
+
+    /** Moves the threads to unpark into {@code into}, which has room for them all. Lock held. */
+    void drainUnparks(Thread[] into) {
+        System.arraycopy(unparks, 0, into, 0, unparkCount);
+        Arrays.fill(unparks, 0, unparkCount, null);
+        unparkCount = 0;
+    }
+
+    /** The pool closes: every worker without an op looks again. Lock held. */
+    void closing() {
+        wakeParked(Integer.MAX_VALUE);
+        if (watcher != null) {
+            addUnpark(watcher);
+        }
+    }
+
     /** How often the watcher found the queue standing still. Lock held. */
     long stalls() {
         return stalls;
@@ -190,40 +243,63 @@ final class IdleWorkers {
         return watcher != null;
     }
 
-    /** The pool closes: every worker without an op looks again. Lock held. */
-    void closing() {
-        work.signalAll();
-        unparkOnUnlock = watcher;
-    }
-
-    /** The thread to unpark once the lock is released, or null; cleared. Lock held. */
-    Thread takeUnpark() {
-        Thread t = unparkOnUnlock;
-        unparkOnUnlock = null;
-        return t;
-    }
-
     /**
      * A worker found the queue empty: it spins ({@code hot}: it has just run an iteration),
-     * watches, or parks on the Condition, and returns when it should look at the queue again.
-     * Lock held on entry and exit.
+     * watches, or parks ({@code me}: its node), and returns when it should look at the queue
+     * again. Lock held on entry and exit.
      */
-    void await(boolean hot) {
+    void await(boolean hot, Parked me) {
         if (hot && shortIterations && spinning < MAX_SPINNERS) {
             spin();
         } else if (shortIterations && watchWanted && watcher == null) {
             watch();
         } else {
-            idle++;
-            try {
-                work.awaitUninterruptibly();
-            } finally {
-                idle--;
-                if (signalled > 0) {
-                    signalled--;
+            park(me);
+        }
+    }
+
+    /** Parks on the stack until woken for an op or the pool closes. */
+    private void park(Parked me) {
+        me.woken = false;
+        me.next = top;
+        top = me;
+        me.stacked = true;
+        idle++;
+        try {
+            while (!me.woken && !pool.closedNow()) {
+                pool.unlock();
+                try {
+                    // Nobody interrupts a worker on purpose; a stray interrupt must not make the park spin.
+                    Thread.interrupted();
+                    LockSupport.park(this);
+                } finally {
+                    pool.lock();
                 }
             }
+        } finally {
+            if (me.stacked) {
+                unstack(me);
+            }
+            idle--;
+            if (me.woken) {
+                signalled--;
+            }
         }
+    }
+
+    /** Takes a node that was not woken out of the stack (close). */
+    private void unstack(Parked me) {
+        if (top == me) {
+            top = me.next;
+        } else {
+            Parked p = top;
+            while (p.next != me) {
+                p = p.next;
+            }
+            p.next = me.next;
+        }
+        me.next = null;
+        me.stacked = false;
     }
 
     /** Looks for a queued op without the lock for up to {@link #SPIN_NANOS}. */
@@ -267,7 +343,6 @@ final class IdleWorkers {
             while (!pool.closedNow() && !watcherSignalled) {
                 pool.unlock();
                 try {
-                    // Nobody interrupts a worker on purpose; a stray interrupt must not make the park spin.
                     Thread.interrupted();
                     LockSupport.parkNanos(this, WATCH_NANOS);
                 } finally {

@@ -2,7 +2,6 @@ package jaio.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -29,34 +28,40 @@ import jaio.spi.Retry;
  * an op whose event is on its way: it answers NOT_CANCELED, as for a running op.
  *
  * <p>Hand-offs. Waking a parked thread and parking it again cost several microseconds each,
- * where a cached pread costs about one; a request that goes to a worker and comes back pays two
- * such hand-offs. With {@link Iterations#SHORT} iterations the pool avoids them in three ways:
+ * where a cached pread costs about one, and a request that goes to a worker and comes back pays
+ * two of them. So, with {@link Iterations#SHORT} iterations, the pool wakes a thread only when
+ * no thread that comes back to the queue anyway will take the op soon ({@link IdleWorkers}):
  * <ul>
  *   <li><b>Caller-runs.</b> A thread that waits for events and would otherwise park calls
  *       {@link #runQueued}: it takes the oldest queued op and runs its iteration itself, as a
- *       waiter helps in a work-stealing pool, when the owner says such a thread may run it
+ *       waiter helps in a work-stealing pool, when the owner says such a thread may
  *       ({@link Owner#mayRunOnWaiter}). The completion then reaches the waiting thread with
  *       nobody woken.</li>
- *   <li><b>Left for the waiter.</b> An op that the thread which last called {@link #runQueued}
- *       queues into an empty queue wakes nobody: that thread is expected to wait next and run
- *       it (at depth 1: submit, then getEvents). Should it not come back, a <em>watcher</em>
- *       bounds the delay: while ops are left so, one idle worker parks for
- *       {@link IdleWorkers#WATCH_NANOS} at a time instead of for good, and runs an op it finds left
- *       longer than {@link IdleWorkers#STALE_NANOS} itself; the op starts at most about 1 ms late, and
- *       that thread's next ops wake a worker again until it waits here once more. Nothing is
- *       left without a watcher: such an op wakes a worker as before, which becomes the watcher
- *       when it next idles; the watcher stops watching after {@link IdleWorkers#WATCH_QUIET} looks in a
- *       row with nothing left.</li>
+ *   <li><b>Waiting for the waiter.</b> An op that the thread which last called
+ *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
+ *       wait next and run it (at depth 1: submit, then getEvents).</li>
+ *   <li><b>Waiting for runners.</b> While iterations are short on average (under
+ *       {@link IdleWorkers#SHORT_NANOS}, timed on one in eight), a new op wakes nobody as long
+ *       as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per running worker (and
+ *       per waiter that queues); a larger backlog recruits one parked worker at a time, each
+ *       recruit the next, instead of a wake-up per op.</li>
  *   <li><b>Spinning.</b> A worker that has just run an iteration looks for the next op for
- *       {@link IdleWorkers#SPIN_NANOS} before it parks, at most {@link IdleWorkers#MAX_SPINNERS} at a time; an op
- *       queued while one looks is counted on it and wakes nobody.</li>
+ *       {@link IdleWorkers#SPIN_NANOS} before it parks, at most
+ *       {@link IdleWorkers#MAX_SPINNERS} at a time; an op queued while one looks is counted on
+ *       it and wakes nobody.</li>
  * </ul>
+ * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
+ * that parks for {@link IdleWorkers#WATCH_NANOS} at a time instead of for good while such waits
+ * happen, and runs the oldest op itself when the queue held ops at two looks in a row with none
+ * taken in between; so such an op starts at most about 2 ms late even when the thread it waited
+ * for does something else for good, and that thread's next ops wake a worker again until it
+ * waits here once more. Nothing waits so without a watcher: the op wakes a worker, which becomes
+ * the watcher when it next idles; the watcher stops after {@link IdleWorkers#WATCH_QUIET} looks
+ * with no such wait. With {@link Iterations#BLOCKING} iterations none of this applies: every op
+ * wakes a worker as before.
  *
- * <p>Idle workers wait on a {@link Condition}. It allocates a small node per wait; a
- * hand-made idle stack that avoided it woke workers that a running one would have served
- * anyway, doubling context switches and halving IOPS at iodepth 32 (docs/PERFORMANCE.md), so
- * the Condition stays. At depth 1 with caller-runs nobody waits on it per request; the
- * watcher parks without it.
+ * <p>Parked workers wait on a stack of nodes of their own, not on a {@code Condition}, which
+ * would allocate a node per wait; the one woken is the one that parked last.
  *
  * <p>An iteration that must wait for readiness or a timer hands its op to that thread and
  * returns {@link #HANDED_OFF}.
@@ -72,6 +77,8 @@ public final class WorkerPool {
     public static final int RUNNING = 17;
     /** Attempts, a spin-wait hint apart, before a contended {@link #lock()} queues. */
     private static final int LOCK_SPINS = 128;
+    /** Each thread's array for the threads it unparks after releasing the lock. */
+    private static final ThreadLocal<Thread[]> UNPARKS = ThreadLocal.withInitial(() -> new Thread[4]);
 
     /**
      * Set by {@link #cancelQueued} (close): an op a worker puts back after that ends with
@@ -88,18 +95,17 @@ public final class WorkerPool {
 
     /**
      * How long an engine's iterations take, which decides whether an op queued while every
-     * idle worker has already been signalled starts a new worker. The two engines that had
-     * their own pools differed here, and each was right for what its workers run.
+     * idle worker has already been woken starts a new worker, and whether ops may wait for
+     * threads that come back to the queue (class comment). The two engines that had their own
+     * pools differed here, and each was right for what its workers run.
      */
     public enum Iterations {
         /**
-         * Mostly microseconds (page-cache hits): a signalled or running worker will be free
-         * again before a new thread would have started, so the op waits for it. Starting one
-         * per such op grows the pool toward its bound (a loop of cached reads at depth 1
-         * started 64 workers that way instead of about 10), and each extra waiting worker is
-         * one more that a submission wakes where a running worker would have served the op:
-         * the cost the idle stack had (above). This is the thread-pool engine's behaviour as
-         * it was measured.
+         * Mostly microseconds (page-cache hits): a woken or running worker will be free again
+         * before a new thread would have started, so the op waits for it. Starting one per
+         * such op grew the pool toward its bound (a loop of cached reads at depth 1 started 64
+         * workers that way instead of about 10), each one more to wake. The thread-pool
+         * engine's.
          */
         SHORT,
         /**
@@ -176,7 +182,7 @@ public final class WorkerPool {
         this.newWorker = newWorker;
         this.owner = owner;
         this.threads = Thread.ofPlatform().daemon().name(threadName, 0);
-        this.idlers = new IdleWorkers(this, lock.newCondition(), iterations == Iterations.SHORT);
+        this.idlers = new IdleWorkers(this, iterations == Iterations.SHORT);
     }
 
     public int maxWorkers() {
@@ -193,7 +199,7 @@ public final class WorkerPool {
         }
     }
 
-    /** Whether a worker watches the queue now (see the class comment), for tests. */
+    /** For tests: whether a worker watches the queue now (class comment). */
     boolean watching() {
         lock();
         try {
@@ -203,7 +209,7 @@ public final class WorkerPool {
         }
     }
 
-    /** How often the watcher found the queue standing still and ran its oldest op, for tests. */
+    /** For tests: how often the watcher found the queue standing still and took its oldest op. */
     long stalls() {
         lock();
         try {
@@ -214,8 +220,8 @@ public final class WorkerPool {
     }
 
     /**
-     * Queues {@code op} for a worker, waking or starting one for it, unless a spinning worker
-     * will see it or it is left for the calling thread to run when it waits (class comment).
+     * Queues {@code op} for a worker, waking or starting one for it unless a thread that comes
+     * back to the queue anyway will take it (class comment).
      */
     public void enqueue(Op op) {
         lock();
@@ -227,10 +233,7 @@ public final class WorkerPool {
         }
     }
 
-    /**
-     * Queues {@code ops[from, from + count)} in order, under one lock for the batch; the first
-     * may be left for the calling thread as in {@link #enqueue(Op)}.
-     */
+    /** Queues {@code ops[from, from + count)} in order as {@link #enqueue(Op)} would, under one lock. */
     public void enqueue(Op[] ops, int from, int count) {
         lock();
         try {
@@ -427,11 +430,9 @@ public final class WorkerPool {
     }
 
     private boolean remove(Op op) {
-        if (!queue.remove(op)) {
-            return false;
-        }
+        boolean removed = queue.remove(op);
         queued = queue.size();
-        return true;
+        return removed;
     }
 
     /**
@@ -457,17 +458,28 @@ public final class WorkerPool {
         return queued;
     }
 
-    /** Lock held. */
+    /** Whether {@link #close} was called. Lock held. */
     boolean closedNow() {
         return closed;
     }
 
-    /** Releases the lock, then unparks the thread a wake-up chose meanwhile, so it does not run into the lock. */
+    /** Releases the lock, then unparks the workers woken meanwhile, so that they do not run into it. */
     void unlock() {
-        Thread t = idlers.takeUnpark();
+        int n = idlers.pendingUnparks();
+        if (n == 0) {
+            lock.unlock();
+            return;
+        }
+        Thread[] ts = UNPARKS.get();
+        if (ts.length < n) {
+            ts = new Thread[Math.max(n, 2 * ts.length)];
+            UNPARKS.set(ts);
+        }
+        idlers.drainUnparks(ts);
         lock.unlock();
-        if (t != null) {
-            LockSupport.unpark(t);
+        for (int i = 0; i < n; i++) {
+            LockSupport.unpark(ts[i]);
+            ts[i] = null;
         }
     }
 
@@ -498,7 +510,7 @@ public final class WorkerPool {
      * The next op to run, marked RUNNING; null when the pool is closed and the queue empty.
      * {@code hot}: the worker has just run an iteration, and may spin before it parks.
      */
-    private Op take(boolean hot) {
+    private Op take(boolean hot, IdleWorkers.Parked me) {
         lock();
         try {
             if (hot) {
@@ -514,7 +526,7 @@ public final class WorkerPool {
                 if (closed) {
                     return null;
                 }
-                idlers.await(hot);
+                idlers.await(hot, me);
                 hot = false;
             }
         } finally {
@@ -531,9 +543,10 @@ public final class WorkerPool {
             failure = IoErrors.negErrno(t);
         }
         Op op = null;
+        IdleWorkers.Parked me = new IdleWorkers.Parked();
         try {
             boolean hot = false;
-            while ((op = take(hot)) != null) {
+            while ((op = take(hot, me)) != null) {
                 hot = true;
                 if (w == null) {
                     // No memory for the worker's own state: the op it took ends with the

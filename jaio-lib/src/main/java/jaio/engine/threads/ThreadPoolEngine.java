@@ -15,16 +15,27 @@ import jaio.spi.Op;
 import jaio.spi.Retry;
 
 /**
- * Any thread may submit and cancel, concurrently, as {@link IoEngine} allows: the
- * {@link WorkerPool}'s lock orders them, and workers post completions with no lock held and
- * never run user code. The portable engine (E3): positional FileChannel I/O on a bounded
- * pool of worker threads, each request driven as a state machine of iterations (seed
- * approach 2).
+ * Any thread may submit, cancel and (while it waits for events) run queued requests,
+ * concurrently, as {@link IoEngine} allows: the {@link WorkerPool}'s lock orders them, and
+ * the threads that run requests post completions with no lock held and never run user code.
+ * The portable engine (E3): system calls on the request's descriptor (positional FileChannel
+ * I/O without one) on a bounded pool of worker threads, each request driven as a state
+ * machine of iterations (seed approach 2).
  *
  * <p>What one iteration of an opcode does, and whether it runs inline on the submitting thread
  * or on a worker, is its driver's ({@link Drivers}); the queue, the workers, the retry between
  * iterations and the cancel of a queued op are the pool's. What waits (POLL, TIMEOUT, sockets,
  * pipes and eventfds that are not ready) waits on the engine's one {@link Poller} thread.
+ *
+ * <p>Caller-runs ({@link #runQueued}): a platform thread about to park in getEvents or await
+ * runs the oldest queued request's iteration itself, when its driver allows it on such a
+ * thread ({@link OpDriver#runsOnWaiter}: through the descriptor into native memory, or a
+ * stream's non-blocking call; never what could hand a waiting thread's interrupt to a
+ * FileChannel, or a worker's scratch buffer), so that at depth 1 a request costs its system
+ * call and no hand-off: the request its submitter queues wakes nobody, and that thread runs it
+ * when it waits. The pool's class comment gives the rules and what bounds the waits they
+ * allow (a request whose submitter never waits still starts within about 2 ms); each such
+ * iteration is counted in {@code ContextStats.callerRuns}.
  */
 public final class ThreadPoolEngine implements IoEngine {
     /** The submitting thread's arrays for splitting a batch (reused: nothing allocated per batch). */
