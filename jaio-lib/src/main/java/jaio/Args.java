@@ -24,7 +24,11 @@ final class Args {
     }
 
     static void checkEvents(String method, int minNr, int maxNr, Event[] events) {
-        Objects.requireNonNull(events, () -> method + ": events");
+        // Not requireNonNull with a message supplier: the capturing lambda is an object per call
+        // wherever the JIT does not remove it, and these checks run once per request.
+        if (events == null) {
+            throw new NullPointerException(method + ": events");
+        }
         if (minNr < 0 || minNr > maxNr || maxNr > events.length) {
             throw new IllegalArgumentException(method + ": need 0 <= minNr <= maxNr <= events.length, got minNr=" + minNr
                     + " maxNr=" + maxNr + " events.length=" + events.length);
@@ -46,7 +50,9 @@ final class Args {
 
     /** A timeout in nanoseconds: negative, or too long to count in nanoseconds, means no limit (-1). */
     static long nanos(String method, Duration d) {
-        Objects.requireNonNull(d, () -> method + ": timeout");
+        if (d == null) {
+            throw new NullPointerException(method + ": timeout");
+        }
         if (d.isNegative()) {
             return -1;
         }

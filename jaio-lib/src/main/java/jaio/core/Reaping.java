@@ -305,16 +305,19 @@ final class Reaping {
         if (!mayLead && q.pumped) {
             q.pumping.startBackground();
         }
+        boolean first = true;
         try {
             while (!w.satisfied && !q.closed && !q.draining && q.yielding != w.thread) {
                 interrupted |= Thread.interrupted();
                 long rem = -1;
                 if (timed) {
-                    rem = deadline - System.nanoTime();
+                    // The first time round the whole timeout is left (a clock read saved per wait).
+                    rem = first ? timeoutNanos : deadline - System.nanoTime();
                     if (rem <= 0) {
                         return;
                     }
                 }
+                first = false;
                 if (mayLead && q.pumping.mayLead() && (w.pendingCount > 0 || q.gate.enter())) {
                     q.pumping.leadOnce(w, rem);
                 } else {

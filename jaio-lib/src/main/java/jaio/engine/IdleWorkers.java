@@ -1,5 +1,7 @@
 package jaio.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 final class IdleWorkers {
     /** How long a worker that has just run an iteration looks for the next op before it parks. */
     static final long SPIN_NANOS = 20_000L;
+    /** The shortest a spin gets after spins that found nothing (it grows again when one finds an op). */
+    static final long MIN_SPIN_NANOS = 1_000L;
     /** Workers looking for an op at once: each holds a CPU while it looks. */
     static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     /**
@@ -35,6 +39,20 @@ final class IdleWorkers {
     static final long WATCH_NANOS = 1_000_000L;
     /** Looks in a row with no op covered without a wake-up, after which the watcher stops. */
     static final int WATCH_QUIET = 100;
+
+    /**
+     * {@link #queued}: written under the lock with release stores, read without it with acquire
+     * loads (a look sees a recent size, then takes the lock); neither is a fence on x86.
+     */
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(IdleWorkers.class, "queued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** One worker's place in the stack of parked workers; made once per worker, on its thread. */
     static final class Parked {
@@ -50,6 +68,8 @@ final class IdleWorkers {
     /** Whether iterations are short (WorkerPool.Iterations.SHORT): spinning and waiting for runners pay off. */
     private final boolean shortIterations;
 
+    /** The pool's queue size, for spinning workers and waiters that look without the lock. */
+    private int queued;
     /** The parked worker that parked last, or null. */
     private Parked top;
     /** Workers in {@link #park}: in the stack, or woken and not yet back. */
@@ -61,6 +81,8 @@ final class IdleWorkers {
     /** Workers looking for an op without the lock ({@link #spin}); queued ops counted on them. */
     private int spinning;
     private int spinClaims;
+    /** How long the next spin lasts, between {@link #MIN_SPIN_NANOS} and {@link #SPIN_NANOS}. */
+    private long spinNanos = SPIN_NANOS;
     /** Ops ever taken from the queue, and ever covered without a wake-up (for the watcher). */
     private long takes;
     private long economies;
@@ -90,6 +112,16 @@ final class IdleWorkers {
         this.shortIterations = shortIterations;
     }
 
+    /** The pool's queue now holds {@code n} ops. Lock held. */
+    void sized(int n) {
+        QUEUED.setRelease(this, n);
+    }
+
+    /** The queue's size as last written; no lock needed. */
+    int queuedNow() {
+        return (int) QUEUED.getAcquire(this);
+    }
+
     /** The calling thread looks for queued ops while it waits: its ops may wait for it. No lock needed. */
     void waiterLooks() {
         Thread me = Thread.currentThread();
@@ -113,7 +145,6 @@ final class IdleWorkers {
         running++;
         takes++;
         if (economical() && signalled == 0 && queued > running * PER_RUNNER) {
-            wakeParked(1);
         }
     }
 
@@ -305,11 +336,13 @@ final class IdleWorkers {
     /** Looks for a queued op without the lock for up to {@link #SPIN_NANOS}. */
     private void spin() {
         spinning++;
+        long budget = spinNanos;
+        boolean found = false;
         pool.unlock();
         try {
-            long end = System.nanoTime() + SPIN_NANOS;
+            long end = System.nanoTime() + budget;
             int i = 0;
-            while (pool.queuedNow() == 0) {
+            while (!(found = queuedNow() > 0)) {
                 Thread.onSpinWait();
                 if ((++i & 63) == 0 && System.nanoTime() - end >= 0) {
                     break;
@@ -317,6 +350,9 @@ final class IdleWorkers {
             }
         } finally {
             pool.lock();
+            // Spins that find nothing cost more than the park and wake-up they save: a spin
+            // that found an op doubles the next ones' length, one that did not halves it.
+            spinNanos = found ? Math.min(SPIN_NANOS, 2 * spinNanos) : Math.max(MIN_SPIN_NANOS, spinNanos / 2);
             spinning--;
             // A claim goes with the spinner: it takes an op now, or there is none to take.
             if (spinClaims > 0) {
@@ -337,7 +373,7 @@ final class IdleWorkers {
         watcherSignalled = false;
         long seenTakes = takes;
         long seenEconomies = economies;
-        boolean wasQueued = pool.queuedNow() > 0;
+        boolean wasQueued = queuedNow() > 0;
         int quiet = 0;
         try {
             while (!pool.closedNow() && !watcherSignalled) {
@@ -348,13 +384,13 @@ final class IdleWorkers {
                 } finally {
                     pool.lock();
                 }
-                boolean queued = pool.queuedNow() > 0;
-                if (queued && wasQueued && takes == seenTakes) {
+                boolean holds = queuedNow() > 0;
+                if (holds && wasQueued && takes == seenTakes) {
                     stalls++;
                     waiter = null;
                     return;
                 }
-                wasQueued = queued;
+                wasQueued = holds;
                 seenTakes = takes;
                 if (economies != seenEconomies) {
                     seenEconomies = economies;

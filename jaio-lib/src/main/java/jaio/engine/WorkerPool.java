@@ -41,14 +41,15 @@ import jaio.spi.Retry;
  *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
  *       wait next and run it (at depth 1: submit, then getEvents).</li>
  *   <li><b>Waiting for runners.</b> While iterations are short on average (under
- *       {@link IdleWorkers#SHORT_NANOS}, timed on one in eight), a new op wakes nobody as long
+ *       {@link IdleWorkers#SHORT_NANOS}, timed on one in 32), a new op wakes nobody as long
  *       as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per running worker (and
  *       per waiter that queues); a larger backlog recruits one parked worker at a time, each
  *       recruit the next, instead of a wake-up per op.</li>
- *   <li><b>Spinning.</b> A worker that has just run an iteration looks for the next op for
- *       {@link IdleWorkers#SPIN_NANOS} before it parks, at most
- *       {@link IdleWorkers#MAX_SPINNERS} at a time; an op queued while one looks is counted on
- *       it and wakes nobody.</li>
+ *   <li><b>Spinning.</b> A worker that has just run an iteration looks for the next op for up
+ *       to {@link IdleWorkers#SPIN_NANOS} before it parks, at most
+ *       {@link IdleWorkers#MAX_SPINNERS} at a time (a spin that finds nothing halves the next
+ *       one's length, one that finds an op doubles it); an op queued while one looks is
+ *       counted on it and wakes nobody.</li>
  * </ul>
  * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
  * that parks for {@link IdleWorkers#WATCH_NANOS} at a time instead of for good while such waits
@@ -161,11 +162,6 @@ public final class WorkerPool {
 
     // ---- under lock ----
     private final OpQueue queue = new OpQueue(QUEUED);
-    /**
-     * The queue's size, for spinning workers and waiters that look without the lock. Written
-     * under the lock; volatile so that a look sees a recent value.
-     */
-    private volatile int queued;
     /** Iterations run, counted without the lock to pick those that are timed. */
     private int sampled;
     private final List<Thread> workers = new ArrayList<>();
@@ -258,7 +254,7 @@ public final class WorkerPool {
      */
     public boolean runQueued(Worker w) {
         idlers.waiterLooks();
-        if (queued == 0) {
+        if (idlers.queuedNow() == 0) {
             return false;
         }
         Op op;
@@ -381,8 +377,8 @@ public final class WorkerPool {
 
     /** One iteration and what follows it: true when the op is finished. */
     private boolean step(Worker w, Op op, boolean onWorker) {
-        // One iteration in eight is timed, for the idle workers' average (a racy count is fine).
-        boolean timed = (++sampled & 7) == 0;
+        // One iteration in 32 is timed, for the idle workers' average (a racy count is fine).
+        boolean timed = (++sampled & 31) == 0;
         long t0 = timed ? System.nanoTime() : 0;
         long res = attempt(w, op);
         if (timed) {
@@ -418,20 +414,20 @@ public final class WorkerPool {
 
     private void add(Op op) {
         queue.add(op);
-        queued = queue.size();
+        idlers.sized(queue.size());
     }
 
     private Op poll() {
         Op op = queue.poll();
         if (op != null) {
-            queued = queue.size();
+            idlers.sized(queue.size());
         }
         return op;
     }
 
     private boolean remove(Op op) {
         boolean removed = queue.remove(op);
-        queued = queue.size();
+        idlers.sized(queue.size());
         return removed;
     }
 
@@ -451,11 +447,6 @@ public final class WorkerPool {
             }
         }
         lock.lock();
-    }
-
-    /** The queue's size as last written, read without the lock. */
-    int queuedNow() {
-        return queued;
     }
 
     /** Whether {@link #close} was called. Lock held. */
