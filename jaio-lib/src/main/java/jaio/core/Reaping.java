@@ -104,6 +104,9 @@ final class Reaping {
             return w.satisfied ? n + q.takeInto(out, off + n, max - n) : takeCounted(out, off, max, n);
         } finally {
             if (w != null) {
+                // A wait that ended in an exception (from a request this thread ran for the
+                // engine, say) leaves no waiter behind for a later post to fill.
+                q.waiters.unlink(w);
                 w.clear();
                 q.pumping.handOver();
             }
@@ -253,6 +256,11 @@ final class Reaping {
             return true;
         } finally {
             if (w != null) {
+                // As in reapLocked: no waiter stays behind an exception.
+                if (w.linked && op.awaiter == w) {
+                    op.awaiter = null;
+                }
+                q.waiters.unlink(w);
                 w.clear();
                 q.pumping.handOver();
             }
