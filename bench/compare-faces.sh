@@ -36,7 +36,9 @@ run() {
         --output-format=json "$@" >"$json"
     python3 - "$json" "$name" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]
+text = open(sys.argv[1]).read()
+# JFR announces its recording on stdout before the report: parse from the first brace.
+j = json.loads(text[text.index("{"):])["jobs"][0]
 iops = j["read"]["iops"]
 cpu = (j["usr_cpu"] + j["sys_cpu"]) / 100.0
 print(f"{sys.argv[2]:40s} iops={iops:12.0f} cpu_us_per_io={1e6 * cpu / iops if iops else 0:8.2f}")

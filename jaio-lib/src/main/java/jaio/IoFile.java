@@ -2,6 +2,7 @@ package jaio;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -154,6 +155,27 @@ public final class IoFile implements Closeable {
      */
     public long size() throws IOException {
         return Descriptors.size(handle);
+    }
+
+    /**
+     * Reads what the page cache holds at {@code position} into {@code dst}'s remaining bytes,
+     * at once, on the calling thread, without waiting for the device (preadv2 with RWF_NOWAIT):
+     * the fast path of a blocking read, tried before a request is submitted. It does not move
+     * the buffer's position, and is no request: no context, no event.
+     *
+     * @param dst a direct buffer (or one over native memory); a heap buffer is not read into
+     * @return bytes read (fewer than asked when only part is cached; 0 at end of file), or a
+     *         negative errno: -EAGAIN when the data at {@code position} is not cached (nothing
+     *         was read), -EOPNOTSUPP for a direct file, a heap buffer or a platform without such
+     *         a read (also -EINVAL from older kernels), -EBADF when the file is closed
+     * @throws IllegalArgumentException for a negative position
+     */
+    public long readNow(ByteBuffer dst, long position) {
+        Objects.requireNonNull(dst, "IoFile.readNow: dst");
+        if (position < 0) {
+            throw new IllegalArgumentException("IoFile.readNow: negative position " + position);
+        }
+        return Descriptors.readNow(handle, dst, position);
     }
 
     /**
