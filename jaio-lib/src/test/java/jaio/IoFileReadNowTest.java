@@ -63,6 +63,14 @@ class IoFileReadNowTest {
                     () -> f.readNow(ByteBuffer.allocateDirect(16), -1));
             assertTrue(e.getMessage().contains("negative position -1"), e.getMessage());
             assertThrows(NullPointerException.class, () -> f.readNow(null, 0));
+            try (java.lang.foreign.Arena shared = java.lang.foreign.Arena.ofShared();
+                 java.lang.foreign.Arena confined = java.lang.foreign.Arena.ofConfined()) {
+                // Another thread could free a shared arena's memory during the call; a confined
+                // one is refused as a request refuses it.
+                assertEquals(-Errno.EOPNOTSUPP, f.readNow(shared.allocate(4096).asByteBuffer(), 0), "a shared arena's");
+                assertEquals(-Errno.EOPNOTSUPP, f.readNow(confined.allocate(4096).asByteBuffer(), 0), "a confined arena's");
+            }
+            assertEquals(4096, f.readNow(java.lang.foreign.Arena.ofAuto().allocate(4096).asByteBuffer(), 0), "an automatic arena's");
         }
         try (IoFile d = IoFile.open(p, StandardOpenOption.READ, IoFile.DIRECT)) {
             assertEquals(-Errno.EOPNOTSUPP, d.readNow(ByteBuffer.allocateDirect(4096), 0), "a direct file");

@@ -54,14 +54,12 @@ public final class JaioFileChannel extends FileChannel {
      * {@code -Djaio.nio.readNow=false} sends every read as a request, without the page-cache
      * fast path (to compare the two, or where a kernel's RWF_NOWAIT misbehaves).
      */
-    private static final boolean READ_NOW = !"false".equals(System.getProperty("jaio.nio.readNow"));
+    static final boolean READ_NOW = !"false".equals(System.getProperty("jaio.nio.readNow"));
 
     private final ChannelFile cf;
     private final Lane lane;
     private final ReentrantLock positionLock = new ReentrantLock();
     private long position;
-    /** Whether reads try the page cache at once first; cleared where the kernel refuses it. */
-    private volatile boolean nowait = READ_NOW;
 
     private JaioFileChannel(ChannelFile cf, Lane lane) {
         this.cf = cf;
@@ -208,7 +206,7 @@ public final class JaioFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        long cached = nowait && pos >= 0 && dst.isDirect() ? readNow(dst, pos) : -Errno.EAGAIN;
+        long cached = READ_NOW && pos >= 0 && dst.isDirect() ? readNow(dst, pos) : -Errno.EAGAIN;
         if (cached == 0) {
             return -1;
         }
@@ -247,9 +245,6 @@ public final class JaioFileChannel extends FileChannel {
             completed = r >= 0;
         } finally {
             end(completed);
-        }
-        if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL || r == -Errno.ENOSYS) {
-            nowait = false; // the kernel or the file system has no such read: requests only
         }
         return r;
     }
