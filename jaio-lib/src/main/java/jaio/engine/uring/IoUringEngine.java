@@ -513,9 +513,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      * Whether nothing of this context is left in the kernel, so that the ring's next user
      * cannot see a CQE of ours: no user op in a slot, every SQE consumed; then a drain marker
      * (a NOP with IOSQE_IO_DRAIN, which the kernel starts only once every earlier request has
-     * completed) is submitted and its CQE awaited, at most {@link #DRAIN_WAIT_NANOS}. Every
-     * CQE before it must be internal (wake-ups, the close's cancels), none may follow it, and
-     * nothing may wait in overflow. Under both locks, the engine closed.
+     * completed) is submitted and its CQE awaited, at most {@link #DRAIN_WAIT_NANOS}. The
+     * marker must have run (result 0), every CQE before it must be internal (wake-ups, the
+     * close's cancels), none may follow it, and nothing may wait in overflow. Under both locks, the engine closed.
      */
     private boolean drainedLocked() {
         if (slots.used() != 0 || sub.pending() != 0 || overflowed()) {
@@ -536,8 +536,10 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
                     return false;
                 }
                 if (data == UringSubmitter.DRAIN_DATA) {
+                    // A marker the kernel refused (drain disabled) proves nothing.
+                    boolean ran = q.cqeRes(q.cqe(i)) == 0;
                     q.consumeCq(i + 1);
-                    return q.cqReady() == 0 && !overflowed();
+                    return ran && q.cqReady() == 0 && !overflowed();
                 }
             }
             q.consumeCq(n);
