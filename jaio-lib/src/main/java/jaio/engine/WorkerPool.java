@@ -18,8 +18,8 @@ import jaio.spi.Retry;
  * takes one, runs one iteration through the engine's {@link Worker} and hands the op back
  * finished, or puts it at the tail of the queue for its next iteration. So only one iteration
  * of an op runs at a time (E4), a long transfer cannot hold a worker for good, and a cancel
- * can catch an op between iterations. Platform threads are started on demand up to a bound
- * and stopped at {@link #close}.
+ * can catch an op between iterations. Workers are started on demand up to a bound, on
+ * platform threads borrowed from {@link DaemonThreads}, and stopped at {@link #close}.
  *
  * <p>The lock publishes an op's description and progress from the thread that queues it to
  * the worker that takes it, and back to the queue between iterations. A worker marks an op it
@@ -115,8 +115,10 @@ public final class WorkerPool {
 
     // ---- under lock ----
     private final OpQueue queue = new OpQueue(QUEUED);
-    private final List<Thread> workers = new ArrayList<>();
-    private final Thread.Builder threads;
+    private final List<DaemonThreads.Task> workers = new ArrayList<>();
+    /** Workers' names: threadName and a number. */
+    private final String threadName;
+    private int started;
     private int idle;
     /** Signals sent to idle workers that have not woken yet, each meant for one queued op. */
     private int signalled;
@@ -132,7 +134,7 @@ public final class WorkerPool {
         this.iterations = iterations;
         this.newWorker = newWorker;
         this.owner = owner;
-        this.threads = Thread.ofPlatform().daemon().name(threadName, 0);
+        this.threadName = threadName;
     }
 
     public int maxWorkers() {
@@ -243,7 +245,7 @@ public final class WorkerPool {
      * after this is called. Idempotent; the caller's interrupt status is kept.
      */
     public void close() {
-        List<Thread> ts;
+        List<DaemonThreads.Task> ts;
         lock.lock();
         try {
             closed = true;
@@ -253,8 +255,8 @@ public final class WorkerPool {
             lock.unlock();
         }
         boolean interrupted = false;
-        for (Thread t : ts) {
-            while (t != Thread.currentThread()) {
+        for (DaemonThreads.Task t : ts) {
+            while (!t.isCurrent()) {
                 try {
                     t.join();
                     break;
@@ -312,12 +314,11 @@ public final class WorkerPool {
         signalled += signal;
         int covered = iterations == Iterations.BLOCKING ? signal : Math.min(n, idle);
         for (int deficit = n - covered; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
-            Thread t = threads.unstarted(this::workerLoop);
-            workers.add(t);
             try {
-                t.start();
+                // A cached thread when one is idle (DaemonThreads): contexts opened and closed
+                // in a loop do not start a thread each.
+                workers.add(DaemonThreads.start(threadName + started++, this::workerLoop));
             } catch (Throwable e) {
-                workers.remove(t);
                 if (workers.isEmpty()) {
                     // No thread can serve the queue: the submitter hears why.
                     throw e;
@@ -400,7 +401,7 @@ public final class WorkerPool {
     private void retire() {
         lock.lock();
         try {
-            workers.remove(Thread.currentThread());
+            workers.removeIf(DaemonThreads.Task::isCurrent);
             if (!closed && !queue.isEmpty()) {
                 wake(1);
             }
