@@ -59,8 +59,13 @@ public final class HttpFileServer implements Closeable {
     private int acceptsInFlight;
     private long served;
 
-    /** An open file and what the server knows of it. */
-    private record Cached(IoFile file, long size, String type, long checkedAt) {}
+    /** An open file and what the server knows of it, with its 200 heads made once. */
+    private record Cached(IoFile file, long size, String type, long checkedAt, byte[] keepHead, byte[] closeHead) {
+        Cached(IoFile file, long size, String type, long checkedAt) {
+            this(file, size, type, checkedAt, Connection.headBytes("200 OK", size, type, true),
+                    Connection.headBytes("200 OK", size, type, false));
+        }
+    }
 
     /**
      * Opens the context and the listening socket; {@link #run} serves.
@@ -326,7 +331,7 @@ public final class HttpFileServer implements Closeable {
             error(c, "404 Not Found", "not found\n", c.keepAlive);
             return;
         }
-        c.head("200 OK", f.size(), f.type(), c.keepAlive);
+        c.head(c.keepAlive ? f.keepHead() : f.closeHead());
         if (head || f.size() == 0) {
             c.bodyLength = -1;
             c.send.flags().unlink();
@@ -375,7 +380,7 @@ public final class HttpFileServer implements Closeable {
             }
             long size = Files.size(p);
             if (c != null && c.size() == size) {
-                c = new Cached(c.file(), size, c.type(), now);
+                c = new Cached(c.file(), size, c.type(), now, c.keepHead(), c.closeHead());
             } else {
                 forget(path, c);
                 c = new Cached(IoFile.open(p, StandardOpenOption.READ), size, type(p), now);
