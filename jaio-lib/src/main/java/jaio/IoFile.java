@@ -2,6 +2,8 @@ package jaio;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import jaio.engine.Descriptors;
 import jaio.spi.FileHandle;
+import jaio.spi.Memory;
 
 /**
  * A file (or pipe end) opened for jaio requests, for any number of threads and contexts at
@@ -37,6 +40,8 @@ public final class IoFile implements Closeable {
 
     final FileHandle handle;
     private final Path path;
+    /** Set once the kernel refused a {@link #readNow}: the same answer for this file from then on. */
+    private volatile boolean noReadNow;
 
     private IoFile(FileHandle handle, Path path) {
         this.handle = handle;
@@ -154,6 +159,41 @@ public final class IoFile implements Closeable {
      */
     public long size() throws IOException {
         return Descriptors.size(handle);
+    }
+
+    /**
+     * Reads what the page cache holds at {@code position} into {@code dst}'s remaining bytes,
+     * at once, on the calling thread, without waiting for the device (preadv2 with RWF_NOWAIT):
+     * the fast path of a blocking read, tried before a request is submitted. It does not move
+     * the buffer's position, and is no request: no context, no event.
+     *
+     * @param dst a direct buffer; a heap buffer, or one over an arena's memory (which another
+     *            thread could free during the call), is not read into
+     * @return bytes read (fewer than asked when only part is cached; 0 at end of file), or a
+     *         negative errno: -EAGAIN when the data at {@code position} is not cached (nothing
+     *         was read), -EOPNOTSUPP for a direct file, such a buffer, or a platform without such
+     *         a read (also -EINVAL from older kernels), -EBADF when the file is closed
+     * @throws IllegalArgumentException for a negative position
+     */
+    public long readNow(ByteBuffer dst, long position) {
+        Objects.requireNonNull(dst, "IoFile.readNow: dst");
+        if (position < 0) {
+            throw new IllegalArgumentException("IoFile.readNow: negative position " + position);
+        }
+        if (noReadNow) {
+            return -Errno.EOPNOTSUPP;
+        }
+        MemorySegment seg = dst.isDirect() ? MemorySegment.ofBuffer(dst) : null;
+        if (seg == null || Memory.classify(seg) != Memory.STABLE) {
+            // A confined arena's buffer is its owner's alone (the same answer a request gives);
+            // a shared arena's could be freed during the call, which holds only its address.
+            return -Errno.EOPNOTSUPP;
+        }
+        long r = Descriptors.readNow(handle, seg, position);
+        if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL || r == -Errno.ENOSYS) {
+            noReadNow = true; // the file, its file system or the kernel has no such read: answered at once from now on
+        }
+        return r;
     }
 
     /**

@@ -17,7 +17,14 @@ public enum RequestFlag {
      * A SEND or SENDMSG completes after the first non-empty send, as send(2) does, instead of
      * being continued until every byte went (the default).
      */
-    PARTIAL(16);
+    PARTIAL(16),
+    /**
+     * A SEND or SENDMSG followed at once by more for the same socket (MSG_MORE): the kernel
+     * holds back a segment that is not full until the next send, so a response head and the
+     * body sent after it (a linked SENDFILE, say) leave in the same segments instead of a small
+     * one of their own. The request still completes when its bytes are queued.
+     */
+    MORE(32);
 
     private final int bit;
 

@@ -88,7 +88,7 @@ class EngineInfoSupportTest {
         assertEquals(new Support(Support.Kind.NONE, "not offered"), s.get(Capability.VECTORED));
         assertEquals(new Support(Support.Kind.KERNEL, "no FDSYNC"), s.get(Capability.SYNC));
         assertEquals(new Support(Support.Kind.LIBRARY, "no TIMEOUT"), s.get(Capability.NOOP_TIMEOUT));
-        assertEquals(new Support(Support.Kind.KERNEL_THEN_WORKER, "DSYNC; no NOWAIT, SYNC, HIPRI, PARTIAL"),
+        assertEquals(new Support(Support.Kind.KERNEL_THEN_WORKER, "DSYNC; no NOWAIT, SYNC, HIPRI, PARTIAL, MORE"),
                 s.get(Capability.REQUEST_FLAGS));
         assertEquals(Support.Kind.KERNEL, s.get(Capability.KERNEL_PRIORITY).kind());
         assertEquals(Support.Kind.KERNEL, s.get(Capability.SHARED_RING).kind());

@@ -269,6 +269,28 @@ public final class Descriptors {
     }
 
     /**
+     * A read of what the page cache holds, on the calling thread, that never waits for the
+     * device (preadv2 with RWF_NOWAIT) into {@code dst}, which the caller checked is plain
+     * native memory that stays allocated during the call. Bytes read (fewer when only part is
+     * cached; 0 at end of file) or -errno: -EAGAIN when nothing at {@code pos} is cached,
+     * -EOPNOTSUPP for a direct file or one with no descriptor, -EBADF when closed, and what
+     * the kernel answers where it has no such read (-EOPNOTSUPP, -EINVAL, -ENOSYS).
+     */
+    public static long readNow(FileHandle h, MemorySegment dst, long pos) {
+        if (h.direct() || h.fd() < 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!h.acquire()) {
+            return -Errno.EBADF;
+        }
+        try {
+            return LibC.preadNowait(h.fd(), dst, pos);
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
      * Sets the size of the file behind {@code h}, growing it with zeros or cutting it.
      *
      * @throws IOException when it is closed, not open for writing, or the call fails

@@ -3,6 +3,7 @@ package jaio.engine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jaio.Errno;
+import jaio.RequestFlag;
 import jaio.linux.Fs;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
@@ -45,6 +46,11 @@ public final class SocketCalls {
      * else what the call returned (a CONNECT in progress is remembered in
      * {@link Op#engineWord} and answers WAIT).
      */
+    /** MSG_MORE when a send is flagged {@link RequestFlag#MORE}, else 0. */
+    public static int more(Op op) {
+        return (op.flags & RequestFlag.MORE.bit()) != 0 ? Net.MSG_MORE : 0;
+    }
+
     public static long attempt(Op op) {
         int fd = op.file.fd();
         return switch (op.opcode) {
@@ -54,9 +60,9 @@ public final class SocketCalls {
             case CLOSE -> op.file.closeDetaching() ? LibC.close(fd) : 0;
             case RECV -> Net.recv(fd, op.ioSegs[0].address() + op.done, op.remaining(), Net.MSG_DONTWAIT);
             case SEND -> Net.send(fd, op.ioSegs[0].address() + op.done, op.remaining(),
-                    Net.MSG_DONTWAIT | Net.MSG_NOSIGNAL);
+                    Net.MSG_DONTWAIT | Net.MSG_NOSIGNAL | more(op));
             case RECVMSG -> Net.recvmsg(fd, SCRATCH.get().msg(op), Net.MSG_DONTWAIT);
-            case SENDMSG -> Net.sendmsg(fd, SCRATCH.get().msg(op), Net.MSG_DONTWAIT | Net.MSG_NOSIGNAL);
+            case SENDMSG -> Net.sendmsg(fd, SCRATCH.get().msg(op), Net.MSG_DONTWAIT | Net.MSG_NOSIGNAL | more(op));
             case PREAD, PREADV, PWRITE, PWRITEV -> stream(op, fd);
             case SENDFILE -> Splice.sendfile(fd, op.file2.fd(), op.nextOffset(), op.remaining());
             default -> -Errno.EOPNOTSUPP;

@@ -19,8 +19,8 @@ import jaio.spi.Retry;
  * iteration through the engine's {@link Worker} and hands the op back finished, or puts it at
  * the tail of the queue for its next iteration. So only one iteration of an op runs at a time
  * (E4), a long transfer cannot hold a worker for good, and a cancel can catch an op between
- * iterations. Platform threads are started on demand up to a bound and stopped at
- * {@link #close}.
+ * iterations. Workers are started on demand up to a bound, on platform threads borrowed from
+ * {@link DaemonThreads}, and stopped at {@link #close}.
  *
  * <p>The lock publishes an op's description and progress from the thread that queues it to
  * the thread that takes it, and back to the queue between iterations. A worker marks an op it
@@ -164,8 +164,10 @@ public final class WorkerPool {
     private final OpQueue queue = new OpQueue(QUEUED);
     /** Iterations run, counted without the lock to pick those that are timed. */
     private int sampled;
-    private final List<Thread> workers = new ArrayList<>();
-    private final Thread.Builder threads;
+    private final List<DaemonThreads.Task> workers = new ArrayList<>();
+    /** Workers' names: threadName and a number. */
+    private final String threadName;
+    private int started;
     private boolean closed;
 
     /**
@@ -177,7 +179,7 @@ public final class WorkerPool {
         this.maxWorkers = Math.max(1, maxWorkers);
         this.newWorker = newWorker;
         this.owner = owner;
-        this.threads = Thread.ofPlatform().daemon().name(threadName, 0);
+        this.threadName = threadName;
         this.idlers = new IdleWorkers(this, iterations == Iterations.SHORT);
     }
 
@@ -350,7 +352,7 @@ public final class WorkerPool {
      * after this is called. Idempotent; the caller's interrupt status is kept.
      */
     public void close() {
-        List<Thread> ts;
+        List<DaemonThreads.Task> ts;
         lock();
         try {
             closed = true;
@@ -360,8 +362,8 @@ public final class WorkerPool {
             unlock();
         }
         boolean interrupted = false;
-        for (Thread t : ts) {
-            while (t != Thread.currentThread()) {
+        for (DaemonThreads.Task t : ts) {
+            while (!t.isCurrent()) {
                 try {
                     t.join();
                     break;
@@ -481,12 +483,11 @@ public final class WorkerPool {
     private void wakeLocked(int n, Op first) {
         int covered = idlers.cover(n, queue.size(), first != null && owner.mayRunOnWaiter(first));
         for (int deficit = n - covered; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
-            Thread t = threads.unstarted(this::workerLoop);
-            workers.add(t);
             try {
-                t.start();
+                // A cached thread when one is idle (DaemonThreads): contexts opened and closed
+                // in a loop do not start a thread each.
+                workers.add(DaemonThreads.start(threadName + started++, this::workerLoop));
             } catch (Throwable e) {
-                workers.remove(t);
                 if (workers.isEmpty()) {
                     // No thread can serve the queue: the submitter hears why.
                     throw e;
@@ -578,7 +579,7 @@ public final class WorkerPool {
             if (wasRunning) {
                 idlers.back();
             }
-            workers.remove(Thread.currentThread());
+            workers.removeIf(DaemonThreads.Task::isCurrent);
             if (!closed && !queue.isEmpty()) {
                 wakeLocked(1, null);
             }

@@ -43,6 +43,7 @@ public final class IoUringRings {
     private final long cqRingSize;
     private final long sqesAddr;
     private final long sqesSize;
+    private final long cqesOff;
     /** Our copy of the SQ tail: only the submission side writes it. */
     private int localSqTail;
     /** Our copy of the CQ head: only the completion side writes it. */
@@ -69,7 +70,7 @@ public final class IoUringRings {
         this.cqOverflow = IoUringParams.get(p, IoUringParams.CQ_OFF_OVERFLOW);
         this.sqMask = sqRing.get(JAVA_INT, IoUringParams.get(p, IoUringParams.SQ_OFF_RING_MASK));
         this.cqMask = cqRing.get(JAVA_INT, IoUringParams.get(p, IoUringParams.CQ_OFF_RING_MASK));
-        long cqesOff = Integer.toUnsignedLong(IoUringParams.get(p, IoUringParams.CQ_OFF_CQES));
+        this.cqesOff = Integer.toUnsignedLong(IoUringParams.get(p, IoUringParams.CQ_OFF_CQES));
         this.cqes = cqRing.asSlice(cqesOff, (long) cqEntries * IoUringCqe.SIZE);
         this.localSqTail = sqRing.get(JAVA_INT, sqTail);
         this.localCqHead = cqRing.get(JAVA_INT, cqHead);
@@ -82,6 +83,44 @@ public final class IoUringRings {
                 sqRing.set(JAVA_INT, array + 4L * i, i);
             }
         }
+    }
+
+    /** The same mappings seen through {@code owner}'s segments; the indices as the memory holds them. */
+    private IoUringRings(IoUringRings o, Arena owner) {
+        this.sqEntries = o.sqEntries;
+        this.cqEntries = o.cqEntries;
+        this.sqMask = o.sqMask;
+        this.cqMask = o.cqMask;
+        this.sqRingAddr = o.sqRingAddr;
+        this.sqRingSize = o.sqRingSize;
+        this.cqRingAddr = o.cqRingAddr;
+        this.cqRingSize = o.cqRingSize;
+        this.sqesAddr = o.sqesAddr;
+        this.sqesSize = o.sqesSize;
+        this.sqRing = view(sqRingAddr, sqRingSize, owner);
+        this.cqRing = cqRingAddr == sqRingAddr ? sqRing : view(cqRingAddr, cqRingSize, owner);
+        this.sqes = view(sqesAddr, sqesSize, owner);
+        this.sqHead = o.sqHead;
+        this.sqTail = o.sqTail;
+        this.sqFlags = o.sqFlags;
+        this.cqHead = o.cqHead;
+        this.cqTail = o.cqTail;
+        this.cqOverflow = o.cqOverflow;
+        this.cqesOff = o.cqesOff;
+        this.cqes = cqRing.asSlice(cqesOff, (long) cqEntries * IoUringCqe.SIZE);
+        // The SQ index array, when there is one, still holds the identity map.
+        this.localSqTail = sqRing.get(JAVA_INT, sqTail);
+        this.localCqHead = cqRing.get(JAVA_INT, cqHead);
+    }
+
+    /**
+     * The same rings, still mapped, for a new owner (an instance kept open for reuse after
+     * its previous owner's arena closed): fresh segments belonging to {@code owner}, and the
+     * local copies of the SQ tail and CQ head read again from the shared memory. The caller
+     * makes sure the previous user is done with the instance (nothing in flight, CQ empty).
+     */
+    public IoUringRings reattach(Arena owner) {
+        return new IoUringRings(this, owner);
     }
 
     @SuppressWarnings("restricted") // the size is what io_uring_setup reported for this mapping
@@ -138,7 +177,10 @@ public final class IoUringRings {
         return new IoUringRings(params, sq, sqSize, cq, cqSize, sqes, sqesSize, owner);
     }
 
-    /** Unmaps everything. Call once, after the owner arena is closed (so nothing can touch it). */
+    /**
+     * Unmaps everything (the mappings, which this object and every {@link #reattach}ed copy
+     * share). Call once, after the owner arena is closed (so nothing can touch it).
+     */
     public void unmap() {
         LibC.munmap(sqesAddr, sqesSize);
         if (cqRingAddr != sqRingAddr) {

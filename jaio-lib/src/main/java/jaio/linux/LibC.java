@@ -197,6 +197,22 @@ public final class LibC {
         }
     }
 
+    /** Per thread: the one iovec of {@link #preadNowait} (a virtual thread gets its own, once). */
+    private static final ThreadLocal<MemorySegment> ONE_IOV =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Iovec.LAYOUT));
+
+    /**
+     * preadv2(2) of one native buffer with RWF_NOWAIT: what the page cache holds at
+     * {@code offset}, without waiting for the device. Bytes read (fewer than asked when only
+     * part is cached; 0 at end of file), or -errno: -EAGAIN when the first page is not cached,
+     * -EOPNOTSUPP or -EINVAL where the kernel or file system has no such read.
+     */
+    public static long preadNowait(int fd, MemorySegment buf, long offset) {
+        MemorySegment iov = ONE_IOV.get();
+        Iovec.set(iov, 0, buf.address(), buf.byteSize());
+        return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+    }
+
     /** pwritev2(2): iov points at {@code iovcnt} struct iovec; flags are RWF_*. */
     public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
         try {

@@ -41,6 +41,7 @@ public final class Net {
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_MORE = 0x8000;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;

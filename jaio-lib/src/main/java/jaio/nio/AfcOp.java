@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One read or write of a {@link JaioAsynchronousFileChannel}: the Future the caller holds, or
- * the carrier of its completion handler to the channel's executor (it is the task itself, so
- * handing it over allocates nothing more). Completed once, on the reaper.
+ * the carrier of its completion handler to the channel's executor (it is its own node in the
+ * channel's {@link HandlerRunner}, so handing it over allocates nothing more). Completed once:
+ * on the reaper, or at once on the caller when the page cache served a read.
  */
 final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runnable {
     private final JaioAsynchronousFileChannel channel;
@@ -21,6 +21,8 @@ final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runn
     private int gen;
     private Integer value;
     private Throwable failure;
+    /** The next handler in the channel's {@link HandlerRunner}, guarded by it. */
+    AfcOp<?> next;
 
     AfcOp(JaioAsynchronousFileChannel channel, boolean read, ByteBuffer buffer,
           CompletionHandler<Integer, ? super A> handler, A attachment) {
@@ -68,11 +70,7 @@ final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runn
     }
 
     private void dispatch() {
-        try {
-            channel.executor().execute(this);
-        } catch (RejectedExecutionException shutDown) {
-            run(); // the handler still runs, once
-        }
+        channel.handlers().post(this);
     }
 
     /** On the executor: the handler. */

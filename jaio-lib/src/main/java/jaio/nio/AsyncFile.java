@@ -39,6 +39,11 @@ import jaio.Opcode;
  * <p><b>Allocation.</b> Requests are pooled; an operation allocates its future only (and the
  * boxed result when it is not a multiple of 512 bytes up to 1 MiB).
  *
+ * <p><b>Cached reads.</b> A read of one direct buffer on a buffered file that the page cache
+ * holds in full is read at once on the calling thread, with a call that never waits for the
+ * device, and its future is done on return: no request, no hand-off (and no JFR request event;
+ * {@code -Djaio.nio.readNow=false} turns this off). Anything else is a request.
+ *
  * <p><b>Errors.</b> Bad arguments (a read-only buffer to read into, a negative position) throw
  * at the call; I/O errors fail the future with an {@link IOException} naming the errno; a
  * closed file throws {@link ClosedChannelException} wrapped in the failed
@@ -197,6 +202,16 @@ public final class AsyncFile implements AutoCloseable {
         if (remaining == 0) {
             f.complete(0);
             return f;
+        }
+        if (kind == JaioFuture.READ && one != null && JaioFileChannel.READ_NOW && one.isDirect()) {
+            // The page cache holds all of it (or the file ends here): done at once, no request.
+            long r = file.readNow(one, position);
+            if (r == 0 || r == remaining) {
+                f.bind(null, 0, one, null, 0, 0);
+                inFlight.incrementAndGet();
+                f.finished(r);
+                return f;
+            }
         }
         Slot s = lane.acquire();
         if (one != null) {

@@ -36,8 +36,14 @@ import jaio.Opcode;
  * bytes transferred before the handler or Future sees the result.
  *
  * <p><b>Handlers</b> run on the channel's executor: the one given to
- * {@link #open(Path, Set, ExecutorService, FileAttribute[])}, or a shared pool of daemon threads.
- * A Future is completed on the context's reaper. Interrupting a thread never closes the channel.
+ * {@link #open(Path, Set, ExecutorService, FileAttribute[])}, or a shared pool of daemon threads,
+ * many per task handed to it ({@link HandlerRunner}). A Future is completed on the context's
+ * reaper. Interrupting a thread never closes the channel.
+ *
+ * <p>A read into a direct buffer of a buffered file that the page cache holds in full is read
+ * at once on the calling thread, with a call that never waits for the device, and completes
+ * with no request (a Future done on return; the handler queued for the executor); it has no
+ * JFR request event and is not in the context's counters. Anything else is a request.
  *
  * <p><b>Close</b> with operations in flight: each one completes, or fails with
  * {@link AsynchronousCloseException}. <b>Cancel</b> on a Future cancels the
@@ -56,12 +62,14 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
     private final ChannelFile cf;
     private final Lane lane;
     private final ExecutorService executor;
+    private final HandlerRunner handlers;
     private volatile boolean closed;
 
     private JaioAsynchronousFileChannel(ChannelFile cf, Lane lane, ExecutorService executor) {
         this.cf = cf;
         this.lane = lane;
         this.executor = executor == null ? defaultExecutor() : executor;
+        this.handlers = new HandlerRunner(this.executor);
     }
 
     /**
@@ -121,6 +129,10 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
         return executor;
     }
 
+    HandlerRunner handlers() {
+        return handlers;
+    }
+
     String pathName() {
         return cf.pathName;
     }
@@ -172,6 +184,9 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
             op.succeed(0);
             return op;
         }
+        if (read && JaioFileChannel.READ_NOW && buf.isDirect() && readNow(op, buf, position)) {
+            return op;
+        }
         Slot s = lane.acquire();
         if (read) {
             s.request.prepPread(cf.file, buf, position);
@@ -192,6 +207,21 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
             }
         }
         return op;
+    }
+
+    /**
+     * The fast path of a read: when the page cache holds all of it (or the end of the file is
+     * at {@code position}), it is read at once on the calling thread ({@link jaio.IoFile#readNow})
+     * and the operation completes with no request; otherwise (not cached, partly cached, an
+     * error) false, and the read goes as a request.
+     */
+    private boolean readNow(AfcOp<?> op, ByteBuffer dst, long position) {
+        long r = cf.file.readNow(dst, position);
+        if (r == 0 || r == dst.remaining()) {
+            op.finished(r);
+            return true;
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ size, truncate, force

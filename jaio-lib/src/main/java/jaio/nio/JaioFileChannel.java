@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import jaio.Errno;
 import jaio.IoContext;
 import jaio.Opcode;
 
@@ -31,7 +32,10 @@ import jaio.Opcode;
  * position, as the JDK's are). Each call submits its request and parks the calling thread in
  * Java until the context's reaper, a platform thread waiting in the kernel, unparks it: a
  * virtual thread blocked here frees its carrier, and many virtual threads keep as many
- * requests in flight.
+ * requests in flight. A read into a direct buffer of a buffered file first takes what the page
+ * cache holds with a call that never waits for the device, on the calling thread: a cached
+ * read costs one system call and no hand-off (and is no request: it has no JFR request event
+ * and is not in the context's counters); only what is not cached becomes a request.
  *
  * <p>It behaves as the JDK's FileChannel: -1 at end of file, buffer positions moved past the
  * bytes transferred, NonReadable/NonWritableChannelException, IllegalArgumentException for
@@ -46,6 +50,11 @@ import jaio.Opcode;
  */
 public final class JaioFileChannel extends FileChannel {
     private static final int TRANSFER_CHUNK = 64 << 10;
+    /**
+     * {@code -Djaio.nio.readNow=false} sends every read as a request, without the page-cache
+     * fast path (to compare the two, or where a kernel's RWF_NOWAIT misbehaves).
+     */
+    static final boolean READ_NOW = !"false".equals(System.getProperty("jaio.nio.readNow"));
 
     private final ChannelFile cf;
     private final Lane lane;
@@ -197,12 +206,47 @@ public final class JaioFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        long r = io(Opcode.PREAD, dst, null, pos);
+        long cached = READ_NOW && pos >= 0 && dst.isDirect() ? readNow(dst, pos) : -Errno.EAGAIN;
+        if (cached == 0) {
+            return -1;
+        }
+        long r = 0;
+        if (cached > 0) {
+            dst.position(dst.position() + (int) cached);
+            if (!dst.hasRemaining()) {
+                return (int) cached;
+            }
+            // Only part was cached: the rest as a request (0 from it is the end of the file).
+            r = io(Opcode.PREAD, dst, null, pos + cached);
+            dst.position(dst.position() + (int) r);
+            return (int) (cached + r);
+        }
+        r = io(Opcode.PREAD, dst, null, pos);
         if (r == 0) {
             return -1;
         }
         dst.position(dst.position() + (int) r);
         return (int) r;
+    }
+
+    /**
+     * The fast path of a read: what the page cache holds, read at once on the calling thread
+     * with a call that never waits for the device ({@link jaio.IoFile#readNow}), so a cached
+     * read costs one system call and no thread hand-off; -EAGAIN (not cached) and any other
+     * error send the read on as a request. Interruptible as a request is.
+     */
+    private long readNow(ByteBuffer dst, long pos) throws IOException {
+        boolean completed = false;
+        long r;
+        try {
+            begin();
+            ensureOpen();
+            r = cf.file.readNow(dst, pos);
+            completed = r >= 0;
+        } finally {
+            end(completed);
+        }
+        return r;
     }
 
     private int writeAt(ByteBuffer src, long pos) throws IOException {

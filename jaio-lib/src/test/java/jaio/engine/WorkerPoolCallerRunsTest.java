@@ -40,6 +40,8 @@ class WorkerPoolCallerRunsTest {
 
     /** Who ran what, and what the pool handed back, on which thread. */
     private final Map<Long, Thread> ranOn = new ConcurrentHashMap<>();
+    /** The name of the thread that ran each op, as it was then (a worker borrows a named thread). */
+    private final Map<Long, String> ranOnName = new ConcurrentHashMap<>();
     private final Map<Long, Thread> finishedOn = new ConcurrentHashMap<>();
     private final AtomicInteger ranOnWaiter = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -71,6 +73,7 @@ class WorkerPoolCallerRunsTest {
 
     private final WorkerPool.Worker worker = op -> {
         ranOn.put(op.userData, Thread.currentThread());
+        ranOnName.put(op.userData, Thread.currentThread().getName());
         if (op.userData == BLOCK) {
             blocked.countDown();
             release.await();
@@ -97,8 +100,9 @@ class WorkerPoolCallerRunsTest {
         waitUntil(() -> finishedOn.containsKey(id), LIMIT);
     }
 
-    private boolean onWorker(Thread t) {
-        return t != null && t.getName().startsWith(prefix);
+    private boolean ranOnWorker(long id) {
+        String n = ranOnName.get(id);
+        return n != null && n.startsWith(prefix);
     }
 
     /** The calling thread becomes the pool's waiter, and a worker watches: ops it queues alone wake nobody. */
@@ -139,7 +143,7 @@ class WorkerPoolCallerRunsTest {
         assertFalse(ranOn.containsKey(WORKERS_ONLY));
         release.countDown();
         awaitFinished(WORKERS_ONLY);
-        assertTrue(onWorker(ranOn.get(WORKERS_ONLY)), "a worker ran it: " + ranOn.get(WORKERS_ONLY));
+        assertTrue(ranOnWorker(WORKERS_ONLY), "a worker ran it: " + ranOnName.get(WORKERS_ONLY));
         assertEquals(0, ranOnWaiter.get());
     }
 
@@ -151,7 +155,7 @@ class WorkerPoolCallerRunsTest {
         // this thread never looks again. The watcher must notice the queue standing still.
         p.enqueue(TestOps.noop(7));
         awaitFinished(7);
-        assertTrue(onWorker(ranOn.get(7L)), "a worker ran it: " + ranOn.get(7L));
+        assertTrue(ranOnWorker(7), "a worker ran it: " + ranOnName.get(7L));
         assertEquals(1, p.stalls(), "the watcher saw the queue stand still and took the op");
     }
 

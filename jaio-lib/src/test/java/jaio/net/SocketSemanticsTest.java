@@ -247,6 +247,38 @@ class SocketSemanticsTest {
 
     @ParameterizedTest
     @MethodSource("jaio.testkit.TestEngines#all")
+    void aSendFlaggedMoreIsHeldForWhatFollows(Engine engine) throws Exception {
+        try (IoContext ctx = Sockets.context(engine, 8); IoSocket l = Sockets.listener(Sockets.Kind.TCP4, dir)) {
+            IoSocket[] p = Sockets.connect(ctx, l);
+            try (IoSocket c = p[0]; IoSocket s = p[1]) {
+                Event head = Sockets.run(ctx, Request.send(c, ByteBuffer.wrap(new byte[] {1, 2, 3})).flag(RequestFlag.MORE));
+                assertEquals(3, head.result(), "queued in full: " + head);
+                // MSG_MORE: the small segment waits for the rest instead of leaving alone.
+                assertEquals(1, ctx.submit(Request.poll(s, Poll.IN).userData(9)));
+                assertEquals(0, ctx.getEvents(0, TestFiles.events(1), Duration.ofMillis(40)), "held back");
+                assertEquals(1, ctx.submit(Request.send(c, ByteBuffer.wrap(new byte[] {4, 5, 6})).userData(10)));
+                Map<Long, EventCopy> ev = byUserData(TestFiles.reap(ctx, 2));
+                assertEquals(3, ev.get(10L).result(), "the rest: " + ev.get(10L));
+                assertTrue((ev.get(9L).result() & Poll.IN) != 0, "readable once the rest went: " + ev.get(9L));
+                ByteBuffer in = ByteBuffer.allocateDirect(16);
+                int got = 0;
+                while (got < 6) {
+                    long r = Sockets.run(ctx, Request.recv(s, in.slice(got, 16 - got))).result();
+                    assertTrue(r > 0, "recv: " + r);
+                    got += (int) r;
+                }
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(i + 1, in.get(i));
+                }
+                InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                        () -> ctx.submit(Request.recv(s, in).flag(RequestFlag.MORE)));
+                assertTrue(e.getMessage().contains("MORE"), e.getMessage());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
     void anAcceptedConnectionNobodyTookIsClosedWithTheContext(Engine engine) throws Exception {
         try (IoSocket l = Sockets.listener(Sockets.Kind.TCP4, dir); IoSocket c = Sockets.client(l)) {
             try (IoContext ctx = Sockets.context(engine, 8)) {

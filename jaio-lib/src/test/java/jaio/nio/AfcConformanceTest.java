@@ -246,6 +246,115 @@ abstract class AfcConformanceTest {
         }
     }
 
+    @Test
+    void handlersOfReadsServedAtOnceRunOnTheExecutorOnceEach() throws Exception {
+        Path p = TestFiles.patterned(dir, "hot.dat", 1 << 20);
+        List<Thread> made = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService ex = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "custom-pool");
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((th, e) -> thrown.incrementAndGet());
+            synchronized (made) {
+                made.add(t);
+            }
+            return t;
+        });
+        byte[] want = Files.readAllBytes(p);
+        try (AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), ex)) {
+            // 8 chains of 500 reads each, every handler issuing the next read of its chain.
+            int chains = 8;
+            int per = 500;
+            java.util.concurrent.atomic.AtomicIntegerArray calls = new java.util.concurrent.atomic.AtomicIntegerArray(chains * per);
+            CountDownLatch done = new CountDownLatch(chains);
+            AtomicReference<Throwable> bad = new AtomicReference<>();
+            for (int c = 0; c < chains; c++) {
+                int chain = c;
+                ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                ch.read(b, offset(chain * per), 0, new CompletionHandler<Integer, Integer>() {
+                    @Override
+                    public void completed(Integer n, Integer i) {
+                        calls.incrementAndGet(chain * per + i);
+                        synchronized (made) {
+                            if (!made.contains(Thread.currentThread())) {
+                                bad.compareAndSet(null, new AssertionError("handler on " + Thread.currentThread()));
+                            }
+                        }
+                        long at = offset(chain * per + i);
+                        if (n != 4096 || b.position() != 4096 || b.get(0) != want[(int) at] || b.get(4095) != want[(int) at + 4095]) {
+                            bad.compareAndSet(null, new AssertionError("read " + i + " of chain " + chain + ": " + n));
+                        }
+                        if (i == 3 && chain == 0) {
+                            throw new IllegalStateException("a handler that throws"); // the chain ends here
+                        }
+                        if (i + 1 == per) {
+                            done.countDown();
+                            return;
+                        }
+                        b.clear();
+                        ch.read(b, offset(chain * per + i + 1), i + 1, this);
+                    }
+
+                    @Override
+                    public void failed(Throwable e, Integer i) {
+                        bad.compareAndSet(null, e);
+                        done.countDown();
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (done.getCount() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, done.getCount(), "every chain but the one whose handler threw ended");
+            if (bad.get() != null) {
+                throw new AssertionError(bad.get());
+            }
+            for (int i = 0; i < chains * per; i++) {
+                int want1 = i >= 4 && i < per ? 0 : 1;
+                assertEquals(want1, calls.get(i), "handler " + i + " runs " + want1 + " time(s)");
+            }
+            assertEquals(1, thrown.get(), "the throwing handler reached its thread's uncaught-exception handler");
+        } finally {
+            ex.shutdown();
+        }
+    }
+
+    /** Where read {@code k} of the hot-file test reads: spread over the file, 4 KiB inside it. */
+    private static long offset(int k) {
+        return k * 4099L % ((1 << 20) - 4096);
+    }
+
+    @Test
+    void handlersThatWaitForEachOtherBothRun() throws Exception {
+        Path p = TestFiles.patterned(dir, "meet.dat", 64 * 1024);
+        ExecutorService ex = Executors.newFixedThreadPool(4);
+        try (AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), ex)) {
+            java.util.concurrent.CyclicBarrier meet = new java.util.concurrent.CyclicBarrier(2);
+            CountDownLatch done = new CountDownLatch(2);
+            CompletionHandler<Integer, Void> h = new CompletionHandler<>() {
+                @Override
+                public void completed(Integer n, Void a) {
+                    try {
+                        meet.await(20, TimeUnit.SECONDS); // the other handler must run meanwhile
+                        done.countDown();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public void failed(Throwable e, Void a) {
+                }
+            };
+            ch.read(ByteBuffer.allocateDirect(4096), 0, null, h);
+            ch.read(ByteBuffer.allocateDirect(4096), 4096, null, h);
+            assertTrue(done.await(20, TimeUnit.SECONDS), "a blocked handler held the other");
+        } finally {
+            ex.shutdown();
+        }
+    }
+
     private static CompletionHandler<Integer, Object> handler(AtomicReference<Thread> who, CountDownLatch done) {
         return new CompletionHandler<>() {
             @Override

@@ -251,4 +251,33 @@ abstract class FileChannelConformanceTest {
             t.join();
         }
     }
+    @Test
+    void aReadPartlyInThePageCacheReturnsAllOfIt() throws IOException {
+        Path p = TestFiles.patterned(dir, "pc.dat", 256 * 1024);
+        byte[] want = Files.readAllBytes(p);
+        try (FileChannel w = FileChannel.open(p, WRITE)) {
+            w.force(true);
+        }
+        // Only the first page cached: a read through a descriptor advised RANDOM has no readahead.
+        try (jaio.IoFile f = jaio.IoFile.open(p); IoContext c = IoContext.open(4)) {
+            f.advise(jaio.IoFile.Advice.DONTNEED, 0, 0);
+            f.advise(jaio.IoFile.Advice.RANDOM, 0, 0);
+            c.submit(jaio.Request.pread(f, ByteBuffer.allocateDirect(4096), 0));
+            jaio.Event[] ev = {new jaio.Event()};
+            assertEquals(1, c.getEvents(1, ev, java.time.Duration.ofSeconds(10)));
+            assertEquals(4096, ev[0].result());
+        }
+        for (ByteBuffer dst : new ByteBuffer[] {ByteBuffer.allocateDirect(64 * 1024), ByteBuffer.allocate(64 * 1024)}) {
+            try (FileChannel ch = open(p, READ)) {
+                dst.clear();
+                assertEquals(64 * 1024, ch.read(dst, 0), "the cached page and the rest, for " + dst);
+                assertEquals(64 * 1024, dst.position());
+                byte[] got = new byte[64 * 1024];
+                dst.flip().get(got);
+                assertArrayEquals(Arrays.copyOfRange(want, 0, 64 * 1024), got);
+                dst.clear();
+                assertEquals(-1, ch.read(dst, want.length), "end of file");
+            }
+        }
+    }
 }

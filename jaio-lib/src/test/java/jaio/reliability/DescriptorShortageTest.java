@@ -17,6 +17,8 @@ import jaio.Errno;
 import jaio.Event;
 import jaio.IoBuffers;
 import jaio.IoContext;
+import jaio.engine.kaio.KaioContextPool;
+import jaio.engine.uring.UringRingPool;
 import jaio.IoFile;
 import jaio.Request;
 import jaio.testkit.TestProcess;
@@ -59,6 +61,10 @@ class DescriptorShortageTest {
         assertThrows(IOException.class, () -> {
             throw new IOException("warm-up");
         });
+        // The warm-up's rings are parked for reuse, and a parked ring needs no new descriptor:
+        // give them back, so that the open below has to set one up.
+        UringRingPool.destroyAll();
+        KaioContextPool.destroyAll();
         try (IoContext before = IoContext.open(8, Engine.THREADS); IoFile f = IoFile.open(p)) {
             long held = TestProcess.openFds();
             prlimit(pid, (held + 16) + ":" + soft[1]);

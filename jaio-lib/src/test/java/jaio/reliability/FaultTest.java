@@ -27,6 +27,8 @@ import jaio.IoBuffers;
 import jaio.IoContext;
 import jaio.IoFile;
 import jaio.Request;
+import jaio.engine.kaio.KaioContextPool;
+import jaio.engine.uring.UringRingPool;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,8 @@ class FaultTest {
     void anExhaustedAioMaxNrIsAClearError() throws Exception {
         assumeTrue(root(), "changing fs.aio-max-nr needs root");
         TestEngines.assumeAvailable(Engine.KAIO);
+        // A parked context would be taken without io_setup: start with none.
+        KaioContextPool.destroyAll();
         Path max = Path.of("/proc/sys/fs/aio-max-nr");
         String saved = readSysctl(max);
         IOException e;
@@ -182,12 +186,43 @@ class FaultTest {
         }
     }
 
+    /**
+     * Parked contexts hold fs.aio-max-nr's budget: an io_setup that finds it spent gives them
+     * back and tries again, so a context of another size still opens.
+     */
+    @Test
+    void anExhaustedAioMaxNrFirstGivesBackTheParkedContexts() throws Exception {
+        assumeTrue(root(), "changing fs.aio-max-nr needs root");
+        TestEngines.assumeAvailable(Engine.KAIO);
+        KaioContextPool.destroyAll();
+        try (IoContext big = IoContext.open(1024, Engine.KAIO)) {
+            assertTrue(big.isOpen());
+        }
+        assertEquals(1, KaioContextPool.parked(), "the closed context is parked");
+        Path max = Path.of("/proc/sys/fs/aio-max-nr");
+        String saved = readSysctl(max);
+        try {
+            long used = Long.parseLong(readSysctl(Path.of("/proc/sys/fs/aio-nr")));
+            sysctl(max, Long.toString(used));
+            // 128 events: no room, until the parked context's 1152 are given back.
+            try (IoContext small = IoContext.open(64, Engine.KAIO)) {
+                assertTrue(small.isOpen());
+                assertEquals(0, KaioContextPool.parked(), "the parked context was destroyed to make room");
+            }
+        } finally {
+            sysctl(max, saved);
+        }
+        KaioContextPool.destroyAll();
+    }
+
     @Test
     void ioUringDisabledBySysctlIsAClearErrorAndAutoFallsBack() throws Exception {
         assumeTrue(root(), "changing kernel.io_uring_disabled needs root");
         Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
         assumeTrue(Files.exists(sysctl), "this kernel has no kernel.io_uring_disabled");
         TestEngines.assumeAvailable(Engine.IO_URING);
+        // A parked ring is one that exists already, which the sysctl does not stop: start with none.
+        UringRingPool.destroyAll();
         String saved = readSysctl(sysctl);
         IOException e;
         IoContext auto;

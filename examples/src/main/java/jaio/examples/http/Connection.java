@@ -64,12 +64,22 @@ final class Connection {
         inLen -= n;
     }
 
-    /** Writes a response head into {@link #out} and prepares {@link #send} for it. */
-    void head(String status, long contentLength, String type, boolean keep) {
+    /** A response head's bytes. */
+    static byte[] headBytes(String status, long contentLength, String type, boolean keep) {
         String h = "HTTP/1.1 " + status + "\r\nServer: jaio\r\nContent-Length: " + contentLength
                 + "\r\nContent-Type: " + type + "\r\nConnection: " + (keep ? "keep-alive" : "close") + "\r\n\r\n";
+        return h.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes a response head into {@link #out} and prepares {@link #send} for it. */
+    void head(String status, long contentLength, String type, boolean keep) {
+        head(headBytes(status, contentLength, type, keep));
+    }
+
+    /** Writes a response head made before into {@link #out} and prepares {@link #send} for it. */
+    void head(byte[] bytes) {
         out.clear();
-        out.put(h.getBytes(StandardCharsets.ISO_8859_1));
+        out.put(bytes);
         out.flip();
         send.prepSocketData(Opcode.SEND, socket, out.duplicate());
     }

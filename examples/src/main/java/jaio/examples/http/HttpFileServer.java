@@ -23,12 +23,16 @@ import jaio.IoFile;
 import jaio.IoSocket;
 import jaio.Opcode;
 import jaio.Request;
+import jaio.RequestFlag;
 
 /**
  * A static HTTP/1.1 file server on one jaio context driven by one thread (the caller of
  * {@link #run}): GET and HEAD, keep-alive and pipelining, Content-Length, 400, 404 and 405,
- * bodies by SENDFILE linked after the SEND of the head (one chain per response). Written only
- * against jaio's public API. {@link #close} may be called from any thread: the loop stops
+ * bodies by SENDFILE linked after the SEND of the head (one chain per response; the head is
+ * flagged MORE, so that it leaves in the body's segments). Written only against jaio's public
+ * API. What the loop starts while it handles a turn's events is submitted at the end of the
+ * turn, together with the wait for the next events: one system call on io_uring for the whole
+ * turn (submitAndWait). {@link #close} may be called from any thread: the loop stops
  * accepting, closes every connection (their requests in flight end cancelled) and closes the
  * context once every event has come back.
  *
@@ -38,6 +42,7 @@ import jaio.Request;
 public final class HttpFileServer implements Closeable {
     private static final int ACCEPTS = 8;
     private static final long RECHECK_NANOS = 1_000_000_000L;
+    private static final java.time.Duration WAIT = java.time.Duration.ofMillis(500);
 
     private final Path root;
     private final IoContext ctx;
@@ -47,12 +52,20 @@ public final class HttpFileServer implements Closeable {
     private final Map<String, Cached> files = new HashMap<>();
     private final List<IoFile> retired = new ArrayList<>();
     private final Request wake = Request.noop();
+    /** What this turn of the loop started, submitted with the wait for the next events. */
+    private final Request[] pending = new Request[4096];
+    private int pendingCount;
     private volatile boolean stopping;
     private int acceptsInFlight;
     private long served;
 
-    /** An open file and what the server knows of it. */
-    private record Cached(IoFile file, long size, String type, long checkedAt) {}
+    /** An open file and what the server knows of it, with its 200 heads made once. */
+    private record Cached(IoFile file, long size, String type, long checkedAt, byte[] keepHead, byte[] closeHead) {
+        Cached(IoFile file, long size, String type, long checkedAt) {
+            this(file, size, type, checkedAt, Connection.headBytes("200 OK", size, type, true),
+                    Connection.headBytes("200 OK", size, type, false));
+        }
+    }
 
     /**
      * Opens the context and the listening socket; {@link #run} serves.
@@ -100,7 +113,7 @@ public final class HttpFileServer implements Closeable {
         boolean shutting = false;
         try {
             while (true) {
-                int n = ctx.getEvents(1, events.length, events, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                int n = submitAndWait(events);
                 for (int i = 0; i < n; i++) {
                     dispatch(events[i]);
                 }
@@ -142,6 +155,69 @@ public final class HttpFileServer implements Closeable {
             ctx.submit(wake);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // closed already, or the wake-up is still in flight: the loop sees the flag anyway
+        }
+    }
+
+    /**
+     * Submits what this turn started and waits for at least one event (500 ms at most): one
+     * call for both. Should the batch be refused as a whole (no room, or a request the context
+     * will not take), each connection's requests go on their own, and a connection whose
+     * requests are refused is closed.
+     */
+    private int submitAndWait(Event[] events) {
+        int n = dropClosed(pendingCount);
+        pendingCount = 0;
+        if (n > 0) {
+            int r;
+            try {
+                r = ctx.submitAndWait(pending, 0, n, 1, events, WAIT);
+            } catch (jaio.InvalidRequestException e) {
+                r = -jaio.Errno.EAGAIN;
+            }
+            if (r >= 0) {
+                java.util.Arrays.fill(pending, 0, n, null);
+                return r;
+            }
+            submitOneByOne(n);
+        }
+        return ctx.getEvents(1, events.length, events, WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Leaves out the requests of connections closed during the turn; returns how many remain. */
+    private int dropClosed(int n) {
+        int kept = 0;
+        for (int i = 0; i < n; ) {
+            Connection c = (Connection) pending[i].attachment();
+            int len = pending[i].isLinked() ? 2 : 1;
+            if (c.closing) {
+                c.inFlight -= len;
+                finishClose(c);
+            } else {
+                System.arraycopy(pending, i, pending, kept, len);
+                kept += len;
+            }
+            i += len;
+        }
+        java.util.Arrays.fill(pending, kept, n, null);
+        return kept;
+    }
+
+    private void submitOneByOne(int n) {
+        for (int i = 0; i < n; ) {
+            Connection c = (Connection) pending[i].attachment();
+            int len = pending[i].isLinked() ? 2 : 1;
+            int got;
+            try {
+                got = c.closing ? 0 : ctx.submit(pending, i, len);
+            } catch (RuntimeException e) {
+                got = 0;
+            }
+            c.inFlight -= len - got;
+            if (got < len) {
+                closeConnection(c);
+            }
+            java.util.Arrays.fill(pending, i, i + len, null);
+            i += len;
         }
     }
 
@@ -214,12 +290,10 @@ public final class HttpFileServer implements Closeable {
         submit(c, c.prepRecv());
     }
 
+    /** Queues a connection's request (or a chain of two: {@code r} linked to {@code next}) for the end of the turn. */
     private void submit(Connection c, Request r) {
-        if (ctx.submit(r) == 1) {
-            c.inFlight++;
-        } else {
-            closeConnection(c);
-        }
+        pending[pendingCount++] = r;
+        c.inFlight++;
     }
 
     /** A response ended well: the next pipelined request, or a receive, or the end. */
@@ -257,21 +331,17 @@ public final class HttpFileServer implements Closeable {
             error(c, "404 Not Found", "not found\n", c.keepAlive);
             return;
         }
-        c.head("200 OK", f.size(), f.type(), c.keepAlive);
+        c.head(c.keepAlive ? f.keepHead() : f.closeHead());
         if (head || f.size() == 0) {
             c.bodyLength = -1;
-            c.send.unlink();
+            c.send.flags().unlink();
             submit(c, c.send);
             return;
         }
         c.prepBody(f.file(), f.size());
-        c.send.link();
-        int n = ctx.submit(c.chain);
-        if (n == 2) {
-            c.inFlight += 2;
-        } else {
-            closeConnection(c);
-        }
+        c.send.flags(RequestFlag.MORE).link();
+        submit(c, c.send);
+        submit(c, c.sendfile);
     }
 
     private void badRequest(Connection c) {
@@ -283,7 +353,7 @@ public final class HttpFileServer implements Closeable {
         c.head(status, body.length(), "text/plain", keep);
         c.body(body);
         c.bodyLength = -1;
-        c.send.unlink();
+        c.send.flags().unlink();
         submit(c, c.send);
     }
 
@@ -310,7 +380,7 @@ public final class HttpFileServer implements Closeable {
             }
             long size = Files.size(p);
             if (c != null && c.size() == size) {
-                c = new Cached(c.file(), size, c.type(), now);
+                c = new Cached(c.file(), size, c.type(), now, c.keepHead(), c.closeHead());
             } else {
                 forget(path, c);
                 c = new Cached(IoFile.open(p, StandardOpenOption.READ), size, type(p), now);

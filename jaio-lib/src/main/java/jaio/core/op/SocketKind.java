@@ -7,7 +7,7 @@ import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
 /**
- * What every socket request shares (O5): an open socket, and no flag but PARTIAL on a send
+ * What every socket request shares (O5): an open socket, and no flag but PARTIAL and MORE on a send
  * (the file flags mean nothing to a socket, and NOWAIT is not offered for sockets yet).
  * Subclasses add their own checks. Stateless.
  */
@@ -26,7 +26,7 @@ abstract class SocketKind extends OpKind {
         if (f.kind() != FileHandle.Kind.SOCKET) {
             return new Refusal(Errno.ENOTSOCK, f.name() + " is not a socket; " + op.opcode + " needs one");
         }
-        int allowed = op.isSend() ? RequestFlag.PARTIAL.bit() : 0;
+        int allowed = op.isSend() ? RequestFlag.PARTIAL.bit() | RequestFlag.MORE.bit() : 0;
         if ((op.flags & ~allowed) != 0) {
             for (RequestFlag fl : RequestFlag.values()) {
                 if ((op.flags & fl.bit() & ~allowed) != 0) {

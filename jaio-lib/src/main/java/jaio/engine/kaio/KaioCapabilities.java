@@ -29,7 +29,7 @@ final class KaioCapabilities {
     static Capabilities of(KaioProbe probe, boolean ring, String ringInfo, int workers) {
         Map<Opcode, Execution> ops = KaioOpcodes.TABLE.carried(probe);
 
-        Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL);
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL, RequestFlag.MORE);
         if (probe.nowait()) {
             flags.add(RequestFlag.NOWAIT);
         }

@@ -77,6 +77,13 @@ public final class KaioEngine extends KernelEngine<Completions> {
     private volatile int ringSize;
     private volatile int ringWanted;
     private final boolean useRing;
+    /**
+     * Whether a drained kernel context may be parked for the next open instead of destroyed
+     * ({@link KaioContextPool}). Not with a notify eventfd: the kernel signals it just after
+     * it posts the event, so a parked context could signal it after close returned, where
+     * io_destroy waits for that.
+     */
+    private final boolean poolable;
     private final PuntPool punt;
     private final KaioSubmitter submitter;
     private final int wakeFd;
@@ -103,6 +110,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
         int notifyFd = ectx.options().notifyFd();
         this.arena = Arena.ofShared();
         this.useRing = useRing;
+        this.poolable = notifyFd < 0;
         // Room for every request the context may have in the kernel, plus the wake-ups.
         this.ringSize = ringEvents > 0 ? ringEvents : capacity + wakeMax;
         this.ringWanted = ringSize;
@@ -303,7 +311,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
                 ringWanted = ringSize;
                 return;
             }
-            ring.destroy();
+            ring.release(poolable);
             ring = next;
             ringSize = ringWanted;
             evData = new long[next.capacity()];
@@ -348,13 +356,15 @@ public final class KaioEngine extends KernelEngine<Completions> {
     private boolean wakeClosed;
 
     /**
-     * Close, step 3: io_destroy, which returns once every iocb in flight (only internal
-     * wake-ups by now) completed, and unmaps the ring; then the internal eventfd and the
-     * native memory.
+     * Close, step 3: the kernel context is parked for a later open when it is drained (see
+     * {@link #drainedLocked}), else io_destroy, which returns once every iocb in flight
+     * completed, and unmaps the ring; then the internal eventfd and the native memory.
      */
     @Override
     protected void releaseLocked() {
-        ring.destroy();
+        if (!ring.released()) {
+            ring.release(poolable && drainedLocked());
+        }
         if (!wakeClosed) {
             LibC.close(wakeFd);
             wakeClosed = true;
@@ -362,6 +372,30 @@ public final class KaioEngine extends KernelEngine<Completions> {
         if (arena.scope().isAlive()) {
             arena.close();
         }
+    }
+
+    /**
+     * Whether nothing of this context is left in the kernel, so that its next user cannot
+     * see an event of ours: no user iocb in flight or waiting for room (the context reaped
+     * the event of every iocb it submitted, a cancelled POLL's included), and every wake-up's
+     * event taken from the ring, which this takes now (they complete inside io_submit). An
+     * event that is not a wake-up, which the close sequence rules out, means no. Under both
+     * locks, the engine closed.
+     */
+    private boolean drainedLocked() {
+        if (!submitter.quiescent()) {
+            return false;
+        }
+        int n;
+        while (wake.outstanding() > 0 && (n = ring.poll(evData, evRes)) > 0) {
+            for (int i = 0; i < n; i++) {
+                if (evData[i] != WAKE_DATA) {
+                    return false;
+                }
+            }
+            wake.swallowed(n, true, false);
+        }
+        return wake.outstanding() == 0;
     }
 
     @Override

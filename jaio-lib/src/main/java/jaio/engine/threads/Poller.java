@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jaio.CancelResult;
 import jaio.Errno;
+import jaio.engine.DaemonThreads;
 import jaio.linux.LibC;
 import jaio.linux.Timespec;
 import jaio.spi.Op;
@@ -62,6 +63,8 @@ final class Poller {
     private int timerCount;
     /** TIMEOUTs with a completion count, read without the lock to skip the check when none. */
     private volatile int counting;
+    /** The loop, on a thread borrowed from {@link DaemonThreads}, and that thread. */
+    private DaemonThreads.Task task;
     private Thread thread;
     private int wakeFd = -1;
     /** Set by {@link #cancelAll} (close): whatever would wait from now on ends cancelled instead. */
@@ -227,11 +230,11 @@ final class Poller {
 
     /** Stops the thread (after it finished what it runs) and closes its eventfd. */
     void close() {
-        Thread t;
+        DaemonThreads.Task t;
         lock.lock();
         try {
             closed = true;
-            t = thread;
+            t = task;
         } finally {
             lock.unlock();
         }
@@ -264,7 +267,14 @@ final class Poller {
             throw new IllegalStateException("eventfd for the poller: " + Errno.describe(fd));
         }
         wakeFd = fd;
-        thread = Thread.ofPlatform().daemon().name(name + "-poller").start(this::loop);
+        try {
+            task = DaemonThreads.start(name + "-poller", this::loop);
+        } catch (Throwable t) {
+            LibC.close(fd);
+            wakeFd = -1;
+            throw t;
+        }
+        thread = task.thread();
     }
 
     private void wake() {

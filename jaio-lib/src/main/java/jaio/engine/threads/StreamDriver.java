@@ -74,7 +74,7 @@ final class StreamDriver implements OpDriver {
 
     @Override
     public Set<RequestFlag> flags() {
-        return Set.of(RequestFlag.PARTIAL);
+        return Set.of(RequestFlag.PARTIAL, RequestFlag.MORE);
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
     static final int FILE_SLOTS = 1024;
     /** CQEs processed per pass, so that one pass never holds the submit lock for long. */
     private static final int MAX_BATCH = 1024;
+    /** How long a close waits for its drain marker before it gives the ring up instead of parking it. */
+    static final long DRAIN_WAIT_NANOS = 50_000_000L;
 
     private final Capabilities caps;
     private final UringProbe probe;
@@ -65,6 +67,14 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
     private final IoUringRings q;
     private final UringSlots slots;
     private final UringSubmitter sub;
+    /**
+     * Whether the ring may be parked for reuse at close ({@link UringRingPool}): any thread
+     * may use it (not single-issuer), no SQPOLL thread, no registered files or buffers. With
+     * the setup it was asked for (the pool's key).
+     */
+    private final boolean poolable;
+    private final int sqAsked;
+    private final int cqAsked;
 
     // ---- under the reap lock ----
     private final MemorySegment waitArg;
@@ -118,9 +128,16 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         // steady state nothing overflows; the kernel keeps whatever does (NODROP).
         int cq = cqEntries > 0 ? cqEntries : Math.min(Math.max(2 * sq, pow2(capacity + 2 * wakeMax)), IoUring.MAX_CQ_ENTRIES);
         this.arena = Arena.ofShared();
+        this.poolable = !options.sqPoll() && !options.singleIssuer() && options.buffers().isEmpty()
+                && !options.registerFiles();
+        this.sqAsked = sq;
+        this.cqAsked = cq;
         UringInstance.Opened opened;
+        boolean reused = false;
         try {
-            opened = UringInstance.open(sq, cq, probe.flagSet(), options, arena);
+            UringInstance parked = poolable ? UringRingPool.take(sq, cq, probe.flagSet(), arena) : null;
+            reused = parked != null;
+            opened = reused ? new UringInstance.Opened(parked, null) : UringInstance.open(sq, cq, probe.flagSet(), options, arena);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -137,7 +154,10 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             // A splice to a socket or pipe is unbounded io-wq work: each blocked one holds a
             // kernel worker, and uncapped a busy server can make thousands. Before 5.15 the
             // kernel refuses the cap (-EINVAL); SENDFILE then still works, uncapped.
-            IoUring.setIoWqMaxWorkers(ring.fd, 0, IOWQ_UNBOUNDED, null);
+            if (!reused) {
+                // A parked ring keeps the cap it was given.
+                IoUring.setIoWqMaxWorkers(ring.fd, 0, IOWQ_UNBOUNDED, null);
+            }
             this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
             this.waitTs = arena.allocate(Timespec.LAYOUT);
         } catch (RuntimeException | Error e) {
@@ -468,18 +488,70 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
     }
 
     /**
-     * Close, step 3: closes the arena that owns every view of the mapped memory and the
-     * native memory the kernel read requests from (internal requests hold none), then unmaps
-     * the rings and closes the descriptor, which makes the kernel tear the instance down.
+     * Close, step 3: finds whether the ring is poolable and drained ({@link #drainedLocked});
+     * closes the arena that owns every view of the mapped memory and the native memory the
+     * kernel read requests from (internal requests hold none); then parks a drained ring in
+     * the {@link UringRingPool} for a later open, or unmaps the rings and closes the
+     * descriptor, which makes the kernel tear the instance down.
      */
     @Override
     protected void releaseLocked() {
         if (arena.scope().isAlive()) {
-            // Once: a release retried after a failure must not close the pooled pipes twice.
+            // Once: a release retried after a failure must not close the pooled pipes twice,
+            // nor park the ring twice.
+            boolean park = poolable && drainedLocked();
             sub.release();
             arena.close();
+            if (park) {
+                UringRingPool.park(ring, sqAsked, cqAsked, probe.flagSet());
+            }
         }
         ring.close();
+    }
+
+    /**
+     * Whether nothing of this context is left in the kernel, so that the ring's next user
+     * cannot see a CQE of ours: no user op in a slot, every SQE consumed; then a drain marker
+     * (a NOP with IOSQE_IO_DRAIN, which the kernel starts only once every earlier request has
+     * completed) is submitted and its CQE awaited, at most {@link #DRAIN_WAIT_NANOS}. The
+     * marker must have run (result 0), every CQE before it must be internal (wake-ups, the
+     * close's cancels), none may follow it, and nothing may wait in overflow. Under both locks, the engine closed.
+     */
+    private boolean drainedLocked() {
+        if (slots.used() != 0 || sub.pending() != 0 || overflowed()) {
+            return false;
+        }
+        sub.drainMarker(UringSubmitter.DRAIN_DATA);
+        sub.flush();
+        if (sub.pending() != 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + DRAIN_WAIT_NANOS;
+        while (true) {
+            int n = q.cqReady();
+            for (int i = 0; i < n; i++) {
+                long data = q.cqeUserData(q.cqe(i));
+                if (data >= 0) {
+                    // A user CQE after every op was finished: do not trust this ring.
+                    return false;
+                }
+                if (data == UringSubmitter.DRAIN_DATA) {
+                    // A marker the kernel refused (drain disabled) proves nothing.
+                    boolean ran = q.cqeRes(q.cqe(i)) == 0;
+                    q.consumeCq(i + 1);
+                    return ran && q.cqReady() == 0 && !overflowed();
+                }
+            }
+            q.consumeCq(n);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Timespec.set(waitTs, left);
+            IoUringGeteventsArg.set(waitArg, waitTs.address());
+            IoUring.enter(ring.fd, 0, 1, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
+                    waitArg.address(), IoUringGeteventsArg.SIZE);
+        }
     }
 
     @Override

@@ -27,7 +27,7 @@ final class UringCapabilities {
      */
     static Capabilities of(UringProbe probe, Options options) {
         Map<Opcode, Execution> ops = UringOpcodes.TABLE.carried(probe);
-        Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL);
+        Set<RequestFlag> flags = EnumSet.of(RequestFlag.NOWAIT, RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL, RequestFlag.MORE);
 
         List<String> f = new ArrayList<>();
         f.add("io_uring_setup/io_uring_enter/io_uring_register through syscall(2); kernel " + UringProbe.kernel());

@@ -13,8 +13,9 @@ import jaio.spi.EngineOptions;
 import jaio.spi.SetupException;
 
 /**
- * Immutable itself (its rings are guarded by the engine's locks, see {@link IoUringRings}): one
- * io_uring instance, with its descriptor, what setup reported, and its mapped rings. Setup asks
+ * Immutable itself but for close's progress (its rings are guarded by the engine's locks, see
+ * {@link IoUringRings}): one io_uring instance, with its descriptor, what setup reported, and
+ * its mapped rings; after a drained close it may live on in the {@link UringRingPool}. Setup asks
  * for the best flag set this kernel takes, dropping flags newer kernels added when an older one
  * refuses them with EINVAL.
  *
@@ -59,6 +60,11 @@ final class UringInstance {
     /** Close's steps done (a failed close is tried again); under the engine's locks. */
     private boolean unmapped;
     private boolean fdClosed;
+    /**
+     * Given to the {@link UringRingPool}: this object's close does nothing any more (the
+     * instance lives on, reattached to its next owner). Under the engine's locks.
+     */
+    private boolean parked;
 
     private UringInstance(int fd, int flags, int features, IoUringRings rings) {
         this.fd = fd;
@@ -139,9 +145,18 @@ final class UringInstance {
         return new Opened(open(sqEntries, cqEntries, sets, owner), refused);
     }
 
-    /** Like {@link #create} without SQPOLL, but throws, naming the call and the errno. */
+    /**
+     * Like {@link #create} without SQPOLL, but throws, naming the call and the errno. When
+     * descriptors or memory run short while instances are parked for reuse, those are closed
+     * and setup is tried once more.
+     */
     static UringInstance open(int sqEntries, int cqEntries, int[] flagSets, Arena owner) throws IOException {
         Attempt a = create(sqEntries, cqEntries, flagSets, false, 0, owner);
+        int e = -a.errno();
+        if (a.ring() == null && (e == Errno.EMFILE || e == Errno.ENFILE || e == Errno.ENOMEM)
+                && UringRingPool.destroyAll() > 0) {
+            a = create(sqEntries, cqEntries, flagSets, false, 0, owner);
+        }
         if (a.ring() == null) {
             throw new SetupException(a.call() + "(" + sqEntries + " entries): " + Errno.describe(a.errno())
                     + UringProbe.hint(a.errno()), Math.abs(a.errno()));
@@ -172,10 +187,39 @@ final class UringInstance {
     }
 
     /**
+     * The same instance for a new owner, taken from the {@link UringRingPool}: its rings seen
+     * through {@code owner}'s segments.
+     */
+    UringInstance reattach(Arena owner) {
+        return new UringInstance(fd, flags, features, rings.reattach(owner));
+    }
+
+    /** Whether nothing waits in the rings: every SQE consumed, the CQ ring empty, no overflow. */
+    boolean idle() {
+        return rings.sqPending() == 0 && rings.cqReady() == 0
+                && (rings.sqFlags() & IoUring.IORING_SQ_CQ_OVERFLOW) == 0;
+    }
+
+    /** The instance now belongs to the {@link UringRingPool}: {@link #close} leaves it alone. */
+    void markParked() {
+        parked = true;
+    }
+
+    /** Closes a parked instance for good (the pool's bound, or descriptors running short). */
+    void destroyParked() {
+        rings.unmap();
+        LibC.close(fd);
+    }
+
+    /**
      * Closes the descriptor and unmaps the rings; the owner arena must be closed first. The
-     * kernel tears the instance down and cancels whatever is still in it.
+     * kernel tears the instance down and cancels whatever is still in it. Nothing once the
+     * instance was parked for reuse.
      */
     void close() {
+        if (parked) {
+            return;
+        }
         if (!unmapped) {
             rings.unmap();
             unmapped = true;

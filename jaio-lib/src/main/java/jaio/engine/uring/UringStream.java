@@ -2,6 +2,7 @@ package jaio.engine.uring;
 
 import java.lang.foreign.MemorySegment;
 import jaio.Errno;
+import jaio.engine.SocketCalls;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringSqe;
 import jaio.linux.Iovec;
@@ -52,7 +53,7 @@ final class UringStream extends UringOp {
                     UringPoll.mask(poll32, recv ? LibC.POLLIN : LibC.POLLOUT), ud, 0);
             return;
         }
-        int msg = recv ? op.msgFlags : op.msgFlags | Net.MSG_NOSIGNAL;
+        int msg = recv ? op.msgFlags : op.msgFlags | Net.MSG_NOSIGNAL | SocketCalls.more(op);
         if (op.segCount == 1) {
             long addr = op.ioSegs[0].address() + op.done;
             IoUringSqe.set(sqes, at, recv ? IoUring.IORING_OP_RECV : IoUring.IORING_OP_SEND, flags, 0, fd, 0, addr,

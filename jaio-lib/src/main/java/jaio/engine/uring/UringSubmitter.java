@@ -30,6 +30,8 @@ final class UringSubmitter {
     static final long REMOVE_DATA = INTERNAL | 2;
     /** Internal: an ASYNC_CANCEL whose answer nobody waits for (close). */
     static final long CANCEL_ALL_DATA = INTERNAL | 3;
+    /** Internal: the drain marker of a close that parks the ring (see {@link #drainMarker}). */
+    static final long DRAIN_DATA = INTERNAL | 4;
     /** Internal: an ASYNC_CANCEL whose answer a thread waits for; the low 32 bits are its ticket. */
     static final long CANCEL_TAG = INTERNAL | (1L << 32);
     /** The bits that tell internal kinds apart. */
@@ -195,6 +197,15 @@ final class UringSubmitter {
         for (int i = 0; i < n; i++) {
             IoUringSqe.set(q.sqes, sqe(), IoUring.IORING_OP_NOP, 0, 0, -1, 0, 0, 0, 0, data, 0);
         }
+    }
+
+    /**
+     * Writes an internal NOP with IOSQE_IO_DRAIN carrying {@code data}: the kernel starts it
+     * only once every request submitted before it has completed and posted its CQE, so when
+     * its CQE arrives nothing older is left in the kernel.
+     */
+    void drainMarker(long data) {
+        IoUringSqe.set(q.sqes, sqe(), IoUring.IORING_OP_NOP, IoUring.IOSQE_IO_DRAIN, 0, -1, 0, 0, 0, 0, data, 0);
     }
 
     /**

@@ -577,8 +577,9 @@ class KaioEngineTest {
     @Test
     void manyContextsOpenAndCloseWithoutLeaking() throws IOException {
         // The process's own rings, not fs.aio-nr: that one counts every process on the machine.
+        // Drained contexts are parked for the next open (KaioContextPool): start with none.
+        KaioContextPool.destroyAll();
         long before = aioRings();
-        // io_destroy waits for an RCU grace period (about 35 ms here): keep the count modest.
         for (int i = 0; i < 40; i++) {
             try (IoContext ctx = open(16)) {
                 assertTrue(aioRings() > before, "an open context has its ring mapped");
@@ -586,6 +587,9 @@ class KaioEngineTest {
                 takeOne(ctx, WAIT);
             }
         }
+        assertEquals(1, KaioContextPool.parked(), "one context at a time: the same one came back each time");
+        assertEquals(before + 1, aioRings(), "only the parked context's ring is still mapped");
+        KaioContextPool.destroyAll();
         assertEquals(before, aioRings(), "every context's ring was destroyed");
     }
 

@@ -225,7 +225,7 @@ class ThreadPoolEngineTest {
         // LINK_TIMEOUT never reaches an engine: the context's chain runner times it.
         assertEquals(Opcode.values().length - 1, c.opcodes().size(), "every opcode has a driver: " + c.opcodes());
         assertFalse(c.opcodes().containsKey(Opcode.LINK_TIMEOUT));
-        assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL), c.flags());
+        assertEquals(Set.of(RequestFlag.DSYNC, RequestFlag.SYNC, RequestFlag.PARTIAL, RequestFlag.MORE), c.flags());
         assertEquals("system calls on the descriptor (FileChannel positional I/O without one)", c.features().get(0));
         assertTrue(c.features().contains("DSYNC/SYNC writes are followed by fdatasync/fsync"));
         assertTrue(c.features().contains("O_DIRECT aligned to the file store's block size (FileChannel's rule)"));
