@@ -162,10 +162,12 @@ final class Poller {
 
     /** {@code n} ops of the engine completed: ends the TIMEOUTs whose count that meets. */
     void completed(int n) {
-        long c = completed.addAndGet(n);
+        // Only counted while a TIMEOUT waits for a number of completions (an atomic add per
+        // request otherwise): one racing a TIMEOUT being armed simply came before it.
         if (counting == 0) {
             return;
         }
+        long c = completed.addAndGet(n);
         List<Op> met = null;
         lock.lock();
         try {
