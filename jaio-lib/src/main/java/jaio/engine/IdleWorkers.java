@@ -102,10 +102,11 @@ final class IdleWorkers {
      */
     private volatile Thread waiter;
     /**
-     * A running average of iteration times (sampled), in nanoseconds. A hint, written by the
-     * threads that ran them without the lock: a lost update only slows the average.
+     * A running average of iteration times (sampled), in nanoseconds; short until iterations
+     * show otherwise (one long sample makes it long). A hint, written by the threads that ran
+     * them without the lock: a lost update only slows the average.
      */
-    private long averageNanos = SHORT_NANOS;
+    private long averageNanos;
 
     IdleWorkers(WorkerPool pool, boolean shortIterations) {
         this.pool = pool;
@@ -164,6 +165,17 @@ final class IdleWorkers {
     }
 
     /**
+     * Whether a waiting thread should run a queued op itself now: always when iterations are
+     * short; when they are long (a device read, a sync), only while no worker runs one, since
+     * the waiter would otherwise sit in a long call while the running ones complete and wait
+     * for it to reap them (at depth 1 nothing else runs, and the waiter runs its own request).
+     * Lock held.
+     */
+    boolean waiterMayRun() {
+        return economical() || running == 0;
+    }
+
+    /**
      * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue), the
      * first of which a waiting thread may run if {@code waiterMayRun}. Returns how many of the
      * {@code n} need no new worker: with short iterations every idle worker counts, woken or not
@@ -205,7 +217,7 @@ final class IdleWorkers {
             return 0;
         }
         boolean mine = waiterMayRun && waiter == Thread.currentThread();
-        int e = mine && queued == n ? 1 : 0;
+        int e = mine && queued == n && waiterMayRun() ? 1 : 0;
         if (economical()) {
             int runners = running + (mine ? 1 : 0);
             e = signalled > 0 ? n : Math.max(e, Math.min(n, runners * PER_RUNNER - (queued - n)));

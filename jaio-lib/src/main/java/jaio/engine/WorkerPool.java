@@ -36,12 +36,13 @@ import jaio.spi.Retry;
  *       {@link #runQueued}: it takes the oldest queued op and runs its iteration itself, as a
  *       waiter helps in a work-stealing pool, when the owner says such a thread may
  *       ({@link Owner#mayRunOnWaiter}). The completion then reaches the waiting thread with
- *       nobody woken.</li>
+ *       nobody woken. When iterations are long on average, only while no worker runs one: the
+ *       waiter must not sit in a device read while others complete and wait to be reaped.</li>
  *   <li><b>Waiting for the waiter.</b> An op that the thread which last called
  *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
  *       wait next and run it (at depth 1: submit, then getEvents).</li>
  *   <li><b>Waiting for runners.</b> While iterations are short on average (under
- *       {@link IdleWorkers#SHORT_NANOS}, timed on one in 32), a new op wakes nobody as long
+ *       {@link IdleWorkers#SHORT_NANOS}, timing the first 64 and one in 32), a new op wakes nobody as long
  *       as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per running worker (and
  *       per waiter that queues); a larger backlog recruits one parked worker at a time, each
  *       recruit the next, instead of a wake-up per op.</li>
@@ -162,7 +163,7 @@ public final class WorkerPool {
 
     // ---- under lock ----
     private final OpQueue queue = new OpQueue(QUEUED);
-    /** Iterations run, counted without the lock to pick those that are timed. */
+    /** Iterations run, counted without the lock to pick those that are timed (it may wrap). */
     private int sampled;
     private final List<DaemonThreads.Task> workers = new ArrayList<>();
     /** Workers' names: threadName and a number. */
@@ -250,8 +251,8 @@ public final class WorkerPool {
      * For a thread that waits for events, is not a worker, and would otherwise park: runs the
      * oldest queued op's next iteration on the calling thread (caller-runs), when the owner lets
      * such a thread run it, and reports the op to the owner as a worker would (finished, put
-     * back, or handed off). True when it ran one; false when nothing is queued or the oldest op
-     * must run on a worker. From now on, ops this thread queues may be left for it (class
+     * back, or handed off). True when it ran one; false when nothing is queued, the oldest op
+     * must run on a worker, or iterations are long and workers run some (class comment). From now on, ops this thread queues may be left for it (class
      * comment), so it should call this again before it parks.
      */
     public boolean runQueued(Worker w) {
@@ -263,7 +264,7 @@ public final class WorkerPool {
         lock();
         try {
             op = queue.peek();
-            if (op == null || !owner.mayRunOnWaiter(op)) {
+            if (op == null || !owner.mayRunOnWaiter(op) || !idlers.waiterMayRun()) {
                 return false;
             }
             poll();
@@ -379,8 +380,10 @@ public final class WorkerPool {
 
     /** One iteration and what follows it: true when the op is finished. */
     private boolean step(Worker w, Op op, boolean onWorker) {
-        // One iteration in 32 is timed, for the idle workers' average (a racy count is fine).
-        boolean timed = (++sampled & 31) == 0;
+        // The first 64 iterations and then one in 32 are timed, for the idle workers' average
+        // (a racy count is fine).
+        int k = ++sampled;
+        boolean timed = (k & 31) == 0 || (k > 0 && k <= 64);
         long t0 = timed ? System.nanoTime() : 0;
         long res = attempt(w, op);
         if (timed) {

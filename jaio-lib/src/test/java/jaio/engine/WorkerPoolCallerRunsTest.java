@@ -37,6 +37,8 @@ class WorkerPoolCallerRunsTest {
     private static final long BLOCK = -1;
     /** An op the owner does not let a waiter run. */
     private static final long WORKERS_ONLY = -2;
+    /** An op whose iteration takes 2 ms (a device read, say). */
+    private static final long SLOW = -3;
 
     /** Who ran what, and what the pool handed back, on which thread. */
     private final Map<Long, Thread> ranOn = new ConcurrentHashMap<>();
@@ -77,6 +79,8 @@ class WorkerPoolCallerRunsTest {
         if (op.userData == BLOCK) {
             blocked.countDown();
             release.await();
+        } else if (op.userData <= SLOW) {
+            Thread.sleep(2);
         }
         return 0;
     };
@@ -145,6 +149,25 @@ class WorkerPoolCallerRunsTest {
         awaitFinished(WORKERS_ONLY);
         assertTrue(ranOnWorker(WORKERS_ONLY), "a worker ran it: " + ranOnName.get(WORKERS_ONLY));
         assertEquals(0, ranOnWaiter.get());
+    }
+
+    @Test
+    void withLongIterationsAWaiterLeavesQueuedOpsToTheRunningWorkers() throws Exception {
+        WorkerPool p = pool(1);
+        // Two iterations of 2 ms: the pool's average says iterations are long now.
+        p.enqueue(TestOps.noop(SLOW));
+        awaitFinished(SLOW);
+        p.enqueue(TestOps.noop(SLOW - 1));
+        awaitFinished(SLOW - 1);
+        p.enqueue(TestOps.noop(BLOCK));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        p.enqueue(TestOps.noop(3));
+        // A waiter that ran it would sit in a long call while the worker's op completes.
+        assertFalse(p.runQueued(worker), "a worker runs one: the waiter leaves the queue alone");
+        assertFalse(ranOn.containsKey(3L));
+        release.countDown();
+        awaitFinished(3);
+        assertTrue(ranOnWorker(3), "the worker ran it once free: " + ranOnName.get(3L));
     }
 
     @Test
