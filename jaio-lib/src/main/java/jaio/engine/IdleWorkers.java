@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Guarded by its {@link WorkerPool}'s lock (each method says when it lets go of it), apart
- * from the two hints noted on their fields: the pool's workers that have no op, and who a new
+ * from the three hints noted on their fields (the queue's size, the waiter, the average): the pool's workers that have no op, and who a new
  * op wakes, so that as few threads as possible are woken (the pool's class comment says why,
  * and what bounds the waits). A new op is covered, in this order: by a spinning worker that is
  * free (it sees the op without a wake-up); when iterations are short, by threads that come back
@@ -104,9 +104,9 @@ final class IdleWorkers {
     /**
      * A running average of iteration times (sampled), in nanoseconds; short until iterations
      * show otherwise (one long sample makes it long). A hint, written by the threads that ran
-     * them without the lock: a lost update only slows the average.
+     * them without the lock (volatile: never a torn value): a lost update only slows the average.
      */
-    private long averageNanos;
+    private volatile long averageNanos;
 
     IdleWorkers(WorkerPool pool, boolean shortIterations) {
         this.pool = pool;
@@ -146,6 +146,7 @@ final class IdleWorkers {
         running++;
         takes++;
         if (economical() && signalled == 0 && queued > running * PER_RUNNER) {
+            wakeParked(1);
         }
     }
 
