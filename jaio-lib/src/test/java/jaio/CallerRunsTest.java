@@ -94,7 +94,8 @@ class CallerRunsTest {
                 assertEquals(BLOCK, ev[0].result());
                 assertEquals(TestFiles.pattern(off + 100, 0), heap.get(100));
             }
-            assertEquals(0, ctx.stats().callerRuns(), "a waiter never runs a request through a worker's scratch memory");
+            assertEquals(0, ctx.stats().callerRuns(),
+                    "a waiter never runs a request through a worker's scratch memory");
         }
     }
 
@@ -156,7 +157,8 @@ class CallerRunsTest {
     void callbacksOfASelfReapingContextRunForASubmitterThatOnlyParks() throws Exception {
         int n = 500;
         AtomicInteger ok = new AtomicInteger();
-        try (IoContext ctx = IoContext.builder().engine(Engine.THREADS).capacity(8).workerThreads(2).selfReaping().open();
+        IoContext.Builder b = IoContext.builder().engine(Engine.THREADS).capacity(8).workerThreads(2).selfReaping();
+        try (IoContext ctx = b.open();
              IoFile f = IoFile.open(file(16), StandardOpenOption.READ)) {
             for (int i = 0; i < n; i++) {
                 CountDownLatch done = new CountDownLatch(1);
@@ -261,7 +263,8 @@ class CallerRunsTest {
                 assertFalse(waiter.isAlive(), "the waiter left");
                 Object o = got.get();
                 assertNotNull(o);
-                assertTrue(o instanceof IllegalStateException || o.equals((long) big) || o.equals((long) -Errno.ECANCELED),
+                boolean event = o.equals((long) big) || o.equals((long) -Errno.ECANCELED);
+                assertTrue(o instanceof IllegalStateException || event,
                         "the waiter saw the close, or the request's one event: " + o);
                 assertFalse(ctx.isOpen());
             } finally {

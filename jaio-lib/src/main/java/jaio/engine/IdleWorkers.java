@@ -7,13 +7,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Guarded by its {@link WorkerPool}'s lock (each method says when it lets go of it), apart
- * from the three hints noted on their fields (the queue's size, the waiter, the average): the pool's workers that have no op, and who a new
- * op wakes, so that as few threads as possible are woken (the pool's class comment says why,
- * and what bounds the waits). A new op is covered, in this order: by a spinning worker that is
- * free (it sees the op without a wake-up); when iterations are short, by threads that come back
- * to the queue anyway, the waiting thread that queued it or a running worker, while a watcher
- * makes sure they do; by a parked worker, unparked; by the watcher, unparked; and the pool
- * starts new workers for what remains.
+ * from the three hints noted on their fields (the queue's size, the waiter, the average): the
+ * pool's workers that have no op, and who a new op wakes, so that as few threads as possible
+ * are woken (the pool's class comment says why, and what bounds the waits). A new op is
+ * covered, in this order: by a spinning worker that is free (it sees the op without a
+ * wake-up); when iterations are short, by threads that come back to the queue anyway, the
+ * waiting thread that queued it or a running worker, while a watcher makes sure they do; by a
+ * parked worker, unparked; by the watcher, unparked; and the pool starts new workers for what
+ * remains.
  *
  * <p>Parked workers form a stack, each worker's own {@link Parked} node linked in while it
  * waits, so that waiting allocates nothing (a {@code Condition} allocates a node per wait) and

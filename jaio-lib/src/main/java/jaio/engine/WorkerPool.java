@@ -42,10 +42,10 @@ import jaio.spi.Retry;
  *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
  *       wait next and run it (at depth 1: submit, then getEvents).</li>
  *   <li><b>Waiting for runners.</b> While iterations are short on average (under
- *       {@link IdleWorkers#SHORT_NANOS}, timing the first 64 and one in 32), a new op wakes nobody as long
- *       as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per running worker (and
- *       per waiter that queues); a larger backlog recruits one parked worker at a time, each
- *       recruit the next, instead of a wake-up per op.</li>
+ *       {@link IdleWorkers#SHORT_NANOS}; the first 64 are timed, then one in 32), a new op wakes
+ *       nobody as long as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per
+ *       running worker (and per waiter that queues); a larger backlog recruits one parked
+ *       worker at a time, each recruit the next, instead of a wake-up per op.</li>
  *   <li><b>Spinning.</b> A worker that has just run an iteration looks for the next op for up
  *       to {@link IdleWorkers#SPIN_NANOS} before it parks, at most
  *       {@link IdleWorkers#MAX_SPINNERS} at a time (a spin that finds nothing halves the next
@@ -161,10 +161,11 @@ public final class WorkerPool {
     private final ReentrantLock lock = new ReentrantLock();
     private final IdleWorkers idlers;
 
-    // ---- under lock ----
-    private final OpQueue queue = new OpQueue(QUEUED);
     /** Iterations run, counted without the lock to pick those that are timed (it may wrap). */
     private int sampled;
+
+    // ---- under lock ----
+    private final OpQueue queue = new OpQueue(QUEUED);
     private final List<DaemonThreads.Task> workers = new ArrayList<>();
     /** Workers' names: threadName and a number. */
     private final String threadName;
@@ -252,8 +253,9 @@ public final class WorkerPool {
      * oldest queued op's next iteration on the calling thread (caller-runs), when the owner lets
      * such a thread run it, and reports the op to the owner as a worker would (finished, put
      * back, or handed off). True when it ran one; false when nothing is queued, the oldest op
-     * must run on a worker, or iterations are long and workers run some (class comment). From now on, ops this thread queues may be left for it (class
-     * comment), so it should call this again before it parks.
+     * must run on a worker, or iterations are long and workers run some (class comment). From
+     * now on, ops this thread queues may be left for it, so it should call this again before
+     * it parks.
      */
     public boolean runQueued(Worker w) {
         idlers.waiterLooks();

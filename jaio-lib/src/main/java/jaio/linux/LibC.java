@@ -171,7 +171,10 @@ public final class LibC {
         }
     }
 
-    /** pwrite(2): bytes written, or -errno; made twice on failure as {@link #pread} (a failed pwrite writes nothing). */
+    /**
+     * pwrite(2): bytes written, or -errno; made again with errno captured on failure, as
+     * {@link #pread} (a failed pwrite writes nothing).
+     */
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
         try {
             long r = (long) PWRITE_PLAIN.invokeExact(fd, buf, len, offset);
