@@ -12,26 +12,19 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import jaio.CancelResult;
 import jaio.Engine;
-import jaio.Errno;
-import jaio.IoBuffers;
 import jaio.IoContext;
 import jaio.IoFile;
-import jaio.Poll;
 import jaio.Request;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringSqe;
+import jaio.testkit.ReuseCycle;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
-import jaio.testkit.TestFiles.EventCopy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,36 +83,7 @@ class UringRingReuseTest {
     }
 
     private static void cycle(IoContext ctx, IoFile f, IoFile rd, IoFile wr, int c) {
-        long base = (long) c << 16;
-        Request[] reads = new Request[4];
-        for (int i = 0; i < reads.length; i++) {
-            reads[i] = Request.pread(f, IoBuffers.allocate(512), i * 1024L).userData(base + i);
-        }
-        Request[] polls = new Request[4];
-        for (int i = 0; i < polls.length; i++) {
-            polls[i] = Request.poll(rd, Poll.IN).userData(base + 100 + i);
-        }
-        assertEquals(reads.length, ctx.submit(reads));
-        assertEquals(polls.length, ctx.submit(polls));
-        assertEquals(1, ctx.submit(Request.timeout(Duration.ofHours(1), 0).userData(base + 300)));
-        Set<Long> seen = new HashSet<>();
-        for (EventCopy e : TestFiles.reap(ctx, reads.length)) {
-            assertEquals(base, e.userData() & ~0xFFFFL, "cycle " + c + " got an event of another: " + e);
-            assertEquals(512, e.result(), e.toString());
-            assertTrue(seen.add(e.userData()), "twice: " + e);
-        }
-        for (int i = 0; i < 2; i++) {
-            assertEquals(CancelResult.CANCELED, ctx.cancel(polls[i]));
-        }
-        for (EventCopy e : TestFiles.reap(ctx, 2)) {
-            assertEquals(base, e.userData() & ~0xFFFFL, "cycle " + c + " got an event of another: " + e);
-            assertEquals(-Errno.ECANCELED, e.result(), e.toString());
-            assertTrue(seen.add(e.userData()), "twice: " + e);
-        }
-        if (c % 3 == 0) {
-            assertEquals(1, ctx.submit(Request.pwrite(wr, IoBuffers.allocate(1), 0).userData(base + 200)));
-        }
-        ctx.submit(TestFiles.noops(2));
+        ReuseCycle.run(ctx, f, rd, wr, c, true);
     }
 
     /** A thousand cycles: descriptors and rings are the parked ones, and they are given back. */
