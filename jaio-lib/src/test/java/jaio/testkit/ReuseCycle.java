@@ -23,7 +23,29 @@ import jaio.testkit.TestFiles.EventCopy;
  * waiting. Every event it takes must carry cycle {@code c}'s user data and the right result.
  */
 public final class ReuseCycle {
+    /** Opens the context of one cycle. */
+    public interface Opener {
+        IoContext open() throws java.io.IOException;
+    }
+
     private ReuseCycle() {}
+
+    /** {@code cycles} lives of a context from {@code open}, one after another, on a file of at least 4 KiB. */
+    public static void runMany(java.nio.file.Path file, int cycles, Opener open, boolean timeoutInFlight) throws java.io.IOException {
+        try (IoFile f = IoFile.open(file, java.nio.file.StandardOpenOption.READ)) {
+            for (int c = 0; c < cycles; c++) {
+                IoFile[] pipe = IoFile.pipe();
+                try (IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+                    IoContext ctx = open.open();
+                    try {
+                        run(ctx, f, rd, wr, c, timeoutInFlight);
+                    } finally {
+                        ctx.close();
+                    }
+                }
+            }
+        }
+    }
 
     public static void run(IoContext ctx, IoFile f, IoFile rd, IoFile wr, int c, boolean timeoutInFlight) {
         long base = (long) c << 16;

@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,25 +67,9 @@ class KaioContextReuseTest {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 16);
         long reused0 = KaioContextPool.reused();
         int cycles = 300;
-        try (IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-            for (int c = 0; c < cycles; c++) {
-                IoFile[] pipe = IoFile.pipe();
-                try (IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
-                    IoContext ctx = open(16);
-                    try {
-                        cycle(ctx, f, rd, wr, c);
-                    } finally {
-                        ctx.close();
-                    }
-                }
-            }
-        }
+        ReuseCycle.runMany(p, cycles, () -> open(16), false);
         assertTrue(KaioContextPool.reused() - reused0 >= cycles - 1,
                 "every open after the first took the context its predecessor parked: " + (KaioContextPool.reused() - reused0));
-    }
-
-    private static void cycle(IoContext ctx, IoFile f, IoFile rd, IoFile wr, int c) {
-        ReuseCycle.run(ctx, f, rd, wr, c, false);
     }
 
     /** A thousand cycles: descriptors stay put, and the rings mapped are the parked ones. */

@@ -11,14 +11,12 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jaio.Engine;
 import jaio.IoContext;
-import jaio.IoFile;
 import jaio.Request;
 import jaio.linux.IoUring;
 import jaio.linux.IoUringSqe;
@@ -65,25 +63,9 @@ class UringRingReuseTest {
         Path p = TestFiles.patterned(dir, "r.dat", 1 << 16);
         long reused0 = UringRingPool.reused();
         int cycles = 300;
-        try (IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-            for (int c = 0; c < cycles; c++) {
-                IoFile[] pipe = IoFile.pipe();
-                try (IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
-                    IoContext ctx = open(16);
-                    try {
-                        cycle(ctx, f, rd, wr, c);
-                    } finally {
-                        ctx.close();
-                    }
-                }
-            }
-        }
+        ReuseCycle.runMany(p, cycles, () -> open(16), true);
         assertTrue(UringRingPool.reused() - reused0 >= cycles - 1,
                 "every open after the first took the ring its predecessor parked: " + (UringRingPool.reused() - reused0));
-    }
-
-    private static void cycle(IoContext ctx, IoFile f, IoFile rd, IoFile wr, int c) {
-        ReuseCycle.run(ctx, f, rd, wr, c, true);
     }
 
     /** A thousand cycles: descriptors and rings are the parked ones, and they are given back. */
