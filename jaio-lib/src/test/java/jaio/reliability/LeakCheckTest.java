@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import jaio.Engine;
 import jaio.Event;
 import jaio.IoBuffers;
@@ -57,7 +56,7 @@ class LeakCheckTest {
             System.gc();
             // The cleaner frees what the collector found; give it a moment.
             Thread.sleep(100);
-            return new Sample(TestProcess.openFds(), TestProcess.liveThreads(), uringInstances(),
+            return new Sample(TestProcess.openFds(), TestProcess.liveThreads(), TestProcess.uringInstances(),
                     TestProcess.aioRings(), readAioNr(), readNativeBytes(), readRssAnonKb());
         }
 
@@ -150,23 +149,6 @@ class LeakCheckTest {
             Event e = ctx.await(r, Duration.ofSeconds(10));
             assertEquals(256, e.result(), e.toString());
         }
-    }
-
-    /** io_uring instances of this process: descriptors that link to anon_inode:[io_uring]. */
-    static long uringInstances() throws IOException {
-        long n = 0;
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : s.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().contains("io_uring")) {
-                        n++;
-                    }
-                } catch (IOException gone) {
-                    // Closed while listed.
-                }
-            }
-        }
-        return n;
     }
 
     /** Bytes of native memory the JDK counts for arenas and direct buffers, or 0 where it cannot tell. */

@@ -30,6 +30,23 @@ public final class TestProcess {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("[aio]")).count();
     }
 
+    /** io_uring instances of this process: descriptors that link to anon_inode:[io_uring] (Linux only). */
+    public static long uringInstances() throws IOException {
+        long n = 0;
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : s.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().contains("io_uring")) {
+                        n++;
+                    }
+                } catch (IOException gone) {
+                    // Closed while listed.
+                }
+            }
+        }
+        return n;
+    }
+
     /** Live threads of this JVM, of every thread group. */
     public static int liveThreads() {
         return Thread.getAllStackTraces().size();

@@ -1,6 +1,7 @@
 package jaio.engine.uring;
 
 import static jaio.testkit.TestProcess.openFds;
+import static jaio.testkit.TestProcess.uringInstances;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import jaio.Engine;
 import jaio.IoContext;
 import jaio.Request;
@@ -158,22 +158,5 @@ class UringRingReuseTest {
             assertTrue(t.idle());
             t.close();
         }
-    }
-
-    /** io_uring instances of this process: descriptors that link to anon_inode:[io_uring]. */
-    static long uringInstances() throws IOException {
-        long n = 0;
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : s.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().contains("io_uring")) {
-                        n++;
-                    }
-                } catch (IOException gone) {
-                    // Closed while listed.
-                }
-            }
-        }
-        return n;
     }
 }
