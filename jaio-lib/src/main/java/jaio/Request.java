@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import jaio.core.CoreOp;
 import jaio.engine.Sockets;
+import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
 /**
@@ -294,63 +295,46 @@ public final class Request {
         if (fsyncOrFdsync != Opcode.FSYNC && fsyncOrFdsync != Opcode.FDSYNC) {
             throw new IllegalArgumentException("prepSync takes FSYNC or FDSYNC, not " + fsyncOrFdsync);
         }
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = fsyncOrFdsync;
-        op.file = Objects.requireNonNull(file, "Request.fsync/fdsync: file").handle;
-        op.offset = 0;
+        bufferless(fsyncOrFdsync, Objects.requireNonNull(file, "Request.fsync/fdsync: file").handle);
         return this;
     }
 
     public Request prepNoop() {
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = Opcode.NOOP;
-        op.file = null;
-        op.offset = 0;
+        bufferless(Opcode.NOOP, null);
         return this;
     }
 
     public Request prepTimeout(Duration delay, int count) {
         Objects.requireNonNull(delay, "Request.timeout: delay");
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = Opcode.TIMEOUT;
-        op.file = null;
-        op.offset = 0;
-        op.timeoutNanos = Args.saturatedNanos(delay);
+        bufferless(Opcode.TIMEOUT, null).timeoutNanos = Args.saturatedNanos(delay);
         op.timeoutCount = count;
         return this;
     }
 
     public Request prepLinkTimeout(Duration delay) {
         Objects.requireNonNull(delay, "Request.linkTimeout: delay");
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = Opcode.LINK_TIMEOUT;
-        op.file = null;
-        op.timeoutNanos = Args.saturatedNanos(delay);
+        bufferless(Opcode.LINK_TIMEOUT, null).timeoutNanos = Args.saturatedNanos(delay);
         return this;
     }
 
     public Request prepPoll(IoFile file, int events) {
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = Opcode.POLL;
-        op.file = Objects.requireNonNull(file, "Request.poll: file").handle;
-        op.offset = 0;
-        op.pollEvents = events;
+        bufferless(Opcode.POLL, Objects.requireNonNull(file, "Request.poll: file").handle).pollEvents = events;
         return this;
     }
 
     public Request prepPoll(IoSocket socket, int events) {
+        bufferless(Opcode.POLL, Objects.requireNonNull(socket, "Request.poll: socket").handle).pollEvents = events;
+        return this;
+    }
+
+    /** An opcode that moves no bytes, on {@code h} (or none): the op, for the opcode's own fields. */
+    private RequestOp bufferless(Opcode code, FileHandle h) {
         ensureIdle();
         op.clearBuffers();
-        op.opcode = Opcode.POLL;
-        op.file = Objects.requireNonNull(socket, "Request.poll: socket").handle;
+        op.opcode = code;
+        op.file = h;
         op.offset = 0;
-        op.pollEvents = events;
-        return this;
+        return op;
     }
 
     /** Prepares ACCEPT, SHUTDOWN (both directions) or CLOSE on {@code socket}. */
@@ -359,12 +343,8 @@ public final class Request {
                 && acceptShutdownOrClose != Opcode.CLOSE) {
             throw new IllegalArgumentException("prepSocket takes ACCEPT, SHUTDOWN or CLOSE, not " + acceptShutdownOrClose);
         }
-        ensureIdle();
-        op.clearBuffers();
-        op.opcode = acceptShutdownOrClose;
-        op.file = Objects.requireNonNull(socket, "Request.accept/shutdown/close: socket").handle;
-        op.offset = 0;
-        op.how = Sockets.SHUT_RDWR;
+        bufferless(acceptShutdownOrClose, Objects.requireNonNull(socket, "Request.accept/shutdown/close: socket").handle)
+                .how = Sockets.SHUT_RDWR;
         op.address = null;
         return this;
     }
