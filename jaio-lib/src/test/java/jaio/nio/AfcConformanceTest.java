@@ -320,6 +320,35 @@ abstract class AfcConformanceTest {
         }
     }
 
+    @Test
+    void anExecutorThatWasShutDownStillGetsEachHandlerRunOnce() throws Exception {
+        Path p = TestFiles.patterned(dir, "shut.dat", 64 * 1024);
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        ex.shutdown();
+        try (AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), ex)) {
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch done = new CountDownLatch(4);
+            for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocateDirect(4096), ByteBuffer.allocate(4096),
+                    ByteBuffer.allocateDirect(4096), ByteBuffer.allocate(4096)}) {
+                ch.read(b, 0, null, new CompletionHandler<Integer, Void>() {
+                    @Override
+                    public void completed(Integer n, Void a) {
+                        runs.incrementAndGet();
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void failed(Throwable e, Void a) {
+                        done.countDown();
+                    }
+                });
+            }
+            assertTrue(done.await(10, TimeUnit.SECONDS), "a handler was lost to the refusing executor");
+            Thread.sleep(50);
+            assertEquals(4, runs.get(), "each handler once, cached (at once) or through a request");
+        }
+    }
+
     /** Where read {@code k} of the hot-file test reads: spread over the file, 4 KiB inside it. */
     private static long offset(int k) {
         return k * 4099L % ((1 << 20) - 4096);
