@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * thousand contexts a second when each context ran a read).
  *
  * <p>{@link #start} hands the task to the most recently idled thread, or starts a new one
- * when none is idle. While the task runs, the thread carries the task's name, with its
+ * when none is idle. From the moment {@code start} returns until the task returns, the
+ * thread carries the task's name, with its
  * interrupt status cleared; once the task returns, the thread takes back its name
  * {@code jaio-idle-N} and goes on the idle stack before {@link Task#join} returns, then waits
  * {@link #KEEP_ALIVE_NANOS} for the next task and ends. At most {@link #MAX_IDLE} threads
@@ -53,6 +54,9 @@ public final class DaemonThreads {
             if (c != null) {
                 c.next = t;
                 t.thread = c.thread;
+                // Named from now on, not from when the idle thread wakes; the thread names
+                // itself again for its native name.
+                c.thread.setName(name);
             }
         }
         if (c != null) {
@@ -146,7 +150,10 @@ public final class DaemonThreads {
                     // opened right after a close finds this thread.
                     again = goIdle();
                 } finally {
-                    thread.setName(idleName);
+                    // Once on the idle stack, a starter may already have given it the next name.
+                    if (!again) {
+                        thread.setName(idleName);
+                    }
                     t.finish();
                 }
                 if (!again) {
