@@ -3,6 +3,8 @@ package jaio;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -42,6 +45,19 @@ public final class IoFile implements Closeable {
     private final Path path;
     /** Set once the kernel refused a {@link #readNow}: the same answer for this file from then on. */
     private volatile boolean noReadNow;
+    /**
+     * The buffers {@link #readNow} read into lately and their addresses, so that a buffer read
+     * into again costs no MemorySegment (issue 13, J1: an operation allocates its future
+     * only). Groups of {@link #WAYS} slots by identity hash; entries are immutable, so a racing
+     * reader sees a whole one or none; they hold their buffers weakly, so the table keeps no
+     * buffer's memory alive, and it is emptied at close.
+     */
+    private final KnownBuffer[] known = new KnownBuffer[KNOWN];
+    private static final int KNOWN = 64;
+    private static final int WAYS = 4;
+
+    /** A direct buffer of plain native memory and its address at index 0. */
+    private record KnownBuffer(WeakReference<ByteBuffer> buffer, long base) {}
 
     private IoFile(FileHandle handle, Path path) {
         this.handle = handle;
@@ -180,20 +196,60 @@ public final class IoFile implements Closeable {
         if (position < 0) {
             throw new IllegalArgumentException("IoFile.readNow: negative position " + position);
         }
-        if (noReadNow) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("IoFile.readNow: dst is read-only");
+        }
+        if (noReadNow || !dst.isDirect()) {
             return -Errno.EOPNOTSUPP;
         }
-        MemorySegment seg = dst.isDirect() ? MemorySegment.ofBuffer(dst) : null;
-        if (seg == null || Memory.classify(seg) != Memory.STABLE) {
-            // A confined arena's buffer is its owner's alone (the same answer a request gives);
-            // a shared arena's could be freed during the call, which holds only its address.
-            return -Errno.EOPNOTSUPP;
+        long base = knownBase(dst);
+        if (base == 0) {
+            MemorySegment seg = MemorySegment.ofBuffer(dst);
+            if (Memory.classify(seg) != Memory.STABLE) {
+                // A confined arena's buffer is its owner's alone (the same answer a request
+                // gives); a shared arena's could be freed during the call, which holds only
+                // its address.
+                return -Errno.EOPNOTSUPP;
+            }
+            base = seg.address() - dst.position();
+            remember(dst, base);
         }
-        long r = Descriptors.readNow(handle, seg, position);
+        int at = dst.position();
+        long r = Descriptors.readNow(handle, base + at, dst.limit() - at, position);
+        // dst owns the memory: it stays reachable until the call returned.
+        Reference.reachabilityFence(dst);
         if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL || r == -Errno.ENOSYS) {
             noReadNow = true; // the file, its file system or the kernel has no such read: answered at once from now on
         }
         return r;
+    }
+
+    /** The address at index 0 of a buffer {@link #readNow} read into lately, or 0. */
+    private long knownBase(ByteBuffer b) {
+        int group = System.identityHashCode(b) & (KNOWN - WAYS);
+        for (int i = group; i < group + WAYS; i++) {
+            KnownBuffer k = known[i];
+            if (k != null && k.buffer.get() == b) {
+                return k.base;
+            }
+        }
+        return 0;
+    }
+
+    private void remember(ByteBuffer b, long base) {
+        int h = System.identityHashCode(b);
+        int group = h & (KNOWN - WAYS);
+        int slot = group + ((h >>> 16) & (WAYS - 1));
+        for (int i = group; i < group + WAYS; i++) {
+            if (known[i] == null || known[i].buffer.get() == null) {
+                slot = i;
+                break;
+            }
+        }
+        known[slot] = new KnownBuffer(new WeakReference<>(b), base);
+        if (!handle.isOpen()) {
+            Arrays.fill(known, null); // closed meanwhile: nothing kept past close
+        }
     }
 
     /**
@@ -259,6 +315,7 @@ public final class IoFile implements Closeable {
     @Override
     public void close() {
         handle.close();
+        Arrays.fill(known, null);
     }
 
     @Override

@@ -270,13 +270,14 @@ public final class Descriptors {
 
     /**
      * A read of what the page cache holds, on the calling thread, that never waits for the
-     * device (preadv2 with RWF_NOWAIT) into {@code dst}, which the caller checked is plain
-     * native memory that stays allocated during the call. Bytes read (fewer when only part is
+     * device (preadv2 with RWF_NOWAIT) into the {@code length} bytes at native address
+     * {@code address}, which the caller checked is plain native memory that stays allocated
+     * during the call. Bytes read (fewer when only part is
      * cached; 0 at end of file) or -errno: -EAGAIN when nothing at {@code pos} is cached,
      * -EOPNOTSUPP for a direct file or one with no descriptor, -EBADF when closed, and what
      * the kernel answers where it has no such read (-EOPNOTSUPP, -EINVAL, -ENOSYS).
      */
-    public static long readNow(FileHandle h, MemorySegment dst, long pos) {
+    public static long readNow(FileHandle h, long address, long length, long pos) {
         if (h.direct() || h.fd() < 0) {
             return -Errno.EOPNOTSUPP;
         }
@@ -284,7 +285,7 @@ public final class Descriptors {
             return -Errno.EBADF;
         }
         try {
-            return LibC.preadNowait(h.fd(), dst, pos);
+            return LibC.preadNowait(h.fd(), address, length, pos);
         } finally {
             h.release();
         }

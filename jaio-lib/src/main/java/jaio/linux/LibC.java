@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The libc calls jaio needs besides the AIO families: open, close, read and write, positional
@@ -200,20 +201,56 @@ public final class LibC {
         }
     }
 
-    /** Per thread: the one iovec of {@link #preadNowait} (a virtual thread gets its own, once). */
+    /** Per platform thread: the one iovec of {@link #preadNowait}. */
     private static final ThreadLocal<MemorySegment> ONE_IOV =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Iovec.LAYOUT));
+    /**
+     * Iovecs for virtual threads, which may be one per request: a slot is taken with a CAS and
+     * given back after the call, instead of a native allocation per virtual thread.
+     */
+    private static final int SHARED_IOVS = 64;
+    private static final MemorySegment[] SHARED_IOV = new MemorySegment[SHARED_IOVS];
+    private static final AtomicIntegerArray SHARED_BUSY = new AtomicIntegerArray(SHARED_IOVS);
+
+    static {
+        MemorySegment all = Arena.global().allocate(Iovec.LAYOUT, SHARED_IOVS);
+        for (int i = 0; i < SHARED_IOVS; i++) {
+            SHARED_IOV[i] = all.asSlice(i * Iovec.LAYOUT.byteSize(), Iovec.LAYOUT);
+        }
+    }
 
     /**
-     * preadv2(2) of one native buffer with RWF_NOWAIT: what the page cache holds at
-     * {@code offset}, without waiting for the device. Bytes read (fewer than asked when only
-     * part is cached; 0 at end of file), or -errno: -EAGAIN when the first page is not cached,
-     * -EOPNOTSUPP or -EINVAL where the kernel or file system has no such read.
+     * preadv2(2) of one native buffer ({@code length} bytes at {@code address}) with
+     * RWF_NOWAIT: what the page cache holds at {@code offset}, without waiting for the device.
+     * Bytes read (fewer than asked when only part is cached; 0 at end of file), or -errno:
+     * -EAGAIN when the first page is not cached, -EOPNOTSUPP or -EINVAL where the kernel or
+     * file system has no such read.
      */
-    public static long preadNowait(int fd, MemorySegment buf, long offset) {
-        MemorySegment iov = ONE_IOV.get();
-        Iovec.set(iov, 0, buf.address(), buf.byteSize());
-        return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+    public static long preadNowait(int fd, long address, long length, long offset) {
+        Thread me = Thread.currentThread();
+        if (!me.isVirtual()) {
+            MemorySegment iov = ONE_IOV.get();
+            Iovec.set(iov, 0, address, length);
+            return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+        }
+        int start = (int) (me.threadId() & (SHARED_IOVS - 1));
+        for (int i = 0; i < SHARED_IOVS; i++) {
+            int slot = (start + i) & (SHARED_IOVS - 1);
+            if (SHARED_BUSY.get(slot) == 0 && SHARED_BUSY.compareAndSet(slot, 0, 1)) {
+                try {
+                    MemorySegment iov = SHARED_IOV[slot];
+                    Iovec.set(iov, 0, address, length);
+                    return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+                } finally {
+                    SHARED_BUSY.set(slot, 0);
+                }
+            }
+        }
+        try (Arena a = Arena.ofConfined()) { // every shared one busy: one of its own
+            MemorySegment iov = a.allocate(Iovec.LAYOUT);
+            Iovec.set(iov, 0, address, length);
+            return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+        }
     }
 
     /** pwritev2(2): iov points at {@code iovcnt} struct iovec; flags are RWF_*. */
