@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Prints the Markdown table of medians and ratios for a compare-fio.sh output folder.
 
-Usage: bench/fio-table.py DIR          (DIR holds rows.txt and TOOL__KEY__rROUND.json files)
+Usage: bench/fio-table.py DIR          (DIR holds rows.txt and TOOL__KEY__rROUND.json files;
+                                        notes.txt, when there, is printed under the table)
        bench/fio-table.py --jobs DIR   (job-file mode: DIR holds jobrows.txt; one row per job
                                         as the tools report it, matched by position)
 The same fields are read from fio's JSON and jaio's: jobs[].read/write.iops,
-clat_ns.percentile["99.000000"], usr_cpu, sys_cpu, ctx.
+clat_ns.percentile["99.000000"], usr_cpu, sys_cpu, ctx, job_runtime, total_ios. With numjobs
+and group_reporting both tools give one entry: IOPS summed over the jobs, p99 of them all;
+CPU is taken as cores busy (cpu_cores).
 """
 import glob, json, os, statistics, sys
 
@@ -20,13 +23,32 @@ def load(path):
         return None
 
 
+def cpu_seconds(job):
+    """CPU time of a job entry in seconds. jaio's usr_cpu and sys_cpu are its whole process's
+    over the measured window and its job_runtime that window (the longest job's); fio's are, for
+    a group, its jobs' CPU time over their summed job_runtime. Either way share x job_runtime."""
+    return (job["usr_cpu"] + job["sys_cpu"]) / 100.0 * job.get("job_runtime", 0) / 1000.0
+
+
+def cpu_cores(job):
+    """Cores busy during a job entry (1.0 = one core): CPU time over the entry's runtime (for a
+    group the longest job's, read or write); fio's group figure alone would be per job."""
+    wall = max(job["read"].get("runtime", 0), job["write"].get("runtime", 0)) / 1000.0
+    if wall <= 0 or job.get("job_runtime", 0) <= 0:
+        return (job["usr_cpu"] + job["sys_cpu"]) / 100.0
+    return cpu_seconds(job) / wall
+
+
+def ios_of(job):
+    return job["read"]["total_ios"] + job["write"]["total_ios"]
+
+
 def measures(job):
     """(IOPS, p99 clat in us, cpu %, ctx per I/O) of one job entry, the same fields in both tools' JSON."""
     iops = job["read"]["iops"] + job["write"]["iops"]
     d = job["read"] if job["read"]["iops"] >= job["write"]["iops"] else job["write"]
     p99 = d["clat_ns"].get("percentile", {}).get("99.000000", 0) / 1000.0
-    ios = job["read"]["total_ios"] + job["write"]["total_ios"]
-    return (iops, p99, job["usr_cpu"] + job["sys_cpu"], job["ctx"] / max(ios, 1))
+    return (iops, p99, 100.0 * cpu_cores(job), job["ctx"] / max(ios_of(job), 1))
 
 
 def k(v):
@@ -50,12 +72,25 @@ def runs_of(out):
     return runs
 
 
+def writes_per_sync(job):
+    """Writes per fsync/fdatasync of a job entry, or None without syncs."""
+    syncs = job.get("sync", {}).get("total_ios", 0)
+    return job["write"]["total_ios"] / syncs if syncs else None
+
+
 def rows_table(out):
-    runs = {key: [measures(j[0]) for j in v] for key, v in runs_of(out).items()}
+    raw = runs_of(out)
+    runs = {key: [measures(j[0]) for j in v] for key, v in raw.items()}
 
     def med(tool, key, i):
         v = [r[i] for r in runs.get((tool, key), [])]
         return statistics.median(v) if v else None
+
+    def syncs(tool, key):
+        v = [w for w in (writes_per_sync(j[0]) for j in raw.get((tool, key), [])) if w]
+        return statistics.median(v) if v else None
+
+    differ = []
 
     print("| mode | iodepth | jaio engine | fio engine | batching | jaio IOPS | fio IOPS | jaio / fio | jaio p99 us | fio p99 us | jaio cpu% | fio cpu% | jaio ctx/io | fio ctx/io | rounds |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -64,6 +99,11 @@ def rows_table(out):
         fkey = "%s-d1-psync" % mode if feng == "psync" else "%s-d%s-%s%s" % (mode, depth, feng, "-batch" if extra else "")
         ji, fi = med("jaio", key, 0), med("fio", fkey, 0)
         ratio = "%.2f" % (ji / fi) if ji and fi else "n/a"
+        js, fs = syncs("jaio", key), syncs("fio", fkey)
+        if js and fs and abs(js / fs - 1) > 0.10:
+            # fio 3.33 on io_uring and posixaio: several fsyncs where one is asked (the note says why)
+            ratio += "*"
+            differ.append("%s: fio %s issued an fsync every %.1f writes, jaio every %.1f" % (key, feng, fs, js))
         print("| %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
             mode, depth, jeng, feng, " (depth 1)" if feng == "psync" else "",
             "submit=complete_min=%s" % depth if extra else "fio defaults",
@@ -72,6 +112,11 @@ def rows_table(out):
             f(med("jaio", key, 2), "%.0f"), f(med("fio", fkey, 2), "%.0f"),
             f(med("jaio", key, 3), "%.3f"), f(med("fio", fkey, 3), "%.3f"),
             len(runs.get(("jaio", key), [])), len(runs.get(("fio", fkey), []))))
+    if differ:
+        print("\n\\* Not the same work: " + "; ".join(differ) + ". (fio 3.33 marks its last I/O a sync only"
+              " when the fsync completes, so where the engine queues the fsync (io_uring, posixaio) it puts"
+              " another fsync into each free slot until the first is done; libaio and psync run fsync"
+              " synchronously. fio 3.38 fixed it: commit 704a8cfe, 'io_u: Ensure fsync only after write(s)'.)")
     # The POSIX facade against jaio's own context API on the same engine (the -ctx rows).
     for line in open(os.path.join(out, "rows.txt")):
         key, mode, depth, jeng, feng, extra = line.rstrip("\n").split("|")
@@ -79,6 +124,13 @@ def rows_table(out):
             pi, ci = med("jaio", key, 0), med("jaio", key + "-ctx", 0)
             if pi and ci:
                 print("\n%s iodepth %s: posix facade / jaio context API = %.2f" % (mode, depth, pi / ci))
+    notes = os.path.join(out, "notes.txt")
+    if os.path.exists(notes):
+        lines = [l.rstrip("\n") for l in open(notes) if l.strip()]
+        if lines:
+            print()
+            for l in lines:
+                print(l)
 
 
 def jobs_table(out):
