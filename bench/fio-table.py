@@ -5,6 +5,7 @@ Usage: bench/fio-table.py DIR          (DIR holds rows.txt and TOOL__KEY__rROUND
                                         notes.txt, when there, is printed under the table)
        bench/fio-table.py --jobs DIR   (job-file mode: DIR holds jobrows.txt; one row per job
                                         as the tools report it, matched by position)
+       bench/fio-table.py --growth DIR (bench/cost-growth.sh: DIR holds points.txt)
 The same fields are read from fio's JSON and jaio's: jobs[].read/write.iops,
 clat_ns.percentile["99.000000"], usr_cpu, sys_cpu, ctx, job_runtime, total_ios. With numjobs
 and group_reporting both tools give one entry: IOPS summed over the jobs, p99 of them all;
@@ -156,7 +157,83 @@ def jobs_table(out):
                 f(med(j_runs, 2), "%.0f"), f(med(f_runs, 2), "%.0f"), len(j_runs), len(f_runs)))
 
 
+def growth_table(out):
+    """bench/cost-growth.sh: one row per point of points.txt (sweep|engine|iodepth|contexts|jaio
+    key|why jaio cannot|fio engine|fio key|why fio cannot; the fio fields empty where fio has no
+    row), IOPS and CPU time per I/O as medians over the rounds. jaio's runs may start with a
+    warm-up phase: the measured entry is the one named cmp."""
+    runs = {key: [next((j for j in jobs if j["jobname"] == "cmp"), jobs[-1]) for jobs in v]
+            for key, v in runs_of(out).items()}
+
+    def med(tool, key, fn):
+        v = [fn(j) for j in runs.get((tool, key), []) if ios_of(j) > 0]
+        return statistics.median(v) if v else None
+
+    def iops(job):
+        return job["read"]["iops"] + job["write"]["iops"]
+
+    def us_per_io(job):
+        return 1e6 * cpu_seconds(job) / ios_of(job)
+
+    def slowest(job):
+        """The share of the window its slowest context measured (jaio's runtime_min_ms)."""
+        return job.get("jaio", {}).get("runtime_min_ms", job["job_runtime"]) / max(job["job_runtime"], 1)
+
+    cores = 0
+    machine = os.path.join(out, "machine.txt")
+    if os.path.exists(machine):
+        for l in open(machine):
+            if l.startswith("cpus: "):
+                cores = int(l[6:].split(",")[0])
+
+    def overlapped(job):
+        """Whether the jobs of an entry can have run at once: their CPU time fits in the cores
+        over the entry's runtime. fio starts its jobs one after another, and with hundreds of
+        them on a few cores the last start long after the first: each job's own runtime is
+        right, but the group's IOPS (all I/Os over the longest job's runtime) counts jobs that
+        did not run together."""
+        wall = max(job["read"].get("runtime", 0), job["write"].get("runtime", 0)) / 1000.0
+        return not cores or not wall or cpu_seconds(job) <= 1.1 * cores * wall
+
+    def failure(tool, key):
+        for err in sorted(glob.glob(os.path.join(out, "%s__%s__r*.json.err" % (tool, key)))):
+            lines = [l.strip() for l in open(err, errors="replace") if l.strip()]
+            if lines:
+                return "%s failed: %s" % (tool, lines[-1][:200])
+        return "no %s result" % tool
+
+    print("| sweep | engine | iodepth | contexts | jaio IOPS | jaio CPU us/IO | fio engine | fio IOPS | fio CPU us/IO"
+          " | jaio / fio IOPS | notes |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for line in open(os.path.join(out, "points.txt")):
+        sweep, eng, depth, ctxs, jkey, jwhy, feng, fkey, fwhy = line.rstrip("\n").split("|")
+        notes = [w for w in (jwhy, fwhy) if w]
+        ji = None if jwhy else med("jaio", jkey, iops)
+        fi = None if not fkey or fwhy else med("fio", fkey, iops)
+        if not jwhy and ji is None:
+            notes.append(failure("jaio", jkey))
+        if fkey and not fwhy and fi is None:
+            notes.append(failure("fio", fkey))
+        low = med("jaio", jkey, slowest) if ji else None
+        if low is not None and low < 0.5:
+            notes.append("jaio's slowest context measured %.0f%% of the window" % (100 * low))
+        apart = [tool for tool, key, v in (("jaio", jkey, ji), ("fio", fkey, fi))
+                 if v and not all(overlapped(j) for j in runs.get((tool, key), []))]
+        for tool in apart:
+            key = jkey if tool == "jaio" else fkey
+            j = runs[(tool, key)][0]
+            notes.append("%s's jobs did not all run at once (%.1f s of CPU, more than %d cores over the group's"
+                         " %.1f s): its IOPS adds up jobs that ran at different times, fewer of them at once than asked"
+                         % (tool, cpu_seconds(j), cores, max(j["read"]["runtime"], j["write"]["runtime"]) / 1000.0))
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            sweep, eng, depth, ctxs, k(ji) if ji else "", f(med("jaio", jkey, us_per_io), "%.2f") if ji else "",
+            feng, k(fi) if fi else "", f(med("fio", fkey, us_per_io), "%.2f") if fi else "",
+            "%.2f" % (ji / fi) if ji and fi and not apart else "", "; ".join(notes)))
+
+
 if sys.argv[1] == "--jobs":
     jobs_table(sys.argv[2])
+elif sys.argv[1] == "--growth":
+    growth_table(sys.argv[2])
 else:
     rows_table(sys.argv[1])
