@@ -9,7 +9,8 @@
 # buffered (warm page cache, --invalidate=0 on both sides) and O_DIRECT; several iodepths.
 # Buffered io_uring and libaio get a second pair of rows with fio's best batching
 # (--iodepth_batch_submit=N --iodepth_batch_complete_min=N, N = iodepth), jaio run with the
-# same flags. Every run's JSON is kept in the output folder; one parser reads both tools'.
+# same flags. Every run's JSON is kept in the output folder, with the command line that made
+# it (.cmd); one parser reads both tools'.
 #
 # Settings (environment variable, or the flag in brackets):
 #   ROUNDS   [--rounds N]       alternating rounds                       (default 3)
@@ -17,18 +18,43 @@
 #   RAMP     [--ramp S]         seconds before measuring, per run         (default 1)
 #   SIZE     [--size SIZE]      file size, fio syntax                     (default 1g)
 #   BS       [--bs SIZE]        block size                                (default 4k)
-#   RW       [--rw PATTERN]     randread, read, ...                       (default randread)
+#   RW       [--rw PATTERN]     randread, read, write, randwrite, ...     (default randread)
 #   DEPTHS   [--depths "..."]   iodepths                                  (default "1 32 128")
 #   MODES    [--modes "..."]    buffered and/or direct                    (default "buffered direct")
 #   ENGINES  [--engines "..."]  jaio engines: uring kaio threads jdk-afc jdk-fc posix (default: all)
 #   FILE     [--file PATH]      the data file                             (default /tmp/jaio-compare.dat)
 #   OUT      [--out DIR]        where the JSON files and table go         (default bench/results/DATE)
+#   NUMJOBS  [--numjobs N]      jobs per run, each its own thread and context (jaio) or
+#                               process (fio), summed with --group_reporting=1; the psync
+#                               reference runs N jobs too                 (default 1)
+#   FSYNC    [--fsync N]        --fsync=N on both sides: an fsync after every N writes
+#                               (for RW=write/randwrite; fio 3.33 on io_uring and posixaio
+#                               issues about iodepth of them instead of one: the table marks
+#                               such rows * and says why)                 (default 0: none)
+#   EXTRA    [--extra "FLAGS"]  flags both tools get on every row, space separated
+#                               (e.g. "--fixedbufs=1 --registerfiles=1")  (default none)
+#   JAIO_EXTRA [--jaio-extra "FLAGS"]  flags for ./jaio bench only (e.g. --single_issuer=1)
+#   FIO_EXTRA  [--fio-extra "FLAGS"]   flags for fio only
+# A row whose engine cannot take one of these flags is skipped, with the reason on stderr,
+# in machine.txt and under the table, rather than compared with a different setup: fio's
+# verdict comes from fio --parse-only with the row's fio engine (fio 3.33 rejects io_uring's
+# fixedbufs, registerfiles, sqthread_poll, nonvectored and hipri on libaio, psync and
+# posixaio), jaio's from what ./jaio bench --help says each engine acts on (fixedbufs,
+# registerfiles, sqthread_poll: uring only; single_issuer, nonvectored: uring, kaio,
+# threads; hipri: none; jaio accepts the others and ignores them). A flag set to 0 is off
+# and never skips a row. machine.txt also records the io_uring setup flags each tool's ring
+# had (strace, when installed): fio 3.33 sets SINGLE_ISSUER and DEFER_TASKRUN on its own,
+# jaio only with --single_issuer=1.
 # Example, a short preliminary run:  ROUNDS=2 RUNTIME=5 bench/compare-fio.sh
+# Examples:  NUMJOBS=2 MODES=buffered ENGINES="uring kaio" bench/compare-fio.sh
+#            EXTRA="--fixedbufs=1 --registerfiles=1" ENGINES=uring bench/compare-fio.sh
+#            RW=randwrite FSYNC=32 bench/compare-fio.sh
 #
 # Job-file mode: bench/compare-fio.sh --jobfile FILE.fio [--jobfile FILE2.fio ...] runs each fio
 # job file unchanged with fio and with ./jaio bench, alternately for ROUNDS rounds, and prints
 # per job (as the tools report them) the medians and jaio / fio, marking the rows within 10%.
 # Variables the job files use (${FILE}, ${SIZE} ...) come from the environment, for both tools.
+# NUMJOBS, FSYNC and the EXTRA flags are for the rows: set them in the job files instead.
 # Every run's JSON, the table and one latency plot per job file are in the output folder.
 #   JOBFILES [--jobfile FILE]   job files, space separated                (default: none)
 # Example:  ROUNDS=3 bench/compare-fio.sh --jobfile my-test.fio
@@ -47,6 +73,11 @@ ENGINES=${ENGINES:-"uring kaio threads jdk-afc jdk-fc posix"}
 FILE=${FILE:-/tmp/jaio-compare.dat}
 OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
 JOBFILES=${JOBFILES:-}
+NUMJOBS=${NUMJOBS:-1}
+FSYNC=${FSYNC:-0}
+EXTRA=${EXTRA:-}
+JAIO_EXTRA=${JAIO_EXTRA:-}
+FIO_EXTRA=${FIO_EXTRA:-}
 
 die() {
     printf 'compare-fio: %s\n' "$*" >&2
@@ -67,10 +98,21 @@ while [ $# -gt 0 ]; do
         --file) FILE=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         --jobfile) JOBFILES="${JOBFILES:+$JOBFILES }$2"; shift 2 ;;
+        --numjobs) NUMJOBS=$2; shift 2 ;;
+        --fsync) FSYNC=$2; shift 2 ;;
+        --extra) EXTRA=$2; shift 2 ;;
+        --jaio-extra) JAIO_EXTRA=$2; shift 2 ;;
+        --fio-extra) FIO_EXTRA=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (--help lists them)" ;;
     esac
 done
+
+case "$NUMJOBS" in ''|*[!0-9]*|0) die "NUMJOBS must be a whole number of at least 1, not '$NUMJOBS'" ;; esac
+case "$FSYNC" in ''|*[!0-9]*) die "FSYNC must be a whole number (0: none), not '$FSYNC'" ;; esac
+if [ -n "$JOBFILES" ] && { [ "$NUMJOBS" != 1 ] || [ "$FSYNC" != 0 ] || [ -n "$EXTRA$JAIO_EXTRA$FIO_EXTRA" ]; }; then
+    die "NUMJOBS, FSYNC, EXTRA, JAIO_EXTRA and FIO_EXTRA are for the rows; with job files, put them in the files"
+fi
 
 # Installs a Debian package when its command is missing (as root; otherwise says what to do).
 need() {
@@ -161,10 +203,21 @@ fi
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "jaio: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
     echo "settings: ROUNDS=$ROUNDS RUNTIME=$RUNTIME RAMP=$RAMP SIZE=$SIZE BS=$BS RW=$RW DEPTHS='$DEPTHS' MODES='$MODES' ENGINES='$ENGINES'"
+    echo "settings: NUMJOBS=$NUMJOBS FSYNC=$FSYNC EXTRA='$EXTRA' JAIO_EXTRA='$JAIO_EXTRA' FIO_EXTRA='$FIO_EXTRA'"
     echo "jaio engines available: $(echo $AVAILABLE)"
 } > "$OUT/machine.txt"
-cat "$OUT/machine.txt" >&2
 
+# Flags both tools get on every row, from the settings (none at the defaults, so the default
+# command lines are what they always were).
+shared_flags() {
+    if [ "$NUMJOBS" -gt 1 ]; then
+        printf -- '--numjobs=%s --group_reporting=1 ' "$NUMJOBS"
+    fi
+    if [ "$FSYNC" -gt 0 ]; then
+        printf -- '--fsync=%s ' "$FSYNC"
+    fi
+    printf '%s' "$EXTRA"
+}
 common_fio() {  # mode depth
     local direct=0
     [ "$1" = direct ] && direct=1
@@ -177,6 +230,87 @@ common_jaio() {  # mode depth
     echo --name=cmp --filename="$FILE" --size="$SIZE" --rw="$RW" --bs="$BS" --iodepth="$2" --direct=$direct \
         --runtime="$RUNTIME" --time_based=1 --ramp_time="$RAMP" --invalidate=0 --output-format=json
 }
+# What each tool gets after its engine (fio reads an engine's own options only once the engine
+# is named): the row's flags, then the settings'.
+after_fio() {  # row flags
+    echo $1 $(shared_flags) $FIO_EXTRA
+}
+after_jaio() {  # row flags
+    echo $1 $(shared_flags) $JAIO_EXTRA
+}
+
+# --- which rows can take the flags. fio's verdict: fio --parse-only on the rows' command line
+# with each fio engine they use, once (empty when it takes every flag fio gets).
+declare -A FIO_REFUSES
+for fe in io_uring libaio psync posixaio; do
+    # shellcheck disable=SC2046
+    if ! why=$(fio --parse-only $(common_fio buffered 1) --ioengine="$fe" $(after_fio "") 2>&1); then
+        FIO_REFUSES[$fe]="fio $fe refuses the flags: $(printf '%s\n' "$why" | grep -m1 . | sed 's/^fio: //')"
+    fi
+done
+# jaio's: which engines act on an engine-specific flag (./jaio bench --help); jaio accepts the
+# others' flags and ignores them, so a row with one of those would not run what fio runs.
+jaio_acts_on() {  # option name, jaio engine
+    case "$1" in
+        fixedbufs|registerfiles|sqthread_poll) [ "$2" = uring ] ;;
+        single_issuer|nonvectored) case "$2" in uring|kaio|threads) return 0 ;; *) return 1 ;; esac ;;
+        hipri) return 1 ;;
+        *) return 0 ;;
+    esac
+}
+# Why a row cannot run as asked, or nothing when it can: jaio engine, fio engine.
+row_refusal() {
+    local jeng=$1 feng=$2 f name value
+    if [ -n "${FIO_REFUSES[$feng]:-}" ]; then
+        printf '%s' "${FIO_REFUSES[$feng]}"
+        return
+    fi
+    for f in $EXTRA $JAIO_EXTRA; do
+        name=${f#--}
+        value=1
+        case "$name" in *=*) value=${name#*=}; name=${name%%=*} ;; esac
+        [ "$value" = 0 ] && continue
+        if ! jaio_acts_on "$name" "$jeng"; then
+            printf 'jaio %s does not act on %s (./jaio bench --help)' "$jeng" "$f"
+            return
+        fi
+    done
+}
+
+# The io_uring setup flags a run's ring had (the last io_uring_setup of the process), by
+# strace, with the bits this strace has no names for named (linux/io_uring.h).
+ring_flags() {
+    local t
+    t=$(mktemp)
+    strace -f -qq -e trace=io_uring_setup -o "$t" "$@" >/dev/null 2>&1 || true
+    grep 'io_uring_setup(' "$t" | tail -n 1 | grep -o 'flags=[^,]*' | head -n 1 | cut -d= -f2 | python3 -c '
+import sys
+names = {0x1000: "SINGLE_ISSUER", 0x2000: "DEFER_TASKRUN", 0x4000: "NO_MMAP", 0x8000: "REGISTERED_FD_ONLY",
+         0x10000: "NO_SQARRAY", 0x20000: "HYBRID_IOPOLL"}
+out = []
+for part in sys.stdin.read().strip().split("|"):
+    if part.startswith("0x"):
+        v = int(part, 16)
+        out += ["IORING_SETUP_" + n for b, n in sorted(names.items()) if v & b]
+        rest = v & ~sum(names)
+        if rest:
+            out.append(hex(rest))
+    elif part:
+        out.append(part)
+print(" ".join(o.replace("IORING_SETUP_", "") for o in out) or "unknown")'
+    rm -f "$t"
+}
+if command -v strace >/dev/null 2>&1 && printf ' %s ' $ENGINES | grep -q ' uring '; then
+    # shellcheck disable=SC2046
+    {
+        echo "fio io_uring ring flags: $(ring_flags fio $(common_fio buffered 4) --ioengine=io_uring $(after_fio "") \
+            --runtime=100ms --ramp_time=0 --output=/dev/null)"
+        echo "jaio uring ring flags: $(ring_flags "$ROOT/jaio" bench $(common_jaio buffered 4) --engine=uring $(after_jaio "") \
+            --runtime=100ms --ramp_time=0 --output=/dev/null)"
+    } >> "$OUT/machine.txt"
+fi
+cat "$OUT/machine.txt" >&2
+
 batch_flags() {  # depth
     echo --iodepth_batch_submit="$1" --iodepth_batch_complete_min="$1"
 }
@@ -187,7 +321,9 @@ run_fio() {
     local out="$OUT/fio__${key}__r$round.json"
     [ -f "$out" ] && return
     # shellcheck disable=SC2046 # word splitting of the option lists is intended
-    if ! fio $(common_fio "$mode" "$depth") --ioengine="$engine" $extra --output="$out" 2>"$out.err"; then
+    echo fio $(common_fio "$mode" "$depth") --ioengine="$engine" $(after_fio "$extra") --output="$out" > "${out%.json}.cmd"
+    # shellcheck disable=SC2046
+    if ! fio $(common_fio "$mode" "$depth") --ioengine="$engine" $(after_fio "$extra") --output="$out" 2>"$out.err"; then
         echo "compare-fio: fio $key failed: $(head -c 300 "$out.err")" >&2
         rm -f "$out"
     fi
@@ -197,42 +333,76 @@ run_jaio() {
     local out="$OUT/jaio__${key}__r$round.json"
     jaio_has "$engine" || return 0
     # shellcheck disable=SC2046
-    if ! "$ROOT/jaio" bench $(common_jaio "$mode" "$depth") --engine="$engine" $extra >"$out" 2>"$out.err"; then
+    echo ./jaio bench $(common_jaio "$mode" "$depth") --engine="$engine" $(after_jaio "$extra") > "${out%.json}.cmd"
+    # shellcheck disable=SC2046
+    if ! "$ROOT/jaio" bench $(common_jaio "$mode" "$depth") --engine="$engine" $(after_jaio "$extra") >"$out" 2>"$out.err"; then
         echo "compare-fio: jaio $key failed: $(head -c 300 "$out.err")" >&2
         rm -f "$out"
     fi
 }
 
-# The rows: key|mode|depth|jaio engine|fio engine|extra flags (both sides)
+# The rows: key|mode|depth|jaio engine|fio engine|extra flags (both sides); a row that cannot
+# take the settings' flags goes to skipped instead, with why.
 rows=()
+skipped=()
+add_row() {
+    local row=$1 jeng feng why
+    IFS='|' read -r _ _ _ jeng feng _ <<<"$row"
+    why=$(row_refusal "$jeng" "$feng")
+    if [ -n "$why" ]; then
+        skipped+=("${row%%|*}: $why")
+    else
+        rows+=("$row")
+    fi
+}
 for mode in $MODES; do
     for d in $DEPTHS; do
         for e in $ENGINES; do
             case "$e" in
                 uring)
-                    rows+=("$mode-d$d-uring|$mode|$d|uring|io_uring|")
+                    add_row "$mode-d$d-uring|$mode|$d|uring|io_uring|"
                     if [ "$mode" = buffered ] && [ "$d" -gt 1 ]; then
-                        rows+=("$mode-d$d-uring-batch|$mode|$d|uring|io_uring|$(batch_flags "$d")")
+                        add_row "$mode-d$d-uring-batch|$mode|$d|uring|io_uring|$(batch_flags "$d")"
                     fi ;;
                 kaio)
-                    rows+=("$mode-d$d-kaio|$mode|$d|kaio|libaio|")
+                    add_row "$mode-d$d-kaio|$mode|$d|kaio|libaio|"
                     if [ "$mode" = buffered ] && [ "$d" -gt 1 ]; then
-                        rows+=("$mode-d$d-kaio-batch|$mode|$d|kaio|libaio|$(batch_flags "$d")")
+                        add_row "$mode-d$d-kaio-batch|$mode|$d|kaio|libaio|$(batch_flags "$d")"
                     fi ;;
-                threads) rows+=("$mode-d$d-threads|$mode|$d|threads|psync|") ;;
-                jdk-afc) rows+=("$mode-d$d-jdk-afc|$mode|$d|jdk-afc|psync|") ;;
-                jdk-fc) [ "$d" = "$(echo $DEPTHS | cut -d' ' -f1)" ] && rows+=("$mode-d1-jdk-fc|$mode|1|jdk-fc|psync|") ;;
+                threads) add_row "$mode-d$d-threads|$mode|$d|threads|psync|" ;;
+                jdk-afc) add_row "$mode-d$d-jdk-afc|$mode|$d|jdk-afc|psync|" ;;
+                jdk-fc) [ "$d" = "$(echo $DEPTHS | cut -d' ' -f1)" ] && add_row "$mode-d1-jdk-fc|$mode|1|jdk-fc|psync|" ;;
                 posix)
                     # The facade runs on the auto engine; the -ctx row is jaio's context API on
                     # that same engine, against the same fio posixaio run.
                     auto=$(printf '%s\n' "$AVAILABLE" | head -n 1)
-                    rows+=("$mode-d$d-posix|$mode|$d|posix|posixaio|")
-                    rows+=("$mode-d$d-posix-ctx|$mode|$d|$auto|posixaio|") ;;
+                    add_row "$mode-d$d-posix|$mode|$d|posix|posixaio|"
+                    add_row "$mode-d$d-posix-ctx|$mode|$d|$auto|posixaio|" ;;
                 *) die "unknown engine '$e' in ENGINES" ;;
             esac
         done
     done
 done
+: > "$OUT/notes.txt"
+if [ "${#skipped[@]}" -gt 0 ]; then
+    for sk in "${skipped[@]}"; do
+        echo "compare-fio: skipping $sk" >&2
+        echo "skipped $sk" >> "$OUT/machine.txt"
+        echo "Skipped $sk." >> "$OUT/notes.txt"
+    done
+fi
+[ "${#rows[@]}" -gt 0 ] || die "every row was skipped (see above)"
+both=$(shared_flags | sed 's/ *$//')
+[ -z "$both" ] || echo "Both tools on every row: $both." >> "$OUT/notes.txt"
+[ -z "$JAIO_EXTRA" ] || echo "jaio only, every row: $JAIO_EXTRA." >> "$OUT/notes.txt"
+[ -z "$FIO_EXTRA" ] || echo "fio only, every row: $FIO_EXTRA." >> "$OUT/notes.txt"
+if [ "$NUMJOBS" -gt 1 ]; then
+    echo "IOPS are the $NUMJOBS jobs' summed; cpu% is the cores busy x 100: jaio's whole process, fio's jobs summed." \
+        >> "$OUT/notes.txt"
+fi
+if [ "$FSYNC" -gt 0 ]; then
+    case "$RW" in read|randread) echo "compare-fio: FSYNC=$FSYNC has no effect with RW=$RW (no writes)" >&2 ;; esac
+fi
 printf '%s\n' "${rows[@]}" > "$OUT/rows.txt"
 
 total=$(( ${#rows[@]} * ROUNDS ))

@@ -1,6 +1,7 @@
 package jaio.bench.run;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import jaio.bench.plan.Seeds;
 /**
  * Runs a plan phase by phase (fio's stonewall): in each, it works out every clone's files,
  * lays them out, drops their cache when asked, opens all clones and runs each on its own
- * thread at once, draws the progress line, takes the process's rusage over the measured
- * window, and keeps every clone's measurements.
+ * thread, all started together ({@link StartGate}), draws the progress line, takes the
+ * process's rusage over the measured window, and keeps every clone's measurements.
  */
 public final class Runner {
     private Runner() {}
@@ -206,7 +207,48 @@ public final class Runner {
             throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        long phaseStart = System.nanoTime();
+        StartGate gate = new StartGate(jobs.size());
+        try {
+            for (Job j : jobs) {
+                long delay = j.spec.timing().startDelay();
+                Runnable body = () -> {
+                    try {
+                        long phaseStart = gate.arrive();
+                        if (phaseStart == -1) {
+                            return;
+                        }
+                        long jobStart = phaseStart + delay;
+                        long left = jobStart - System.nanoTime();
+                        if (left > 0) {
+                            Thread.sleep(java.time.Duration.ofNanos(left));
+                        }
+                        // On the phase's clock: a virtual thread that got its carrier late still
+                        // stops when the others do (cached reads never park, so without this the
+                        // jobs ran one after another, each for the whole runtime).
+                        j.run(Schedule.startingAt(jobStart, j.spec.timing().ramp(), j.spec.timing().runtime(), generation));
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                };
+                // --thread=virtual: the job's loop on a virtual thread (fio has no such mode; this is for J3 comparisons).
+                Thread t = j.spec.engine().virtualThreads() ? Thread.ofVirtual().name(j.plannedClone().label()).unstarted(body)
+                        : new Thread(body, j.plannedClone().label());
+                t.start();
+                threads.add(t);
+            }
+            gate.awaitReady();
+        } catch (InterruptedException e) {
+            letGo(gate, threads);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while starting the jobs");
+        } catch (RuntimeException | Error e) {
+            // A thread the JVM could not start (OutOfMemoryError: unable to create native thread).
+            letGo(gate, threads);
+            throw e;
+        }
+        Rusage p0 = Rusage.process();
+        // 20 ms, and 1 ms a thread for the latch's wake-ups (256 jobs: about a quarter second).
+        long phaseStart = gate.open(TimeUnit.MILLISECONDS.toNanos(20 + jobs.size()));
         long rampEnd = phaseStart;
         long end = phaseStart;
         for (Job j : jobs) {
@@ -216,33 +258,10 @@ public final class Runner {
             end = s.timing().runtime() == 0 || end == Long.MAX_VALUE ? Long.MAX_VALUE
                     : Math.max(end, start + s.timing().ramp() + s.timing().runtime());
         }
-        Rusage p0 = Rusage.process();
-        for (Job j : jobs) {
-            long delay = j.spec.timing().startDelay();
-            long jobStart = phaseStart + delay;
-            Runnable body = () -> {
-                try {
-                    long left = jobStart - System.nanoTime();
-                    if (left > 0) {
-                        Thread.sleep(java.time.Duration.ofNanos(left));
-                    }
-                    // On the phase's clock: a virtual thread that got its carrier late still
-                    // stops when the others do (cached reads never park, so without this the
-                    // jobs ran one after another, each for the whole runtime).
-                    j.run(Schedule.startingAt(jobStart, j.spec.timing().ramp(), j.spec.timing().runtime(), generation));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            };
-            // --thread=virtual: the job's loop on a virtual thread (fio has no such mode; this is for J3 comparisons).
-            Thread t = j.spec.engine().virtualThreads() ? Thread.ofVirtual().name(j.plannedClone().label()).unstarted(body)
-                    : new Thread(body, j.plannedClone().label());
-            threads.add(t);
-            t.start();
-        }
         ProgressLine line = progress == null ? null : new ProgressLine(progress, jobs, label, phaseStart, rampEnd, end);
-        Rusage atRampEnd = rampEnd == phaseStart ? p0 : null;
-        long windowStart = rampEnd == phaseStart ? phaseStart : 0;
+        // Taken by the loop below once the ramp is over (at the start when there is none).
+        Rusage atRampEnd = null;
+        long windowStart = 0;
         long nextLine = phaseStart + TimeUnit.SECONDS.toNanos(1);
         for (Thread t : threads) {
             while (t.isAlive()) {
@@ -285,6 +304,14 @@ public final class Runner {
                     j.threadUsage(), j.allocatedBytes(), j.contextStats(), phase));
         }
         return out;
+    }
+
+    /** Sends the threads already waiting at the gate home without running, and waits for them. */
+    private static void letGo(StartGate gate, List<Thread> threads) {
+        gate.abort();
+        for (Thread t : threads) {
+            joinQuietly(t, Long.MAX_VALUE);
+        }
     }
 
     private static void joinQuietly(Thread t, long nanos) {
