@@ -79,10 +79,9 @@ EXTRA=${EXTRA:-}
 JAIO_EXTRA=${JAIO_EXTRA:-}
 FIO_EXTRA=${FIO_EXTRA:-}
 
-die() {
-    printf 'compare-fio: %s\n' "$*" >&2
-    exit 2
-}
+TOOL=compare-fio
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -114,15 +113,6 @@ if [ -n "$JOBFILES" ] && { [ "$NUMJOBS" != 1 ] || [ "$FSYNC" != 0 ] || [ -n "$EX
     die "NUMJOBS, FSYNC, EXTRA, JAIO_EXTRA and FIO_EXTRA are for the rows; with job files, put them in the files"
 fi
 
-# Installs a Debian package when its command is missing (as root; otherwise says what to do).
-need() {
-    local cmd=$1 pkg=$2
-    command -v "$cmd" >/dev/null 2>&1 && return
-    [ "$(id -u)" = 0 ] || die "$cmd is missing: install it (apt-get install -y $pkg) or run this as root"
-    echo "compare-fio: installing $pkg ..." >&2
-    apt-get install -y -q "$pkg" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$pkg" >/dev/null; } \
-        || die "apt-get install $pkg failed"
-}
 need fio fio
 need python3 python3
 

@@ -51,10 +51,9 @@ SIZE=${SIZE:-1g}
 FILE=${FILE:-/tmp/jaio-compare.dat}
 OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
 
-die() {
-    printf 'cost-growth: %s\n' "$*" >&2
-    exit 2
-}
+TOOL=cost-growth
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -81,15 +80,6 @@ for s in $SWEEPS; do
     case "$s" in depth|contexts) ;; *) die "unknown sweep '$s' in SWEEPS (depth, contexts)" ;; esac
 done
 
-# Installs a Debian package when its command is missing (as root; otherwise says what to do).
-need() {
-    local cmd=$1 pkg=$2
-    command -v "$cmd" >/dev/null 2>&1 && return
-    [ "$(id -u)" = 0 ] || die "$cmd is missing: install it (apt-get install -y $pkg) or run this as root"
-    echo "cost-growth: installing $pkg ..." >&2
-    apt-get install -y -q "$pkg" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$pkg" >/dev/null; } \
-        || die "apt-get install $pkg failed"
-}
 need fio fio
 need python3 python3
 
