@@ -436,6 +436,24 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
      */
     @Override
     public CancelResult cancel(Op op) {
+        // The kernel answers -EALREADY while the request is in the middle of being handled
+        // (seen about once in a hundred cancels of a just-armed POLL on a pipe, whose poll then
+        // stays armed): that state passes, so the cancel is sent again, a little later, until
+        // the kernel gives a final answer or the op ended.
+        for (int attempt = 1; ; attempt++) {
+            CancelResult r = cancelOnce(op);
+            if (r != CancelResult.NOT_CANCELED || attempt == CANCEL_ATTEMPTS || !op.cancelRequested()) {
+                return r;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(CANCEL_RETRY_NANOS);
+        }
+    }
+
+    /** Times a cancel the kernel answers "in progress" is sent, at most (about 20 ms in all). */
+    private static final int CANCEL_ATTEMPTS = 20;
+    private static final long CANCEL_RETRY_NANOS = 1_000_000L;
+
+    private CancelResult cancelOnce(Op op) {
         UringCancel.Ticket t;
         submitLock.lock();
         try {
