@@ -241,7 +241,8 @@ public final class IoFile implements Closeable {
         int group = h & (KNOWN - WAYS);
         int slot = group + ((h >>> 16) & (WAYS - 1));
         for (int i = group; i < group + WAYS; i++) {
-            if (known[i] == null || known[i].buffer.get() == null) {
+            KnownBuffer k = known[i]; // read once: a close may empty the slot meanwhile
+            if (k == null || k.buffer.get() == null) {
                 slot = i;
                 break;
             }

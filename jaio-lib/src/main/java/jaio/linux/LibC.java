@@ -229,28 +229,27 @@ public final class LibC {
     public static long preadNowait(int fd, long address, long length, long offset) {
         Thread me = Thread.currentThread();
         if (!me.isVirtual()) {
-            MemorySegment iov = ONE_IOV.get();
-            Iovec.set(iov, 0, address, length);
-            return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+            return preadNowait(fd, ONE_IOV.get(), address, length, offset);
         }
         int start = (int) (me.threadId() & (SHARED_IOVS - 1));
         for (int i = 0; i < SHARED_IOVS; i++) {
             int slot = (start + i) & (SHARED_IOVS - 1);
             if (SHARED_BUSY.get(slot) == 0 && SHARED_BUSY.compareAndSet(slot, 0, 1)) {
                 try {
-                    MemorySegment iov = SHARED_IOV[slot];
-                    Iovec.set(iov, 0, address, length);
-                    return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+                    return preadNowait(fd, SHARED_IOV[slot], address, length, offset);
                 } finally {
                     SHARED_BUSY.set(slot, 0);
                 }
             }
         }
         try (Arena a = Arena.ofConfined()) { // every shared one busy: one of its own
-            MemorySegment iov = a.allocate(Iovec.LAYOUT);
-            Iovec.set(iov, 0, address, length);
-            return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+            return preadNowait(fd, a.allocate(Iovec.LAYOUT), address, length, offset);
         }
+    }
+
+    private static long preadNowait(int fd, MemorySegment iov, long address, long length, long offset) {
+        Iovec.set(iov, 0, address, length);
+        return preadv2(fd, iov, 1, offset, Fs.RWF_NOWAIT);
     }
 
     /** pwritev2(2): iov points at {@code iovcnt} struct iovec; flags are RWF_*. */

@@ -3,6 +3,7 @@ package jaio.engine.uring;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
 import jaio.CancelResult;
 import jaio.engine.KernelEngine;
 import jaio.engine.OpBatch;
@@ -56,6 +57,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
     private static final int MAX_BATCH = 1024;
     /** How long a close waits for its drain marker before it gives the ring up instead of parking it. */
     static final long DRAIN_WAIT_NANOS = 50_000_000L;
+    /** Times a cancel the kernel answers "in progress" is sent, at most (about 20 ms in all). */
+    private static final int CANCEL_ATTEMPTS = 20;
+    private static final long CANCEL_RETRY_NANOS = 1_000_000L;
 
     private final Capabilities caps;
     private final UringProbe probe;
@@ -445,13 +449,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             if (r != CancelResult.NOT_CANCELED || attempt == CANCEL_ATTEMPTS || !op.cancelRequested()) {
                 return r;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(CANCEL_RETRY_NANOS);
+            LockSupport.parkNanos(CANCEL_RETRY_NANOS);
         }
     }
-
-    /** Times a cancel the kernel answers "in progress" is sent, at most (about 20 ms in all). */
-    private static final int CANCEL_ATTEMPTS = 20;
-    private static final long CANCEL_RETRY_NANOS = 1_000_000L;
 
     private CancelResult cancelOnce(Op op) {
         UringCancel.Ticket t;
