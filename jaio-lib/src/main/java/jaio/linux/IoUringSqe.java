@@ -9,6 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * struct io_uring_sqe from include/uapi/linux/io_uring.h (64 bytes): one submission. Unions
@@ -55,6 +57,10 @@ public final class IoUringSqe {
     public static final long ADDR3 = LAYOUT.byteOffset(groupElement("addr3"));
     public static final long PAD2 = LAYOUT.byteOffset(groupElement("pad2"));
 
+    /** SQEs are 64-byte aligned in the mapped ring; the unaligned layout skips the per-store alignment check. */
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private IoUringSqe() {}
 
     /**
@@ -74,6 +80,19 @@ public final class IoUringSqe {
      */
     public static void set(MemorySegment sqes, long base, int opcode, int flags, int ioprio, int fd, long off,
                            long addr, int len, int opFlags, long userData, int bufIndex) {
+        if (LITTLE_ENDIAN) {
+            // Eight 8-byte stores instead of fourteen field stores: the SQE is written once per
+            // request, and each store is bounds-checked. The words in memory order, low byte first.
+            sqes.set(WORD, base, (opcode & 0xFFL) | (flags & 0xFFL) << 8 | (ioprio & 0xFFFFL) << 16 | (long) fd << 32);
+            sqes.set(WORD, base + OFF, off);
+            sqes.set(WORD, base + ADDR, addr);
+            sqes.set(WORD, base + LEN, (len & 0xFFFFFFFFL) | (long) opFlags << 32);
+            sqes.set(WORD, base + USER_DATA, userData);
+            sqes.set(WORD, base + BUF_INDEX, bufIndex & 0xFFFFL);
+            sqes.set(WORD, base + ADDR3, 0L);
+            sqes.set(WORD, base + PAD2, 0L);
+            return;
+        }
         sqes.set(JAVA_BYTE, base + OPCODE, (byte) opcode);
         sqes.set(JAVA_BYTE, base + FLAGS, (byte) flags);
         sqes.set(JAVA_SHORT, base + IOPRIO, (short) ioprio);
