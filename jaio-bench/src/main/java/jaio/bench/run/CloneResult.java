@@ -15,9 +15,11 @@ import jaio.ContextStats;
  * @param allocatedBytes bytes its job thread allocated while measuring, or -1
  * @param context        jaio's context counters, or null for the JDK baselines
  * @param phase          the measurements of the phase it ran in (process CPU, window)
+ * @param progressIos    the completions its live progress counter saw, ramp included
  */
 public record CloneResult(Clone unit, String engine, List<String> passedOver, JobStats stats, long runtimeNanos,
-                          Rusage jobThread, long allocatedBytes, ContextStats context, PhaseResult phase) {
+                          Rusage jobThread, long allocatedBytes, ContextStats context, PhaseResult phase,
+                          long progressIos) {
 
     /**
      * One phase of the run (the jobs that ran at once).

@@ -335,8 +335,7 @@ final class JaioJob extends Job {
             }
             inFlight -= n;
             if (n > 0) {
-                progressIos.add(n);
-                progressBytes.add(bytes);
+                progressed(n, bytes);
                 waitedSince = 0;
                 sinceThink += n;
             } else if (min > 0) {

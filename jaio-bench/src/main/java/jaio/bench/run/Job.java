@@ -1,6 +1,8 @@
 package jaio.bench.run;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,15 +20,34 @@ import jaio.bench.plan.JobSpec;
  * verify) is here, shared.
  */
 public abstract class Job implements AutoCloseable {
+    private static final VarHandle BATCH_IOS;
+    private static final VarHandle BATCH_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BATCH_IOS = l.findVarHandle(Job.class, "batchIos", long.class);
+            BATCH_BYTES = l.findVarHandle(Job.class, "batchBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     protected final Clone clone;
     protected final JobSpec spec;
     protected final IoSequence seq;
-    /** Live counters for the progress line (any thread reads them). */
-    public final LongAdder progressIos = new LongAdder();
-    public final LongAdder progressBytes = new LongAdder();
+    /** Live counters for the progress line (any thread reads them), added to by completion threads. */
+    private final LongAdder progressIos = new LongAdder();
+    private final LongAdder progressBytes = new LongAdder();
+    /**
+     * The same for a job whose one thread counts its completions per batch: plain fields that
+     * only that thread writes (opaque stores, no atomic read-modify-write per batch).
+     */
+    private long batchIos;
+    private long batchBytes;
     /** Blocks written with a verify header (when verifying a writing job), to read back at the end. */
     protected final WrittenBlocks written;
     /** Blocks written since the last backlog check (verify_backlog), or null. */
@@ -212,8 +233,24 @@ public abstract class Job implements AutoCloseable {
         }
     }
 
-    /** Whether the subclass adds to the progress counters per batch of completions itself. */
+    /** Whether the subclass adds to the progress counters per batch of completions itself, from its one thread. */
     protected boolean batchedProgress;
+
+    /** Counts a batch of completions for the progress line; only the job's own thread calls it. */
+    protected final void progressed(long ios, long bytes) {
+        BATCH_IOS.setOpaque(this, batchIos + ios);
+        BATCH_BYTES.setOpaque(this, batchBytes + bytes);
+    }
+
+    /** I/Os completed so far, for the progress line (any thread). */
+    public final long progressIos() {
+        return progressIos.sum() + (long) BATCH_IOS.getOpaque(this);
+    }
+
+    /** Bytes moved so far, for the progress line (any thread). */
+    public final long progressBytes() {
+        return progressBytes.sum() + (long) BATCH_BYTES.getOpaque(this);
+    }
 
     /** A stamp of the job's verify method (one per thread that checks). */
     protected final BlockStamp newStamp() {

@@ -63,6 +63,8 @@ final class PosixJob extends Job {
         this.depth = d.iodepth();
         this.maxBs = spec.bs().maxOfAll();
         this.stamp = newStamp();
+        // its reap loop counts each batch (it used to be counted twice, per request as well)
+        this.batchedProgress = true;
     }
 
     @Override
@@ -338,8 +340,7 @@ final class PosixJob extends Job {
             }
         }
         if (got > 0) {
-            progressIos.add(got);
-            progressBytes.add(bytes);
+            progressed(got, bytes);
         }
         return got;
     }

@@ -39,8 +39,8 @@ final class ProgressLine {
         long ios = 0;
         long bytes = 0;
         for (Job j : jobs) {
-            ios += j.progressIos.sum();
-            bytes += j.progressBytes.sum();
+            ios += j.progressIos();
+            bytes += j.progressBytes();
         }
         double dt = Math.max(1e-9, (now - lastAt) / 1e9);
         double iops = (ios - lastIos) / dt;

@@ -301,7 +301,7 @@ public final class Runner {
         List<CloneResult> out = new ArrayList<>();
         for (Job j : jobs) {
             out.add(new CloneResult(j.plannedClone(), j.engineName(), j.passedOver(), j.stats(), j.runtimeNanos(),
-                    j.threadUsage(), j.allocatedBytes(), j.contextStats(), phase));
+                    j.threadUsage(), j.allocatedBytes(), j.contextStats(), phase, j.progressIos()));
         }
         return out;
     }
