@@ -20,6 +20,17 @@ final class RequestBatches {
         if (count == 0) {
             return 0;
         }
+        if (count == 1) {
+            Request r = requests[offset];
+            if (r == null) {
+                throw new NullPointerException("IoContext.submit: requests[" + offset + "] is null");
+            }
+            try {
+                return core.submit(r.op.alone, 1);
+            } catch (RequestRefused e) {
+                throw refused(e, offset);
+            }
+        }
         CoreOp[] ops = scratch(count);
         for (int i = 0; i < count; i++) {
             Request r = requests[offset + i];

@@ -10,6 +10,8 @@ import jaio.core.CoreOp;
  */
 final class RequestOp extends CoreOp {
     final Request request;
+    /** This op alone, the batch a one-request submit hands the core (no scratch array to fill and clear). */
+    final CoreOp[] alone = {this};
     /** Run on the reaping thread when the event is reaped, or null. */
     CompletionCallback callback;
     /**

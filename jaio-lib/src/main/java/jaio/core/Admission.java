@@ -20,6 +20,7 @@ import jaio.spi.Op;
 final class Admission {
     private final ContextCore<?> owner;
     private final Capabilities caps;
+    private final Validator.Allowed allowed;
     /** Self-reaping: a request without a callback has nobody to take its event. */
     private final boolean needsCallback;
     private final Room room;
@@ -32,6 +33,7 @@ final class Admission {
               Bounce bounce, Counters counters, Chains chains) {
         this.owner = owner;
         this.caps = caps;
+        this.allowed = new Validator.Allowed(caps);
         this.needsCallback = needsCallback;
         this.room = room;
         this.gate = gate;
@@ -101,7 +103,7 @@ final class Admission {
 
     /** What every op shares, its opcode's checks, then its place in a chain. */
     private Refusal check(CoreOp[] ops, int i, int count) {
-        Refusal p = Validator.check(ops[i], caps, needsCallback);
+        Refusal p = Validator.check(ops[i], caps, allowed, needsCallback);
         if (p == null) {
             p = chains.check(ops, i, count, room.capacity());
         }

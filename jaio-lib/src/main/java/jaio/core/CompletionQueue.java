@@ -91,6 +91,7 @@ final class CompletionQueue {
     void post(Op[] ops, int count) {
         lock.lock();
         try {
+            counters.completed.add(count);
             wokenCount = 0;
             for (int i = 0; i < count; i++) {
                 postLocked((CoreOp) ops[i]);
@@ -105,6 +106,7 @@ final class CompletionQueue {
     void post(CoreOp op) {
         lock.lock();
         try {
+            counters.completed.add(1);
             wokenCount = 0;
             postLocked(op);
             dealLeftovers();
@@ -205,14 +207,14 @@ final class CompletionQueue {
     void takeOne(CoreOp op, Object event) {
         ready.remove(op);
         fill(event, op);
-        counters.reaped.increment();
+        counters.reaped.add(1);
         room.release(1);
     }
 
     private void give(Waiter w, CoreOp op) {
         fill(w.out[w.off + w.got], op);
         w.got++;
-        counters.reaped.increment();
+        counters.reaped.add(1);
         room.release(1);
     }
 

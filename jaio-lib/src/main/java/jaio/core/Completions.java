@@ -83,7 +83,6 @@ final class Completions implements CompletionSink {
             return;
         }
         GlobalLimit.release(count);
-        counters.completed.add(count);
         queue.post(ops, count);
         signal(count);
         gate.done(count);
@@ -95,7 +94,6 @@ final class Completions implements CompletionSink {
     /** Posts one finished op and counts it out of flight. */
     void post(CoreOp op) {
         GlobalLimit.release(1);
-        counters.completed.increment();
         queue.post(op);
         signal(1);
         gate.done(1);

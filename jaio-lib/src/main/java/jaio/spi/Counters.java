@@ -3,17 +3,18 @@ package jaio.spi;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Any thread may update and read these counters at once: each is a {@link LongAdder}, so
- * updates from engine threads and submitters never contend on one word. A context's counters
- * (J5); updated once per batch on the hot paths, summed only when somebody asks.
+ * A context's counters (J5), updated once per batch on the hot paths, summed only when
+ * somebody asks. Any thread may update the {@link LongAdder}s at once (updates from engine
+ * threads and submitters never contend on one word); the two {@link LockedCount}s are written
+ * only under the context's completion-queue lock. Any thread reads them all.
  */
 public final class Counters {
     /** Requests accepted. */
     public final LongAdder submitted = new LongAdder();
-    /** Events posted (one per accepted request). */
-    public final LongAdder completed = new LongAdder();
-    /** Events taken by getEvents or await. */
-    public final LongAdder reaped = new LongAdder();
+    /** Events posted (one per accepted request); written under the completion-queue lock. */
+    public final LockedCount completed = new LockedCount();
+    /** Events taken by getEvents or await; written under the completion-queue lock. */
+    public final LockedCount reaped = new LockedCount();
     /** Iterations issued again after a short transfer (E4). */
     public final LongAdder retries = new LongAdder();
     /** Requests handed to a worker thread because the kernel would have blocked. */
