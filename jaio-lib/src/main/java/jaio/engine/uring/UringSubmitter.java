@@ -32,6 +32,8 @@ final class UringSubmitter {
     static final long CANCEL_ALL_DATA = INTERNAL | 3;
     /** Internal: the drain marker of a close that parks the ring (see {@link #drainMarker}). */
     static final long DRAIN_DATA = INTERNAL | 4;
+    /** Internal: the plain NOP after the drain marker that takes a parked ring out of drain mode. */
+    static final long SETTLE_DATA = INTERNAL | 5;
     /** Internal: an ASYNC_CANCEL whose answer a thread waits for; the low 32 bits are its ticket. */
     static final long CANCEL_TAG = INTERNAL | (1L << 32);
     /** The bits that tell internal kinds apart. */
