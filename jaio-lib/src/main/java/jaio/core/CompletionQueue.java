@@ -131,7 +131,7 @@ final class CompletionQueue {
             wake(a);
             return;
         }
-        op.setState(CoreOp.COMPLETED);
+        op.setStateRelease(CoreOp.COMPLETED);
         ready.add(op);
         if (ready.size() >= waiters.minNeed()) {
             dispatch();
@@ -221,7 +221,7 @@ final class CompletionQueue {
     /** Copies an op's outcome into a caller's event and makes the op reusable. */
     private void fill(Object event, CoreOp op) {
         writer.write(event, op);
-        op.setState(CoreOp.IDLE);
+        op.setStateRelease(CoreOp.IDLE);
     }
 
     /**

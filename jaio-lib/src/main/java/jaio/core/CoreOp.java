@@ -136,6 +136,16 @@ public class CoreOp extends Op {
         state = s;
     }
 
+    /**
+     * Sets the state with a release store (no full fence): for the completion queue's
+     * transitions, made under its lock, which nothing orders a later load of the writing
+     * thread against (the cancel and await paths read the state, and write nothing the poster
+     * reads back after this store).
+     */
+    final void setStateRelease(int s) {
+        STATE.setRelease(this, s);
+    }
+
     final int held() {
         return held;
     }

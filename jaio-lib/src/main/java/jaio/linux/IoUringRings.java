@@ -46,6 +46,11 @@ public final class IoUringRings {
     private final long cqesOff;
     /** Our copy of the SQ tail: only the submission side writes it. */
     private int localSqTail;
+    /**
+     * The SQ head as last read (the submission side's): the kernel only moves the head on, so
+     * the free slots this gives are never more than there are.
+     */
+    private int seenSqHead;
     /** Our copy of the CQ head: only the completion side writes it. */
     private int localCqHead;
 
@@ -73,6 +78,7 @@ public final class IoUringRings {
         this.cqesOff = Integer.toUnsignedLong(IoUringParams.get(p, IoUringParams.CQ_OFF_CQES));
         this.cqes = cqRing.asSlice(cqesOff, (long) cqEntries * IoUringCqe.SIZE);
         this.localSqTail = sqRing.get(JAVA_INT, sqTail);
+        this.seenSqHead = sqRing.get(JAVA_INT, sqHead);
         this.localCqHead = cqRing.get(JAVA_INT, cqHead);
         int flags = IoUringParams.get(p, IoUringParams.FLAGS);
         if ((flags & IoUring.IORING_SETUP_NO_SQARRAY) == 0) {
@@ -110,6 +116,7 @@ public final class IoUringRings {
         this.cqes = cqRing.asSlice(cqesOff, (long) cqEntries * IoUringCqe.SIZE);
         // The SQ index array, when there is one, still holds the identity map.
         this.localSqTail = sqRing.get(JAVA_INT, sqTail);
+        this.seenSqHead = sqRing.get(JAVA_INT, sqHead);
         this.localCqHead = cqRing.get(JAVA_INT, cqHead);
     }
 
@@ -197,12 +204,20 @@ public final class IoUringRings {
      * slots may be rewritten.
      */
     public int sqPending() {
-        return localSqTail - (int) INT.getAcquire(sqRing, sqHead);
+        int h = (int) INT.getAcquire(sqRing, sqHead);
+        seenSqHead = h;
+        return localSqTail - h;
     }
 
-    /** Free SQE slots. */
-    public int sqSpace() {
-        return sqEntries - sqPending();
+    /**
+     * Whether {@code n} SQE slots are free; the kernel's head is read only when the one last
+     * seen (by this or {@link #sqPending}) leaves too few.
+     */
+    public boolean sqHasSpace(int n) {
+        if (sqEntries - (localSqTail - seenSqHead) >= n) {
+            return true;
+        }
+        return sqEntries - sqPending() >= n;
     }
 
     /** Byte offset in {@link #sqes} of the next SQE to write; call {@link #advanceSq} after writing it. */

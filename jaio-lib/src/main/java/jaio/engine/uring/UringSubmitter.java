@@ -154,9 +154,9 @@ final class UringSubmitter {
      * ends) are written after one reserve.
      */
     void reserve(int n) {
-        if (q.sqSpace() < n) {
+        if (!q.sqHasSpace(n)) {
             flush();
-            while (q.sqSpace() < n) {
+            while (!q.sqHasSpace(n)) {
                 // The kernel refused to take SQEs (short of memory): give it a moment.
                 LockSupport.parkNanos(100_000L);
                 flush();
