@@ -23,6 +23,14 @@ final class Concurrency {
         return limit > 0 && running >= limit;
     }
 
+    /**
+     * Whether no limit is set, read without the lock: a hint that may be a moment old, for a
+     * decision that a stale answer only delays.
+     */
+    boolean unlimitedNow() {
+        return limit == 0;
+    }
+
     /** A thread starts running here (it was handed events). Lock held. */
     void started() {
         running++;

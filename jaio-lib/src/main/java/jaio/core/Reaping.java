@@ -42,6 +42,8 @@ final class Reaping {
             }
             if (q.pumped && subCount == 0) {
                 q.pumping.harvest();
+            } else if (!q.pumped && subCount == 0 && min > 0 && timeoutNanos != 0) {
+                runAhead(min);
             }
             n = reapLocked(min, max, out, off, timeoutNanos, sub, subCount, prev == q);
             return n;
@@ -287,6 +289,32 @@ final class Reaping {
             q.gate.exit();
             q.lock.lock();
             w.running = false;
+        }
+    }
+
+    /**
+     * Caller-runs ahead of the lock, on an engine with its own threads: while fewer than
+     * {@code min} events are ready, the calling thread runs queued requests before it takes
+     * the queue's lock, as it would after linking its waiter in {@link #waitFor}; at depth 1
+     * the request it has just submitted then completes before the lock is taken once, where
+     * the wait took it, gave it up around the run and took it again, and linked and unlinked
+     * a waiter. What it reads here without the lock (the ready count, the concurrency limit,
+     * the yielding thread) only decides whether to run a request now or a moment later.
+     * Not under a concurrency limit: a thread that ran here counts as running until it takes
+     * the lock, and must not hold other waiters back while it runs requests.
+     */
+    private void runAhead(int min) {
+        Thread me = Thread.currentThread();
+        if (q.ready.size() >= min || !q.concurrency.unlimitedNow() || q.yielding == me || me.isVirtual()
+                || !q.gate.enter()) {
+            return;
+        }
+        try {
+            while (q.engine.runQueued() && q.ready.size() < min) {
+                // Each run posted a completion, or put its request back for another iteration.
+            }
+        } finally {
+            q.gate.exit();
         }
     }
 
