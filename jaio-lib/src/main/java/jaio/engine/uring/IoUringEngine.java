@@ -308,7 +308,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         }
         // EBUSY/EAGAIN (completions in overflow the kernel could not flush, no memory to
         // submit), ETIME and EINTR all end the wait the same way: take what is there.
-        IoUring.enter(ring.fd, toSubmit, need, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
+        IoUring.enterUncaptured(ring.fd, toSubmit, need, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
                 waitArg.address(), IoUringGeteventsArg.SIZE);
         drainLocked(true);
     }
@@ -365,12 +365,12 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             if (n == 0 && taskWorkWaits()) {
                 // DEFER_TASKRUN (or COOP_TASKRUN): completions reach the ring only when the
                 // owner, the only thread that reaps, enters the kernel for them.
-                IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
+                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_GETEVENTS);
                 n = q.cqReady();
             }
             if (n == 0 && overflowed()) {
                 overflowFlushes++;
-                IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_GETEVENTS, 0, 0);
+                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_GETEVENTS);
                 n = q.cqReady();
             }
             if (n == 0) {
@@ -396,6 +396,8 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
 
                     } else if ((data & UringSubmitter.KIND_MASK) == UringSubmitter.CANCEL_TAG) {
                         cancels.answer((int) data, q.cqeRes(cqe));
+                    } else if ((data & UringSubmitter.KIND_MASK) == UringSubmitter.REMOVE_TAG) {
+                        sub.removeAnswered((int) data, q.cqeRes(cqe));
                     }
                     continue;
                 }

@@ -60,6 +60,10 @@ abstract class UringOp {
     void afterCqes() {
     }
 
+    /** For a family that {@link #watchesCompletions}: the answer to its TIMEOUT_REMOVE of slot {@code slot}. */
+    void removeAnswered(int slot, int res) {
+    }
+
     /** The engine is released (nothing of this family is in flight): gives back what the family holds. */
     void release() {
     }

@@ -26,8 +26,11 @@ final class UringSubmitter {
     static final long INTERNAL = Long.MIN_VALUE;
     /** Internal: a wake-up NOP (see {@link IoUringEngine}). */
     static final long WAKE_DATA = INTERNAL | 1;
-    /** Internal: a TIMEOUT_REMOVE for a TIMEOUT whose completion count was reached. */
-    static final long REMOVE_DATA = INTERNAL | 2;
+    /**
+     * Internal: a TIMEOUT_REMOVE for a TIMEOUT whose completion count was reached; the low 32
+     * bits are the TIMEOUT's slot.
+     */
+    static final long REMOVE_TAG = INTERNAL | (2L << 32);
     /** Internal: an ASYNC_CANCEL whose answer nobody waits for (close). */
     static final long CANCEL_ALL_DATA = INTERNAL | 3;
     /** Internal: the drain marker of a close that parks the ring (see {@link #drainMarker}). */
@@ -242,13 +245,13 @@ final class UringSubmitter {
             // without the fence the thread could sleep unaware of them and they never start.
             if (q.publishSqNeedsWakeup()) {
                 sqWakeups++;
-                IoUring.enter(ring.fd, 0, 0, IoUring.IORING_ENTER_SQ_WAKEUP, 0, 0);
+                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_SQ_WAKEUP);
             }
             return;
         }
         q.publishSq();
         for (int tries = 0; pending > 0 && tries < MAX_ENTER_RETRIES; tries++) {
-            int r = IoUring.enter(ring.fd, pending, 0, 0, 0, 0);
+            int r = IoUring.enterNoWait(ring.fd, pending, 0);
             if (r < 0 && r != -Errno.EINTR) {
                 counters.eagain.increment();
                 return;
@@ -282,6 +285,13 @@ final class UringSubmitter {
                 seen.add(f);
                 f.release();
             }
+        }
+    }
+
+    /** The kernel answered {@code res} to the TIMEOUT_REMOVE of the TIMEOUT in slot {@code slot}. */
+    void removeAnswered(int slot, int res) {
+        for (UringOp w : watchers) {
+            w.removeAnswered(slot, res);
         }
     }
 

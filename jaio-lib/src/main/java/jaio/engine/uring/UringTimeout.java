@@ -17,12 +17,27 @@ import jaio.spi.Retry;
  * retry iterations and internal completions: after each pass of CQEs, every TIMEOUT whose
  * count of user completions is reached has its timer removed (TIMEOUT_REMOVE), and its CQE,
  * -ECANCELED then, becomes 0. A timer that fires first wins (-ETIME).
+ *
+ * <p>A remove that finds no timer (-ENOENT) while the TIMEOUT's CQE has not come is sent again
+ * after the next pass: the kernel may arm a TIMEOUT after the call that submitted it returns
+ * (one it starts on a worker thread, as it does with the first request after a drain), and
+ * the completions it counts can be there first. Only the answer to a remove still outstanding
+ * for the op in that slot counts, so a late answer for a slot's earlier TIMEOUT changes nothing.
  */
 final class UringTimeout extends UringOp {
     /** {@link Op#engineState} bit: the completion count was reached and the timer removed. */
     static final int COUNT_MET = 2;
     /** {@link Op#engineState} bit: the op waits for a completion count (target in engineWord). */
     static final int COUNTING = 4;
+    /** {@link Op#engineState} bit: a TIMEOUT_REMOVE of this op is in the kernel, not yet answered. */
+    static final int REMOVING = 8;
+    /**
+     * For tests: TIMEOUTs are started with IOSQE_ASYNC, so that the kernel arms them on a
+     * worker thread, later than the call that submits them (what a remove must survive).
+     */
+    static volatile boolean armLateForTests;
+    /** Removes the kernel answered -ENOENT and that were sent again (for tests). */
+    long removesAgain;
 
     private final UringSlots slots;
     /** TIMEOUTs waiting for a completion count, unordered. */
@@ -51,7 +66,8 @@ final class UringTimeout extends UringOp {
         MemorySegment ts = slots.timespec(op.slot);
         Timespec.set(ts, op.timeoutNanos);
         // off 0: the kernel's own completion count is not used.
-        IoUringSqe.set(sqes, at, IoUring.IORING_OP_TIMEOUT, flags, 0, -1, 0, ts.address(), 1, 0, ud, 0);
+        int sqeFlags = armLateForTests ? flags | IoUring.IOSQE_ASYNC : flags;
+        IoUringSqe.set(sqes, at, IoUring.IORING_OP_TIMEOUT, sqeFlags, 0, -1, 0, ts.address(), 1, 0, ud, 0);
     }
 
     @Override
@@ -75,9 +91,30 @@ final class UringTimeout extends UringOp {
         for (int i = 0; i < armedCount; i++) {
             Op op = armed[i];
             if ((op.engineState & COUNT_MET) == 0 && completed >= op.engineWord) {
-                op.engineState |= COUNT_MET;
+                op.engineState |= COUNT_MET | REMOVING;
                 IoUringSqe.set(sqes, sub.sqe(), IoUring.IORING_OP_TIMEOUT_REMOVE, 0, 0, -1, 0,
-                        slots.userData(op.slot), 0, 0, UringSubmitter.REMOVE_DATA, 0);
+                        slots.userData(op.slot), 0, 0, UringSubmitter.REMOVE_TAG | op.slot, 0);
+            }
+        }
+    }
+
+    /**
+     * The answer to the remove of slot {@code slot}'s TIMEOUT: -ENOENT while the op waits for
+     * its CQE means the timer was not armed yet (or has fired, and its CQE, -ETIME, is on its
+     * way), so the next pass sends the remove again. 0 and the other answers (the timer is
+     * firing) leave the op to its CQE.
+     */
+    @Override
+    void removeAnswered(int slot, int res) {
+        for (int i = 0; i < armedCount; i++) {
+            Op op = armed[i];
+            if (op.slot == slot && (op.engineState & REMOVING) != 0) {
+                op.engineState &= ~REMOVING;
+                if (res == -Errno.ENOENT) {
+                    op.engineState &= ~COUNT_MET;
+                    removesAgain++;
+                }
+                return;
             }
         }
     }
