@@ -1,6 +1,7 @@
 package jaio.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +52,13 @@ import jaio.spi.Retry;
  *       {@link IdleWorkers#MAX_SPINNERS} at a time (a spin that finds nothing halves the next
  *       one's length, one that finds an op doubles it); an op queued while one looks is
  *       counted on it and wakes nobody.</li>
+ *   <li><b>Holding.</b> A worker that finishes an op while the queue still holds work keeps
+ *       it and takes the next, posting up to {@link #HOLD} together ({@link Owner#finishedBatch}):
+ *       one post under the context's lock for several ops, where a post per op met the
+ *       reaping thread on that lock at every op. What it holds is posted before it waits for
+ *       the queue and before any iteration that could wait: while it holds ops, it runs the
+ *       next one through {@link Worker#iterateQuick} (a read the page cache holds in full) and,
+ *       when that declines, posts them first, so no finished op waits behind a device read.</li>
  * </ul>
  * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
  * that parks for {@link IdleWorkers#WATCH_NANOS} at a time instead of for good while such waits
@@ -79,6 +87,16 @@ public final class WorkerPool {
     public static final int RUNNING = 17;
     /** Attempts, a spin-wait hint apart, before a contended {@link #lock()} queues. */
     private static final int LOCK_SPINS = 128;
+    /** Most finished ops a worker holds before it posts them (class comment, "Holding"). */
+    static final int HOLD = 8;
+    /**
+     * What {@link Worker#iterateQuick} returns when the iteration could wait (for the device,
+     * a lock, readiness) or it cannot tell: nothing was done, and the op's iteration runs as
+     * usual.
+     */
+    public static final long WOULD_WAIT = Long.MIN_VALUE + 1;
+    /** What {@link #take} returns to a worker that holds finished ops when the queue is empty. */
+    private static final Op NONE = new Op();
     /** Each thread's array for the threads it unparks after releasing the lock. */
     private static final ThreadLocal<Thread[]> UNPARKS = ThreadLocal.withInitial(() -> new Thread[4]);
 
@@ -127,6 +145,17 @@ public final class WorkerPool {
          */
         long iterate(Op op) throws Exception;
 
+        /**
+         * One iteration of {@code op} only if it completes without waiting (a read the page
+         * cache holds in full, a NOOP): its result as {@link #iterate} would give it, or
+         * {@link #WOULD_WAIT} when it was not run. A worker that holds finished ops runs the
+         * next one so, and posts what it holds before an iteration that could wait. The
+         * default runs nothing.
+         */
+        default long iterateQuick(Op op) throws Exception {
+            return WOULD_WAIT;
+        }
+
         /** Releases what the worker owns; called on its thread when it stops. */
         default void close() {
         }
@@ -139,6 +168,13 @@ public final class WorkerPool {
 
         /** {@code op} is finished (result set, engineState 0): post it. */
         void finished(Op op);
+
+        /** {@code ops[0, count)} are finished (result set, engineState 0): post them. */
+        default void finishedBatch(Op[] ops, int count) {
+            for (int i = 0; i < count; i++) {
+                finished(ops[i]);
+            }
+        }
 
         /**
          * Whether a thread waiting for events, which is not a worker, may run {@code op}'s next
@@ -350,6 +386,15 @@ public final class WorkerPool {
         }
     }
 
+    private static long attemptQuick(Worker w, Op op) {
+        try {
+            return w.iterateQuick(op);
+        } catch (Throwable t) {
+            // As attempt: the op ends with the error.
+            return IoErrors.negErrno(t);
+        }
+    }
+
     /**
      * Stops the workers once the queue is empty, and waits for them. Nothing may be queued
      * after this is called. Idempotent; the caller's interrupt status is kept.
@@ -382,12 +427,30 @@ public final class WorkerPool {
 
     /** One iteration and what follows it: true when the op is finished. */
     private boolean step(Worker w, Op op, boolean onWorker) {
+        return step(w, op, onWorker, null);
+    }
+
+    /**
+     * As {@link #step(Worker, Op, boolean)}, for a worker that holds finished ops in
+     * {@code held} (null or empty: it holds none): the iteration is tried quick first, and
+     * what is held is posted before one that could wait.
+     */
+    private boolean step(Worker w, Op op, boolean onWorker, Held held) {
         // The first 64 iterations and then one in 32 are timed, for the idle workers' average
         // (a racy count is fine).
         int k = ++sampled;
         boolean timed = (k & 31) == 0 || (k > 0 && k <= 64);
         long t0 = timed ? System.nanoTime() : 0;
-        long res = attempt(w, op);
+        long res;
+        if (held != null && held.count > 0) {
+            res = attemptQuick(w, op);
+            if (res == WOULD_WAIT) {
+                held.post(owner);
+                res = attempt(w, op);
+            }
+        } else {
+            res = attempt(w, op);
+        }
         if (timed) {
             idlers.iterationTook(System.nanoTime() - t0);
         }
@@ -504,13 +567,15 @@ public final class WorkerPool {
     }
 
     /**
-     * The next op to run, marked RUNNING; null when the pool is closed and the queue empty.
-     * {@code hot}: the worker has just run an iteration, and may spin before it parks.
+     * The next op to run, marked RUNNING; null when the pool is closed and the queue empty;
+     * {@link #NONE} when the queue is empty and {@code holding}: the worker must post what it
+     * holds before it waits. {@code back}: the worker is back from an iteration; {@code hot}:
+     * it has just run one, and may spin before it parks.
      */
-    private Op take(boolean hot, IdleWorkers.Parked me) {
+    private Op take(boolean back, boolean hot, boolean holding, IdleWorkers.Parked me) {
         lock();
         try {
-            if (hot) {
+            if (back) {
                 idlers.back();
             }
             while (true) {
@@ -519,6 +584,9 @@ public final class WorkerPool {
                     idlers.started(queue.size());
                     op.engineState = RUNNING;
                     return op;
+                }
+                if (holding) {
+                    return NONE;
                 }
                 if (closed) {
                     return null;
@@ -541,9 +609,22 @@ public final class WorkerPool {
         }
         Op op = null;
         IdleWorkers.Parked me = new IdleWorkers.Parked();
+        Held held = new Held();
         try {
             boolean hot = false;
-            while ((op = take(hot, me)) != null) {
+            while (true) {
+                if (held.count == HOLD || (held.count > 0 && idlers.queuedNow() == 0)) {
+                    held.post(owner);
+                }
+                op = take(hot, hot, held.count > 0, me);
+                if (op == NONE) {
+                    op = null;
+                    held.post(owner);
+                    op = take(false, true, false, me);
+                }
+                if (op == null) {
+                    break;
+                }
                 hot = true;
                 if (w == null) {
                     // No memory for the worker's own state: the op it took ends with the
@@ -557,13 +638,15 @@ public final class WorkerPool {
                 // send one), but a status left set would make the next FileChannel call
                 // close its channel: clear it before each iteration.
                 Thread.interrupted();
-                if (step(w, op, true)) {
+                if (step(w, op, true, held)) {
                     op.engineState = 0;
-                    owner.finished(op);
+                    held.add(op);
                 }
             }
         } finally {
             try {
+                // Whatever ended the loop, what the worker holds is posted.
+                held.post(owner);
                 if (w != null) {
                     w.close();
                 }
@@ -590,6 +673,33 @@ public final class WorkerPool {
             }
         } finally {
             unlock();
+        }
+    }
+
+    /**
+     * A worker's finished ops not yet posted (class comment, "Holding"); confined to the
+     * worker's thread.
+     */
+    private static final class Held {
+        final Op[] ops = new Op[HOLD];
+        int count;
+
+        void add(Op op) {
+            ops[count++] = op;
+        }
+
+        /** Posts what is held, in the order it finished, and holds nothing after, even when the owner throws. */
+        void post(Owner owner) {
+            int n = count;
+            if (n == 0) {
+                return;
+            }
+            count = 0;
+            try {
+                owner.finishedBatch(ops, n);
+            } finally {
+                Arrays.fill(ops, 0, n, null);
+            }
         }
     }
 }

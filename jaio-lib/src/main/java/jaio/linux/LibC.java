@@ -73,6 +73,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREADV2 = Native.capturing("preadv2",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PREADV2_PLAIN = Native.plain("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PWRITEV2 = Native.capturing("pwritev2",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FSYNC = Native.capturing("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -244,6 +246,20 @@ public final class LibC {
         }
         try (Arena a = Arena.ofConfined()) { // every shared one busy: one of its own
             return preadNowait(fd, a.allocate(Iovec.LAYOUT), address, length, offset);
+        }
+    }
+
+    /**
+     * {@link #preadNowait} for a platform thread that needs no errno (any failure sends it to
+     * a read that waits, which tells the error): bytes read, or -1 when the call failed.
+     */
+    public static long preadNowaitUncaptured(int fd, long address, long length, long offset) {
+        MemorySegment iov = ONE_IOV.get();
+        Iovec.set(iov, 0, address, length);
+        try {
+            return (long) PREADV2_PLAIN.invokeExact(fd, iov, 1, offset, Fs.RWF_NOWAIT);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
+import jaio.engine.WorkerPool;
 import jaio.linux.LibC;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
@@ -93,6 +94,32 @@ final class DescriptorIo {
         }
         MemorySegment.copy(seg, skip, buf, 0, n);
         return writeAndSync(op, fd, buf, n, off, stream);
+    }
+
+    /**
+     * One iteration of a read of a file (not O_DIRECT) into native memory, only if the page
+     * cache holds all of it: bytes read (0 at end of file), or {@link WorkerPool#WOULD_WAIT}
+     * when it was not read in full (nothing cached, only part, an error, or a kernel without
+     * RWF_NOWAIT): the usual iteration then reads it, the part read here again, and tells any
+     * error. Anything else: WOULD_WAIT, without a call.
+     */
+    static long readIfCached(Op op) {
+        if (!op.isRead() || op.file.direct() || op.segCount == 0 || op.remaining() == 0) {
+            return WorkerPool.WOULD_WAIT;
+        }
+        long skip = op.done;
+        int i = 0;
+        while (i < op.segCount - 1 && skip >= op.ioSegs[i].byteSize()) {
+            skip -= op.ioSegs[i].byteSize();
+            i++;
+        }
+        MemorySegment seg = op.ioSegs[i];
+        long len = seg.byteSize() - skip;
+        if (len == 0 || !seg.isNative()) {
+            return WorkerPool.WOULD_WAIT;
+        }
+        long r = LibC.preadNowaitUncaptured(op.file.fd(), seg.address() + skip, len, op.nextOffset());
+        return r == len || r == 0 ? r : WorkerPool.WOULD_WAIT;
     }
 
     /** FSYNC (data and metadata) or FDSYNC: 0 or -errno. */

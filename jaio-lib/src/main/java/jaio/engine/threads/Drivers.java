@@ -33,7 +33,18 @@ final class Drivers {
     private final StreamDriver streams;
 
     /** A worker that runs any op through the table; it holds nothing, so all threads share it. */
-    final WorkerPool.Worker worker = this::iterate;
+    final WorkerPool.Worker worker = new WorkerPool.Worker() {
+        @Override
+        public long iterate(Op op) throws Exception {
+            return Drivers.this.iterate(op);
+        }
+
+        @Override
+        public long iterateQuick(Op op) throws Exception {
+            OpDriver d = table[op.opcode.ordinal()];
+            return d == null ? WorkerPool.WOULD_WAIT : d.iterateQuick(op);
+        }
+    };
 
     /** @param poller the engine's poller; null for a table that only describes the engine */
     Drivers(Poller poller) {

@@ -27,6 +27,14 @@ interface OpDriver {
     long iterate(Op op) throws Exception;
 
     /**
+     * {@code op}'s next iteration only if it cannot wait ({@link WorkerPool.Worker#iterateQuick}):
+     * its result, or {@link WorkerPool#WOULD_WAIT} when nothing was done. The default does nothing.
+     */
+    default long iterateQuick(Op op) throws Exception {
+        return WorkerPool.WOULD_WAIT;
+    }
+
+    /**
      * Whether a thread waiting for events (not a worker) may run {@code op}'s next iteration
      * instead of a worker (caller-runs): the iteration must not depend on its thread (an
      * interrupt of it, a worker's scratch memory) and must never wait for readiness on it.

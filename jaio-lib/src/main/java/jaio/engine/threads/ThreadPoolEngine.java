@@ -66,6 +66,12 @@ public final class ThreadPoolEngine implements IoEngine {
                     }
 
                     @Override
+                    public void finishedBatch(Op[] ops, int count) {
+                        sink.completeBatch(ops, count);
+                        poller.completed(count);
+                    }
+
+                    @Override
                     public boolean mayRunOnWaiter(Op op) {
                         return drivers.runsOnWaiter(op);
                     }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Set;
 import jaio.RequestFlag;
+import jaio.engine.WorkerPool;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
@@ -52,6 +53,13 @@ final class TransferDriver implements OpDriver {
             ch.force((op.flags & RequestFlag.SYNC.bit()) != 0);
         }
         return n;
+    }
+
+    /** A read of a file through its descriptor that the page cache holds in full; nothing else. */
+    @Override
+    public long iterateQuick(Op op) {
+        return op.file.kind() == FileHandle.Kind.FILE && DescriptorIo.usable(op)
+                ? DescriptorIo.readIfCached(op) : WorkerPool.WOULD_WAIT;
     }
 
     /**
