@@ -52,12 +52,8 @@ final class DescriptorIo {
             // What the kernel answers for an empty vector or a zero-length buffer.
             return 0;
         }
-        long skip = op.done;
-        int i = 0;
-        while (i < op.segCount - 1 && skip >= op.ioSegs[i].byteSize()) {
-            skip -= op.ioSegs[i].byteSize();
-            i++;
-        }
+        int i = bufferAt(op);
+        long skip = offsetIn(op, i);
         MemorySegment seg = op.ioSegs[i];
         long len = seg.byteSize() - skip;
         if (len == 0) {
@@ -107,12 +103,8 @@ final class DescriptorIo {
         if (!op.isRead() || op.file.direct() || op.segCount == 0 || op.remaining() == 0) {
             return WorkerPool.WOULD_WAIT;
         }
-        long skip = op.done;
-        int i = 0;
-        while (i < op.segCount - 1 && skip >= op.ioSegs[i].byteSize()) {
-            skip -= op.ioSegs[i].byteSize();
-            i++;
-        }
+        int i = bufferAt(op);
+        long skip = offsetIn(op, i);
         MemorySegment seg = op.ioSegs[i];
         long len = seg.byteSize() - skip;
         if (len == 0 || !seg.isNative()) {
@@ -120,6 +112,26 @@ final class DescriptorIo {
         }
         long r = LibC.preadNowaitUncaptured(op.file.fd(), seg.address() + skip, len, op.nextOffset());
         return r == len || r == 0 ? r : WorkerPool.WOULD_WAIT;
+    }
+
+    /** The index of the buffer that holds {@code op}'s next byte (the last one when all are moved). */
+    private static int bufferAt(Op op) {
+        long skip = op.done;
+        int i = 0;
+        while (i < op.segCount - 1 && skip >= op.ioSegs[i].byteSize()) {
+            skip -= op.ioSegs[i].byteSize();
+            i++;
+        }
+        return i;
+    }
+
+    /** How far into buffer {@code i} (from {@link #bufferAt}) {@code op}'s next byte is. */
+    private static long offsetIn(Op op, int i) {
+        long skip = op.done;
+        for (int k = 0; k < i; k++) {
+            skip -= op.ioSegs[k].byteSize();
+        }
+        return skip;
     }
 
     /** FSYNC (data and metadata) or FDSYNC: 0 or -errno. */
