@@ -266,8 +266,10 @@ final class JaioJob extends Job {
         long sinceThink = 0;
         boolean thinking = false;
         boolean backlogDue = false;
+        // One clock read per pass where it can be: the time read after the last reap stands for
+        // the start of the requests prepared next (a pass that waited reads it again).
+        long now = System.nanoTime();
         while (true) {
-            long now = System.nanoTime();
             if (!exhausted && !thinking && !backlogDue && stats.errors() == 0) {
                 if (draining && inFlight <= d.low()) {
                     draining = false;
@@ -280,7 +282,7 @@ final class JaioJob extends Job {
                         holdUntil = now + wait;
                     }
                 }
-                submitQueued();
+                submitQueued(now);
                 if (d.low() < depth && inFlight >= depth) {
                     draining = true;
                 }
@@ -293,6 +295,7 @@ final class JaioJob extends Job {
                     think();
                     thinking = false;
                     sinceThink = 0;
+                    now = System.nanoTime();
                     continue;
                 }
                 if (backlogDue) {
@@ -302,17 +305,20 @@ final class JaioJob extends Job {
                     }
                     backlog.clear();
                     backlogDue = false;
+                    now = System.nanoTime();
                     continue;
                 }
                 if (holdUntil - now > 0) {
                     // nothing in flight: sleep until the rate allows the next request
                     LockSupport.parkNanos(Math.min(holdUntil - now, TimeUnit.MILLISECONDS.toNanos(100)));
-                    if (main && schedule.over(System.nanoTime())) {
+                    now = System.nanoTime();
+                    if (main && schedule.over(now)) {
                         exhausted = true;
                     }
                     continue;
                 }
                 if (queued == 0 && !exhausted) {
+                    now = System.nanoTime();
                     continue;
                 }
             }
@@ -497,12 +503,17 @@ final class JaioJob extends Job {
         return v;
     }
 
-    /** Submits what is queued, at most iodepth_batch_submit per call, until all is in or there is no room. */
-    private void submitQueued() {
+    /**
+     * Submits what is queued, at most iodepth_batch_submit per call, until all is in or there is
+     * no room. {@code prepared}: when the queued requests were prepared, where their submission
+     * latency starts (fio's slat starts when it sets up the I/O unit, too); each later call's
+     * starts where the one before returned.
+     */
+    private void submitQueued(long prepared) {
         int done = 0;
+        long t0 = prepared;
         while (done < queued) {
             int chunk = Math.min(d.batchSubmit(), queued - done);
-            long t0 = System.nanoTime();
             int k;
             try {
                 k = ctx.submit(queue, done, chunk);
@@ -525,6 +536,7 @@ final class JaioJob extends Job {
             }
             inFlight += k;
             done += k;
+            t0 = t1;
             if (k < chunk) {
                 break;
             }
