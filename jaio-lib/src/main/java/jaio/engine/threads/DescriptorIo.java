@@ -8,6 +8,7 @@ import jaio.RequestFlag;
 import jaio.engine.WorkerPool;
 import jaio.linux.LibC;
 import jaio.spi.FileHandle;
+import jaio.spi.Memory;
 import jaio.spi.Op;
 
 /**
@@ -107,7 +108,12 @@ final class DescriptorIo {
         long skip = offsetIn(op, i);
         MemorySegment seg = op.ioSegs[i];
         long len = seg.byteSize() - skip;
-        if (len == 0 || !seg.isNative()) {
+        // The address goes to the kernel with no segment to hold the memory's arena open, so
+        // only memory nobody can free meanwhile: the library's bounce memory, or user memory
+        // of the global or an automatic arena, or a direct buffer (kept reachable by the op).
+        // A shared arena's segment could be closed under the call; the usual iteration passes
+        // the segment itself, which keeps the arena open or fails with EFAULT.
+        if (len == 0 || !seg.isNative() || (seg == op.segs[i] && op.kinds[i] != Memory.STABLE)) {
             return WorkerPool.WOULD_WAIT;
         }
         long r = LibC.preadNowaitUncaptured(op.file.fd(), seg.address() + skip, len, op.nextOffset());
