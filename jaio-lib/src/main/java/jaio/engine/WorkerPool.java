@@ -147,7 +147,7 @@ public final class WorkerPool {
 
         /**
          * One iteration of {@code op} only if it completes without waiting (a read the page
-         * cache holds in full, a NOOP): its result as {@link #iterate} would give it, or
+         * cache holds in full, say): its result as {@link #iterate} would give it, or
          * {@link #WOULD_WAIT} when it was not run. A worker that holds finished ops runs the
          * next one so, and posts what it holds before an iteration that could wait. The
          * default runs nothing.
