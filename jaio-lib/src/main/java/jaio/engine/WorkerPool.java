@@ -1,7 +1,6 @@
 package jaio.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -74,7 +73,7 @@ import jaio.spi.Retry;
  * would allocate a node per wait; the one woken is the one that parked last.
  *
  * <p>An iteration that must wait for readiness or a timer hands its op to that thread and
- * returns {@link #HANDED_OFF}.
+ * returns {@link Worker#HANDED_OFF}.
  */
 public final class WorkerPool {
     /**
@@ -89,14 +88,8 @@ public final class WorkerPool {
     private static final int LOCK_SPINS = 128;
     /** Most finished ops a worker holds before it posts them (class comment, "Holding"). */
     static final int HOLD = 8;
-    /**
-     * What {@link Worker#iterateQuick} returns when the iteration could wait (for the device,
-     * a lock, readiness) or it cannot tell: nothing was done, and the op's iteration runs as
-     * usual.
-     */
-    public static final long WOULD_WAIT = Long.MIN_VALUE + 1;
     /** What {@link #take} returns to a worker that holds finished ops when the queue is empty. */
-    private static final Op NONE = new Op();
+    static final Op NONE = new Op();
     /** Each thread's array for the threads it unparks after releasing the lock. */
     private static final ThreadLocal<Thread[]> UNPARKS = ThreadLocal.withInitial(() -> new Thread[4]);
 
@@ -106,12 +99,6 @@ public final class WorkerPool {
      * Under the lock.
      */
     private boolean draining;
-    /**
-     * What {@link Worker#iterate} returns when it gave the op to another thread (one waiting
-     * for readiness or for a timer), which now owns the op and its engineState and will
-     * finish it or queue it again. The pool does not touch the op any more.
-     */
-    public static final long HANDED_OFF = Long.MIN_VALUE;
 
     /**
      * How long an engine's iterations take, which decides whether an op queued while every
@@ -137,29 +124,6 @@ public final class WorkerPool {
         BLOCKING
     }
 
-    /** What a worker does with an op. One per worker thread, made on that thread. */
-    public interface Worker {
-        /**
-         * One iteration of {@code op}: bytes moved (0 at end of file), -errno, or
-         * {@link #HANDED_OFF}. Whatever it throws becomes the op's -errno.
-         */
-        long iterate(Op op) throws Exception;
-
-        /**
-         * One iteration of {@code op} only if it completes without waiting (a read the page
-         * cache holds in full, say): its result as {@link #iterate} would give it, or
-         * {@link #WOULD_WAIT} when it was not run. A worker that holds finished ops runs the
-         * next one so, and posts what it holds before an iteration that could wait. The
-         * default runs nothing.
-         */
-        default long iterateQuick(Op op) throws Exception {
-            return WOULD_WAIT;
-        }
-
-        /** Releases what the worker owns; called on its thread when it stops. */
-        default void close() {
-        }
-    }
 
     /** Where the pool reports, on the thread that ran the iteration, with no lock held. */
     public interface Owner {
@@ -192,10 +156,10 @@ public final class WorkerPool {
     }
 
     private final int maxWorkers;
-    private final Supplier<? extends Worker> newWorker;
-    private final Owner owner;
+    final Supplier<? extends Worker> newWorker;
+    final Owner owner;
     private final ReentrantLock lock = new ReentrantLock();
-    private final IdleWorkers idlers;
+    final IdleWorkers idlers;
 
     /** Iterations run, counted without the lock to pick those that are timed (it may wrap). */
     private int sampled;
@@ -374,26 +338,6 @@ public final class WorkerPool {
         return step(w, op, false);
     }
 
-    /** Runs one iteration, turning whatever it throws into -errno. */
-    public static long attempt(Worker w, Op op) {
-        try {
-            return w.iterate(op);
-        } catch (Throwable t) {
-            // Errors too: a read into a large heap buffer makes the JDK allocate a temporary
-            // direct buffer, which throws OutOfMemoryError when direct memory runs out. Let
-            // through, it would kill the worker and leave the op without its event.
-            return IoErrors.negErrno(t);
-        }
-    }
-
-    private static long attemptQuick(Worker w, Op op) {
-        try {
-            return w.iterateQuick(op);
-        } catch (Throwable t) {
-            // As attempt: the op ends with the error.
-            return IoErrors.negErrno(t);
-        }
-    }
 
     /**
      * Stops the workers once the queue is empty, and waits for them. Nothing may be queued
@@ -435,7 +379,7 @@ public final class WorkerPool {
      * {@code held} (null or empty: it holds none): the iteration is tried quick first, and
      * what is held is posted before one that could wait.
      */
-    private boolean step(Worker w, Op op, boolean onWorker, Held held) {
+    boolean step(Worker w, Op op, boolean onWorker, WorkerLoop.Held held) {
         // The first 64 iterations and then one in 32 are timed, for the idle workers' average
         // (a racy count is fine).
         int k = ++sampled;
@@ -443,18 +387,18 @@ public final class WorkerPool {
         long t0 = timed ? System.nanoTime() : 0;
         long res;
         if (held != null && held.count > 0) {
-            res = attemptQuick(w, op);
-            if (res == WOULD_WAIT) {
+            res = Worker.attemptQuick(w, op);
+            if (res == Worker.WOULD_WAIT) {
                 held.post(owner);
-                res = attempt(w, op);
+                res = Worker.attempt(w, op);
             }
         } else {
-            res = attempt(w, op);
+            res = Worker.attempt(w, op);
         }
         if (timed) {
             idlers.iterationTook(System.nanoTime() - t0);
         }
-        if (res == HANDED_OFF) {
+        if (res == Worker.HANDED_OFF) {
             return false;
         }
         if (Retry.afterIteration(op, res) == Retry.DONE) {
@@ -554,7 +498,7 @@ public final class WorkerPool {
             try {
                 // A cached thread when one is idle (DaemonThreads): contexts opened and closed
                 // in a loop do not start a thread each.
-                workers.add(DaemonThreads.start(threadName + started++, this::workerLoop));
+                workers.add(DaemonThreads.start(threadName + started++, new WorkerLoop(this)::run));
             } catch (Throwable e) {
                 if (workers.isEmpty()) {
                     // No thread can serve the queue: the submitter hears why.
@@ -572,7 +516,7 @@ public final class WorkerPool {
      * holds before it waits. {@code back}: the worker is back from an iteration; {@code hot}:
      * it has just run one, and may spin before it parks.
      */
-    private Op take(boolean back, boolean hot, boolean holding, IdleWorkers.Parked me) {
+    Op take(boolean back, boolean hot, boolean holding, IdleWorkers.Parked me) {
         lock();
         try {
             if (back) {
@@ -599,69 +543,12 @@ public final class WorkerPool {
         }
     }
 
-    private void workerLoop() {
-        Worker w = null;
-        long failure = 0;
-        try {
-            w = newWorker.get();
-        } catch (Throwable t) {
-            failure = IoErrors.negErrno(t);
-        }
-        Op op = null;
-        IdleWorkers.Parked me = new IdleWorkers.Parked();
-        Held held = new Held();
-        try {
-            boolean hot = false;
-            while (true) {
-                if (held.count == HOLD || (held.count > 0 && idlers.queuedNow() == 0)) {
-                    held.post(owner);
-                }
-                op = take(hot, hot, held.count > 0, me);
-                if (op == NONE) {
-                    op = null;
-                    held.post(owner);
-                    op = take(false, true, false, me);
-                }
-                if (op == null) {
-                    break;
-                }
-                hot = true;
-                if (w == null) {
-                    // No memory for the worker's own state: the op it took ends with the
-                    // error and the worker stops (retire starts another for the rest).
-                    Retry.finish(op, failure);
-                    op.engineState = 0;
-                    owner.finished(op);
-                    return;
-                }
-                // An interrupt means nothing to a worker (code that enumerates threads may
-                // send one), but a status left set would make the next FileChannel call
-                // close its channel: clear it before each iteration.
-                Thread.interrupted();
-                if (step(w, op, true, held)) {
-                    op.engineState = 0;
-                    held.add(op);
-                }
-            }
-        } finally {
-            try {
-                // Whatever ended the loop, what the worker holds is posted.
-                held.post(owner);
-                if (w != null) {
-                    w.close();
-                }
-            } finally {
-                // Leaving with an op taken (it failed, or the owner threw): it was running one.
-                retire(op != null);
-            }
-        }
-    }
 
     /**
      * Forgets the calling worker. One that stops before close (its state could not be made,
      * or the owner threw) leaves the queue to the others, starting one when none is awake.
      */
-    private void retire(boolean wasRunning) {
+    void retire(boolean wasRunning) {
         lock();
         try {
             if (wasRunning) {
@@ -676,30 +563,4 @@ public final class WorkerPool {
         }
     }
 
-    /**
-     * A worker's finished ops not yet posted (class comment, "Holding"); confined to the
-     * worker's thread.
-     */
-    private static final class Held {
-        final Op[] ops = new Op[HOLD];
-        int count;
-
-        void add(Op op) {
-            ops[count++] = op;
-        }
-
-        /** Posts what is held, in the order it finished, and holds nothing after, even when the owner throws. */
-        void post(Owner owner) {
-            int n = count;
-            if (n == 0) {
-                return;
-            }
-            count = 0;
-            try {
-                owner.finishedBatch(ops, n);
-            } finally {
-                Arrays.fill(ops, 0, n, null);
-            }
-        }
-    }
 }

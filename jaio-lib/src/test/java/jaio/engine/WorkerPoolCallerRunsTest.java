@@ -73,7 +73,7 @@ class WorkerPoolCallerRunsTest {
         }
     };
 
-    private final WorkerPool.Worker worker = op -> {
+    private final Worker worker = op -> {
         ranOn.put(op.userData, Thread.currentThread());
         ranOnName.put(op.userData, Thread.currentThread().getName());
         if (op.userData == BLOCK) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jaio.CancelResult;
 import jaio.spi.Op;
 import jaio.testkit.TestOps;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,8 @@ class WorkerPoolHoldingTest {
     private static final Duration LIMIT = Duration.ofSeconds(10);
     /** An op whose iteration waits for {@link #release} (and that is never quick). */
     private static final long BLOCK = -1;
+    /** An op whose quick iteration waits for {@link #release}, while the worker holds what it finished. */
+    private static final long QUICK_BLOCK = -2;
 
     private final Map<Long, AtomicInteger> posted = new ConcurrentHashMap<>();
     private final List<Integer> batches = new CopyOnWriteArrayList<>();
@@ -62,7 +65,7 @@ class WorkerPoolHoldingTest {
         }
     };
 
-    private final WorkerPool.Worker worker = new WorkerPool.Worker() {
+    private final Worker worker = new Worker() {
         @Override
         public long iterate(Op op) throws Exception {
             if (op.userData == BLOCK) {
@@ -73,8 +76,12 @@ class WorkerPoolHoldingTest {
         }
 
         @Override
-        public long iterateQuick(Op op) {
-            return op.userData == BLOCK ? WorkerPool.WOULD_WAIT : 0;
+        public long iterateQuick(Op op) throws Exception {
+            if (op.userData == QUICK_BLOCK) {
+                blocked.countDown();
+                release.await();
+            }
+            return op.userData == BLOCK ? Worker.WOULD_WAIT : 0;
         }
     };
 
@@ -106,6 +113,22 @@ class WorkerPoolHoldingTest {
         waitUntil(() -> posted.size() == ops.length, LIMIT);
         assertEquals(ops.length, posted.size(), () -> "posted: " + posted.keySet());
         posted.forEach((id, n) -> assertEquals(1, n.get(), "op " + id + " posted once"));
+    }
+
+    @Test
+    void aCancelOfAnOpAWorkerHoldsFindsItDoneAndItsEventStillComesOnce() throws Exception {
+        WorkerPool p = pool(1);
+        Op first = TestOps.noop(1);
+        Op[] ops = {first, TestOps.noop(QUICK_BLOCK), TestOps.noop(2)};
+        p.enqueue(ops, 0, ops.length);
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), "the worker holds op 1 and runs the next one quick");
+        assertFalse(posted.containsKey(1L), "op 1 is held, not posted yet");
+        assertEquals(CancelResult.ALREADY_DONE, p.cancel(first), "a held op is finished: nothing to cancel");
+        release.countDown();
+        waitUntil(() -> posted.size() == ops.length, LIMIT);
+        assertEquals(ops.length, posted.size(), () -> "posted: " + posted.keySet());
+        posted.forEach((id, n) -> assertEquals(1, n.get(), "op " + id + " posted once"));
+        assertEquals(0, first.result, "the cancel did not change the held op's result");
     }
 
     @Test

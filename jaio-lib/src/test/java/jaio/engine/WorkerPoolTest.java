@@ -85,15 +85,15 @@ class WorkerPoolTest {
         }
     }
 
-    private WorkerPool pool(int max, WorkerPool.Worker w) {
+    private WorkerPool pool(int max, Worker w) {
         return pool(max, () -> w);
     }
 
-    private WorkerPool pool(int max, Supplier<WorkerPool.Worker> workers) {
+    private WorkerPool pool(int max, Supplier<Worker> workers) {
         return pool(max, WorkerPool.Iterations.SHORT, workers);
     }
 
-    private WorkerPool pool(int max, WorkerPool.Iterations kind, Supplier<WorkerPool.Worker> workers) {
+    private WorkerPool pool(int max, WorkerPool.Iterations kind, Supplier<Worker> workers) {
         name = "wp" + POOLS.incrementAndGet() + "-worker-";
         WorkerPool p = new WorkerPool(name, max, kind, workers, owner);
         pools.add(p);
@@ -114,7 +114,7 @@ class WorkerPoolTest {
     private static final long BLOCK = -1;
 
     /** Iterations: a NOOP with user data BLOCK waits for {@link #release}; others return 0. */
-    private WorkerPool.Worker blocking(List<Long> order, CountDownLatch started) {
+    private Worker blocking(List<Long> order, CountDownLatch started) {
         return op -> {
             synchronized (order) {
                 order.add(op.userData);
@@ -183,7 +183,7 @@ class WorkerPoolTest {
     @Test
     void aCancelBetweenIterationsEndsTheTransferWithWhatItMoved() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
-        WorkerPool.Worker blocking = blocking(new ArrayList<>(), started);
+        Worker blocking = blocking(new ArrayList<>(), started);
         // The transfer moves 100 bytes per iteration; its first one puts it back behind the blocker.
         WorkerPool p = pool(1, op -> op.isTransfer() ? 100 : blocking.iterate(op));
         Op t = transfer(1, 4096);
@@ -454,7 +454,7 @@ class WorkerPoolTest {
                 synchronized (parked) {
                     parked.add(op);
                 }
-                return WorkerPool.HANDED_OFF;
+                return Worker.HANDED_OFF;
             }
             return 0;
         });
@@ -477,7 +477,7 @@ class WorkerPoolTest {
 
     @Test
     void anInlineIterationFinishesHereOrGoesOnOnAWorker() throws Exception {
-        WorkerPool.Worker w = op -> op.isTransfer() ? Math.min(1000, op.remaining()) : 0;
+        Worker w = op -> op.isTransfer() ? Math.min(1000, op.remaining()) : 0;
         WorkerPool p = pool(1, w);
         Op noop = TestOps.noop(1);
         assertTrue(p.runInline(w, noop), "finished: the caller posts it");

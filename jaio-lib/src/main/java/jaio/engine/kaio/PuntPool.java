@@ -1,5 +1,6 @@
 package jaio.engine.kaio;
 
+import jaio.engine.Worker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
@@ -101,7 +102,7 @@ final class PuntPool {
      * One worker's blocking iterations, with the worker's own iovec array (enough for the
      * largest vector a request may carry), confined to its thread.
      */
-    private static final class PuntWorker implements WorkerPool.Worker {
+    private static final class PuntWorker implements Worker {
         private final Arena arena = Arena.ofConfined();
         private final MemorySegment iov;
         private final Set<Op> polls;

@@ -1,11 +1,11 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
-import jaio.engine.WorkerPool;
 import jaio.linux.LibC;
 import jaio.spi.FileHandle;
 import jaio.spi.Memory;
@@ -95,14 +95,14 @@ final class DescriptorIo {
 
     /**
      * One iteration of a read of a file (not O_DIRECT) into native memory, only if the page
-     * cache holds all of it: bytes read (0 at end of file), or {@link WorkerPool#WOULD_WAIT}
+     * cache holds all of it: bytes read (0 at end of file), or {@link Worker#WOULD_WAIT}
      * when it was not read in full (nothing cached, only part, an error, or a kernel without
      * RWF_NOWAIT): the usual iteration then reads it, the part read here again, and tells any
      * error. Anything else: WOULD_WAIT, without a call.
      */
     static long readIfCached(Op op) {
         if (!op.isRead() || op.file.direct() || op.segCount == 0 || op.remaining() == 0) {
-            return WorkerPool.WOULD_WAIT;
+            return Worker.WOULD_WAIT;
         }
         int i = bufferAt(op);
         long skip = offsetIn(op, i);
@@ -114,10 +114,10 @@ final class DescriptorIo {
         // A shared arena's segment could be closed under the call; the usual iteration passes
         // the segment itself, which keeps the arena open or fails with EFAULT.
         if (len == 0 || !seg.isNative() || (seg == op.segs[i] && op.kinds[i] != Memory.STABLE)) {
-            return WorkerPool.WOULD_WAIT;
+            return Worker.WOULD_WAIT;
         }
         long r = LibC.preadNowaitUncaptured(op.file.fd(), seg.address() + skip, len, op.nextOffset());
-        return r == len || r == 0 ? r : WorkerPool.WOULD_WAIT;
+        return r == len || r == 0 ? r : Worker.WOULD_WAIT;
     }
 
     /** The index of the buffer that holds {@code op}'s next byte (the last one when all are moved). */

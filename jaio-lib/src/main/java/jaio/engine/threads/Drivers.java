@@ -1,5 +1,6 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -11,7 +12,6 @@ import jaio.Capability;
 import jaio.Errno;
 import jaio.Opcode;
 import jaio.RequestFlag;
-import jaio.engine.WorkerPool;
 import jaio.linux.Native;
 import jaio.spi.BufferAccess;
 import jaio.spi.Capabilities;
@@ -33,7 +33,7 @@ final class Drivers {
     private final StreamDriver streams;
 
     /** A worker that runs any op through the table; it holds nothing, so all threads share it. */
-    final WorkerPool.Worker worker = new WorkerPool.Worker() {
+    final Worker worker = new Worker() {
         @Override
         public long iterate(Op op) throws Exception {
             return Drivers.this.iterate(op);
@@ -42,7 +42,7 @@ final class Drivers {
         @Override
         public long iterateQuick(Op op) throws Exception {
             OpDriver d = table[op.opcode.ordinal()];
-            return d == null ? WorkerPool.WOULD_WAIT : d.iterateQuick(op);
+            return d == null ? Worker.WOULD_WAIT : d.iterateQuick(op);
         }
     };
 

@@ -1,9 +1,9 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.util.List;
 import java.util.Set;
 import jaio.RequestFlag;
-import jaio.engine.WorkerPool;
 import jaio.spi.Execution;
 import jaio.spi.Op;
 
@@ -22,16 +22,16 @@ interface OpDriver {
 
     /**
      * One iteration of {@code op}: bytes moved (0 at end of file), -errno, or
-     * {@link WorkerPool#HANDED_OFF}. What it throws becomes the op's -errno.
+     * {@link Worker#HANDED_OFF}. What it throws becomes the op's -errno.
      */
     long iterate(Op op) throws Exception;
 
     /**
-     * {@code op}'s next iteration only if it cannot wait ({@link WorkerPool.Worker#iterateQuick}):
-     * its result, or {@link WorkerPool#WOULD_WAIT} when nothing was done. The default does nothing.
+     * {@code op}'s next iteration only if it cannot wait ({@link Worker#iterateQuick}):
+     * its result, or {@link Worker#WOULD_WAIT} when nothing was done. The default does nothing.
      */
     default long iterateQuick(Op op) throws Exception {
-        return WorkerPool.WOULD_WAIT;
+        return Worker.WOULD_WAIT;
     }
 
     /**

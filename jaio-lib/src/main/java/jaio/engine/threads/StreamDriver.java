@@ -1,10 +1,10 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.util.List;
 import java.util.Set;
 import jaio.RequestFlag;
 import jaio.engine.SocketCalls;
-import jaio.engine.WorkerPool;
 import jaio.spi.Execution;
 import jaio.spi.Op;
 import jaio.spi.Retry;
@@ -37,7 +37,7 @@ final class StreamDriver implements OpDriver {
         long res = SocketCalls.attempt(op);
         if (res == SocketCalls.WAIT) {
             poller.await(op, SocketCalls.events(op));
-            return WorkerPool.HANDED_OFF;
+            return Worker.HANDED_OFF;
         }
         return res;
     }

@@ -1,7 +1,7 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.util.List;
-import jaio.engine.WorkerPool;
 import jaio.spi.Execution;
 import jaio.spi.Op;
 
@@ -24,7 +24,7 @@ final class TimeoutDriver implements OpDriver {
     @Override
     public long iterate(Op op) {
         poller.time(op);
-        return WorkerPool.HANDED_OFF;
+        return Worker.HANDED_OFF;
     }
 
     @Override

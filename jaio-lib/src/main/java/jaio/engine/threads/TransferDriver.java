@@ -1,12 +1,12 @@
 package jaio.engine.threads;
 
+import jaio.engine.Worker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Set;
 import jaio.RequestFlag;
-import jaio.engine.WorkerPool;
 import jaio.spi.FileHandle;
 import jaio.spi.Op;
 
@@ -59,7 +59,7 @@ final class TransferDriver implements OpDriver {
     @Override
     public long iterateQuick(Op op) {
         return op.file.kind() == FileHandle.Kind.FILE && DescriptorIo.usable(op)
-                ? DescriptorIo.readIfCached(op) : WorkerPool.WOULD_WAIT;
+                ? DescriptorIo.readIfCached(op) : Worker.WOULD_WAIT;
     }
 
     /**
