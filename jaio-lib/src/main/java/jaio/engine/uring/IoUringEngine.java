@@ -391,14 +391,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
                 long cqe = q.cqe(i);
                 long data = q.cqeUserData(cqe);
                 if (data < 0) {
-                    if (data == UringSubmitter.WAKE_DATA) {
-                        wakes++;
-
-                    } else if ((data & UringSubmitter.KIND_MASK) == UringSubmitter.CANCEL_TAG) {
-                        cancels.answer((int) data, q.cqeRes(cqe));
-                    } else if ((data & UringSubmitter.KIND_MASK) == UringSubmitter.REMOVE_TAG) {
-                        sub.removeAnswered((int) data, q.cqeRes(cqe));
-                    }
+                    wakes += sub.internalCqe(data, q.cqeRes(cqe), cancels);
                     continue;
                 }
                 Op op = slots.lookup(data);

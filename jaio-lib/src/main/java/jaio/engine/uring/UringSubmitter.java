@@ -288,11 +288,23 @@ final class UringSubmitter {
         }
     }
 
-    /** The kernel answered {@code res} to the TIMEOUT_REMOVE of the TIMEOUT in slot {@code slot}. */
-    void removeAnswered(int slot, int res) {
-        for (UringOp w : watchers) {
-            w.removeAnswered(slot, res);
+    /**
+     * An internal CQE ({@code data} has {@link #INTERNAL}): a cancel's or a TIMEOUT_REMOVE's
+     * answer goes to what waits for it. Returns 1 for a wake-up NOP, else 0.
+     */
+    int internalCqe(long data, int res, UringCancel cancels) {
+        if (data == WAKE_DATA) {
+            return 1;
         }
+        long kind = data & KIND_MASK;
+        if (kind == CANCEL_TAG) {
+            cancels.answer((int) data, res);
+        } else if (kind == REMOVE_TAG) {
+            for (UringOp w : watchers) {
+                w.removeAnswered((int) data, res);
+            }
+        }
+        return 0;
     }
 
     /** After a pass of CQEs: the families that watch completions act on them. */
