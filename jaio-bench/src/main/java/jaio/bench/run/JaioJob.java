@@ -48,10 +48,8 @@ final class JaioJob extends Job {
     private IoFile[] files;
     private Request[] slots;
     private MemorySegment[] buffers;
-    /** Per slot, the slice (and its ByteBuffer view, and a one-segment vector) of each length seen, by length / minBs. */
-    private MemorySegment[][] slices;
-    private ByteBuffer[][] views;
-    private MemorySegment[][][] vectors;
+    /** Per slot, the slice, view and one-segment vector of each length seen. */
+    private SlotBuffers mem;
     private byte[] kind;
     private int[] fileOf;
     private long[] lenOf;
@@ -146,10 +144,6 @@ final class JaioJob extends Job {
         }
         slots = new Request[depth];
         buffers = new MemorySegment[depth];
-        int lengths = spec.bs().unaligned() || maxBs / minBs > 1024 ? 0 : (int) (maxBs / minBs) + 1;
-        slices = new MemorySegment[depth][lengths];
-        views = new ByteBuffer[depth][lengths];
-        vectors = new MemorySegment[depth][lengths][];
         kind = new byte[depth];
         fileOf = new int[depth];
         lenOf = new long[depth];
@@ -178,6 +172,7 @@ final class JaioJob extends Job {
             kind[i] = NONE;
             free[freeCount++] = i;
         }
+        mem = new SlotBuffers(buffers, minBs, maxBs, spec.bs().unaligned());
     }
 
     /** Pseudo-random buffer contents (fio's buffers are not zero either). */
@@ -430,7 +425,7 @@ final class JaioJob extends Job {
         readBackSlot[slot] = readBack;
         expectGen[slot] = readBack ? generation() : -1;
         if (k == WRITE && spec.verify().on()) {
-            ByteBuffer v = view(slot, u.length);
+            ByteBuffer v = mem.view(slot, u.length);
             v.clear();
             stamp.stamp(v, u.offset, generation());
         }
@@ -442,9 +437,9 @@ final class JaioJob extends Job {
             // transfers poll (RWF_HIPRI); syncs carry no flags
             r.flag(RequestFlag.HIPRI);
         }
-        MemorySegment seg = slice(slot, u.length);
+        MemorySegment seg = mem.slice(slot, u.length);
         if (spec.engine().vectored()) {
-            MemorySegment[] vec = vector(slot, u.length, seg);
+            MemorySegment[] vec = mem.vector(slot, u.length, seg);
             if (k == WRITE) {
                 r.prepPwritev(f, vec, u.offset);
             } else {
@@ -458,49 +453,6 @@ final class JaioJob extends Job {
         kind[slot] = k;
         fileOf[slot] = u.file;
         lenOf[slot] = u.length;
-    }
-
-    private int lengthIndex(long len) {
-        return len % minBs == 0 && len / minBs < slices[0].length ? (int) (len / minBs) : -1;
-    }
-
-    private MemorySegment slice(int slot, long len) {
-        int i = lengthIndex(len);
-        if (i < 0) {
-            return buffers[slot].asSlice(0, len);
-        }
-        MemorySegment s = slices[slot][i];
-        if (s == null) {
-            s = len == maxBs ? buffers[slot] : buffers[slot].asSlice(0, len);
-            slices[slot][i] = s;
-        }
-        return s;
-    }
-
-    private ByteBuffer view(int slot, long len) {
-        int i = lengthIndex(len);
-        if (i < 0) {
-            return slice(slot, len).asByteBuffer();
-        }
-        ByteBuffer v = views[slot][i];
-        if (v == null) {
-            v = slice(slot, len).asByteBuffer();
-            views[slot][i] = v;
-        }
-        return v;
-    }
-
-    private MemorySegment[] vector(int slot, long len, MemorySegment seg) {
-        int i = lengthIndex(len);
-        if (i < 0) {
-            return new MemorySegment[] {seg};
-        }
-        MemorySegment[] v = vectors[slot][i];
-        if (v == null) {
-            v = new MemorySegment[] {seg};
-            vectors[slot][i] = v;
-        }
-        return v;
     }
 
     /**
@@ -577,7 +529,7 @@ final class JaioJob extends Job {
                 } else {
                     ByteBuffer v = null;
                     if (spec.verify().on()) {
-                        v = view(slot, lenOf[slot]);
+                        v = mem.view(slot, lenOf[slot]);
                         v.clear();
                     }
                     readDone(stats, stamp, fileOf[slot], offsets[slot], res, v, slat, clat, now, expectGen[slot],
