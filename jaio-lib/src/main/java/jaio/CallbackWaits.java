@@ -49,4 +49,31 @@ public final class CallbackWaits {
         }
         return r == 0;
     }
+
+    /**
+     * Whether a wait of the calling thread in {@link #await} would help, as things stand now:
+     * the context is self-reaping with its callbacks run in place and open, the thread is a
+     * platform thread not running one of the context's callbacks, and no other thread waits
+     * as a helper (a second one would only park, and be woken after every batch of callbacks).
+     * A thread that would only park gains nothing by waiting here rather than elsewhere.
+     */
+    public static boolean helps(IoContext ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        return ctx.selfReaping != null && ctx.selfReaping.runsInPlace() && !Thread.currentThread().isVirtual()
+                && !ctx.core.onReaperThread() && ctx.core.freeForHelper();
+    }
+
+    /**
+     * For a thread that waited in {@link #await} and may not wait again soon: when requests of
+     * the context are in flight (or events wait), its reaper takes its role back at once.
+     * After the last helping wait ends, the reaper otherwise stays out of the kernel for a
+     * grace period (about a millisecond), so that a thread that waits again soon finds the
+     * completions waiting for it; a completion that arrives in that period, and that no thread
+     * waits for, reaches its callback when the grace ends. Nothing happens while another
+     * thread still helps, or when nothing is in flight (the grace then costs nobody anything).
+     */
+    public static void doneHelping(IoContext ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        ctx.core.resumeReaper();
+    }
 }

@@ -69,7 +69,7 @@ public final class IoContext implements AutoCloseable {
     /** The buffers of {@link Builder#registeredBuffers}, kept reachable for the context's life. */
     private final List<MemorySegment> buffers;
     /** A self-reaping context's callbacks, or null when the caller reaps. */
-    private final SelfReapingCallbacks selfReaping;
+    final SelfReapingCallbacks selfReaping;
 
     IoContext(EngineChoice.Opened<Event> opened, ContextOptions.Writer writer, SelfReapingCallbacks selfReaping) {
         this.buffers = opened.core().options().buffers();

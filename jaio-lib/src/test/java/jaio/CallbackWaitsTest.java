@@ -323,4 +323,63 @@ class CallbackWaitsTest {
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }
     }
+    /**
+     * {@link CallbackWaits#helps}: true only on a platform thread outside the callbacks of a
+     * self-reaping context whose callbacks run in place, while no other thread helps; and {@link CallbackWaits#doneHelping}
+     * leaves the context working: a request submitted after it still reaches its callback.
+     */
+    @ParameterizedTest
+    @MethodSource("engines")
+    void helpsTellsWhichThreadsWouldTakeTheRole(Engine engine) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (IoContext plain = IoContext.builder().engine(engine).capacity(4).open();
+             IoContext onPool = IoContext.builder().engine(engine).capacity(4).selfReaping(pool).open();
+             IoContext ctx = open(engine, 4)) {
+            assertFalse(CallbackWaits.helps(plain), "a context the caller reaps");
+            assertFalse(CallbackWaits.helps(onPool), "callbacks on an executor");
+            assertTrue(CallbackWaits.helps(ctx), "a platform thread, in-place callbacks");
+            AtomicReference<Boolean> onVirtual = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> onVirtual.set(CallbackWaits.helps(ctx))).join();
+            assertEquals(Boolean.FALSE, onVirtual.get(), "a virtual thread");
+            // While another platform thread waits as a helper, a second one would only park.
+            CountDownLatch release = new CountDownLatch(1);
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    CallbackWaits.await(ctx, () -> release.getCount() == 0, 20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    // ends the thread
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (CallbackWaits.helps(ctx) && System.nanoTime() - until < 0) {
+                Thread.sleep(1);
+            }
+            assertFalse(CallbackWaits.helps(ctx), "another thread helps");
+            release.countDown();
+            other.join();
+            assertTrue(CallbackWaits.helps(ctx), "the other helper left");
+            Path p = TestFiles.patterned(dir, "cw.dat", BLOCK);
+            try (IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
+                for (int round = 0; round < 3; round++) {
+                    AtomicReference<Boolean> inCallback = new AtomicReference<>();
+                    CountDownLatch done = new CountDownLatch(1);
+                    ctx.submit(Request.pread(f, ByteBuffer.allocateDirect(BLOCK), 0).callback(e -> {
+                        inCallback.set(CallbackWaits.helps(ctx));
+                        done.countDown();
+                    }));
+                    if (round == 0) {
+                        // Helping first, so that the callback may run on this thread.
+                        assertTrue(CallbackWaits.await(ctx, () -> done.getCount() == 0, 20, TimeUnit.SECONDS));
+                        CallbackWaits.doneHelping(ctx);
+                    }
+                    // Later rounds: nobody helps, the reaper delivers.
+                    assertTrue(done.await(20, TimeUnit.SECONDS));
+                    assertEquals(Boolean.FALSE, inCallback.get(), "inside a callback, round " + round);
+                }
+            }
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
 }

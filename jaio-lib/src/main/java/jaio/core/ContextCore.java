@@ -154,6 +154,20 @@ public final class ContextCore<E> {
         return h.await(condition, timeoutNanos);
     }
 
+    /** See {@link Helping#freeForHelper}; false on a context that is not self-reaping. */
+    public boolean freeForHelper() {
+        Helping h = helping;
+        return h != null && h.freeForHelper();
+    }
+
+    /** See {@link Helping#resumeReaper}; nothing on a context that is not self-reaping. */
+    public void resumeReaper() {
+        Helping h = helping;
+        if (h != null) {
+            h.resumeReaper();
+        }
+    }
+
     /** After callbacks ran on an executor: the threads in {@link #awaitHelping} look again. */
     public void callbacksRan() {
         Helping h = helping;

@@ -316,6 +316,37 @@ final class Helping {
         }
     }
 
+    /**
+     * Whether a platform thread that waited now would hold the role by itself: no other helper
+     * is present (it would only park, woken after every batch), and the context is not closing.
+     */
+    boolean freeForHelper() {
+        lock.lock();
+        try {
+            return helpers == 0 && !closing && !ended && q.gate.isOpen();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A helper that left for good (it will not wait again soon): when requests are in flight or
+     * events wait to be reaped, and no other helper is present, the reaper resumes at once
+     * rather than after the grace period, so that no completion waits for the grace to end.
+     * With nothing in flight the grace runs on: a thread that comes back soon finds the role free.
+     */
+    void resumeReaper() {
+        if (q.gate.inFlight() == 0 && q.ready.size() == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            endGrace();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Passive waiters need the reaper: when no helper reaps, it resumes at once. Lock held. */
     private void endGrace() {
         if (helpers == 0 && grace) {

@@ -23,6 +23,11 @@ final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runn
     private Throwable failure;
     /** The next handler in the channel's {@link HandlerRunner}, guarded by it. */
     AfcOp<?> next;
+    /**
+     * Counted in the runner's operations in flight ({@link HandlerRunner#expect}): set by the
+     * submitting thread before the submission publishes the op, cleared once when it is posted.
+     */
+    boolean expected;
 
     AfcOp(JaioAsynchronousFileChannel channel, boolean read, ByteBuffer buffer,
           CompletionHandler<Integer, ? super A> handler, A attachment) {

@@ -2,6 +2,11 @@ package jaio.nio;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import jaio.CallbackWaits;
+import jaio.IoContext;
 
 /**
  * Any thread may post; the handlers run on the executor's threads. Runs the completion
@@ -23,7 +28,18 @@ import java.util.concurrent.RejectedExecutionException;
  * so it never holds an executor thread for good. When the executor refuses the task (shut
  * down), the poster runs the handlers itself, so each still runs once.
  *
- * <p>The queue and the counts are guarded by this object's monitor; handlers run with no lock held.
+ * <p>A drainer on a platform thread whose queue ran dry while operations of its channel are
+ * still in flight waits for them itself, up to {@link #HELP_NANOS} at a time, as a helper of the
+ * context ({@link CallbackWaits#await}): it takes the reaping role, waits in the kernel, and
+ * runs the handlers that its reaping posts here, on the thread that submitted their operations.
+ * On io_uring that thread is the one the kernel wakes to finish a request (its completion work
+ * is queued to the submitting task), so a completion then wakes one thread, not three (the
+ * parked submitter for that work, the reaper for the event, a drainer for the handler). It
+ * stops when nothing of its channel is in flight, when the wait passes, or when interrupted,
+ * and then lets the reaper take the role back at once.
+ *
+ * <p>The queue and the counts are guarded by this object's monitor, except {@link #inFlight}
+ * (atomic: it is raised by the submitting thread); handlers run with no lock held.
  */
 final class HandlerRunner implements Runnable {
     /** Drainers of one channel at once, at most. */
@@ -32,8 +48,24 @@ final class HandlerRunner implements Runnable {
     static final int BEHIND = 16;
     /** Handlers a drainer runs before it gives its thread back to the executor. */
     static final int SLICE = 1024;
+    /** How long a drainer waits, as a helper, for a handler of its channel before it leaves. */
+    static final long HELP_NANOS = 2_000_000L;
 
     private final Executor executor;
+    /** The self-reaping context the channel's operations go to, which a drainer may help reap. */
+    private final IoContext context;
+    /** Operations with a handler started and not yet posted here ({@link #expect}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** A helping drainer's wait ends: a handler waits, or nothing of the channel is in flight. */
+    private final BooleanSupplier ready = () -> hasWaiting() || inFlight.get() == 0;
+    /** Set on a thread while it hands a drainer to the executor (see {@link #handOver}). */
+    private static final ThreadLocal<Boolean> INLINE = new ThreadLocal<>();
+    /** The drainers helping now (null slots are free), {@link #helpingNow} of them. */
+    private Thread[] helpers = new Thread[MAX_DRAINERS];
+    /** Handlers posted by a drainer of this runner while it helped (tests read it). */
+    long postedByHelpers;
+    /** How many of {@link #helpers} are set. */
+    private int helpingNow;
     private AfcOp<?> head;
     private AfcOp<?> tail;
     private int waiting;
@@ -47,8 +79,23 @@ final class HandlerRunner implements Runnable {
      */
     volatile boolean watched;
 
-    HandlerRunner(Executor executor) {
+    HandlerRunner(Executor executor, IoContext context) {
         this.executor = executor;
+        this.context = context;
+    }
+
+    /** {@code op}'s operation is about to be started on the context: its handler will be posted. */
+    void expect(AfcOp<?> op) {
+        op.expected = true;
+        inFlight.incrementAndGet();
+    }
+
+    /** {@code op}'s operation was not started after all, and its handler will not be posted. */
+    void unexpect(AfcOp<?> op) {
+        if (op.expected) {
+            op.expected = false;
+            inFlight.decrementAndGet();
+        }
     }
 
     /** Queues {@code op}'s handler to run on the executor. */
@@ -56,6 +103,17 @@ final class HandlerRunner implements Runnable {
         boolean start;
         boolean watch;
         synchronized (this) {
+            if (op.expected) {
+                op.expected = false;
+                inFlight.decrementAndGet();
+            }
+            // A helping drainer sees a handler posted by its own reaping at once, another
+            // thread's only when its wait in the kernel ends: for those it counts as idle.
+            boolean byHelper = helpingNow > 0 && helping(Thread.currentThread());
+            if (byHelper) {
+                postedByHelpers++;
+            }
+            int active = byHelper ? drainers : drainers - helpingNow;
             if (tail == null) {
                 head = op;
             } else {
@@ -63,7 +121,7 @@ final class HandlerRunner implements Runnable {
             }
             tail = op;
             waiting++;
-            start = drainers == 0 || (drainers < MAX_DRAINERS && waiting > BEHIND * drainers);
+            start = active == 0 || (drainers < MAX_DRAINERS && waiting > BEHIND * drainers);
             if (start) {
                 drainers++;
             }
@@ -100,35 +158,62 @@ final class HandlerRunner implements Runnable {
     }
 
     private void handOver() {
+        // A drainer that runs inside this call (an executor that runs tasks on the caller, or
+        // the refusal below) is on the posting thread, which it must not hold up by helping.
+        boolean outer = INLINE.get() == null;
+        if (outer) {
+            INLINE.set(Boolean.TRUE);
+        }
         try {
             executor.execute(this);
         } catch (RejectedExecutionException shutDown) {
             run(); // the handlers still run, once each, on this thread
+        } finally {
+            if (outer) {
+                INLINE.remove();
+            }
         }
     }
 
-    /** A drainer: the waiting handlers, in order, until none is left or the slice is used up. */
+    /**
+     * A drainer: the waiting handlers, in order, until none is left or the slice is used up;
+     * when none is left but its channel's operations are in flight, it helps reap them first.
+     */
     @Override
     public void run() {
-        for (int n = 0; ; n++) {
+        boolean helped = false;
+        // The last help saw no handler posted, and none was taken since: the drainer leaves.
+        boolean fruitless = false;
+        boolean again = false;
+        for (int n = 0; ; ) {
             AfcOp<?> op;
             synchronized (this) {
                 op = head;
                 if (op == null) {
-                    drainers--;
-                    return;
+                    if (fruitless || !mayHelp()) {
+                        drainers--;
+                        break;
+                    }
+                } else if (n == SLICE) {
+                    again = true; // hand over again, still counted as running
+                    break;
+                } else {
+                    head = op.next;
+                    if (head == null) {
+                        tail = null;
+                    }
+                    op.next = null;
+                    waiting--;
+                    taken++;
+                    n++;
                 }
-                if (n == SLICE) {
-                    break; // hand over again, still counted as running
-                }
-                head = op.next;
-                if (head == null) {
-                    tail = null;
-                }
-                op.next = null;
-                waiting--;
-                taken++;
             }
+            if (op == null) {
+                helped = true;
+                fruitless = !help();
+                continue;
+            }
+            fruitless = false;
             try {
                 op.run();
             } catch (Throwable t) {
@@ -137,7 +222,74 @@ final class HandlerRunner implements Runnable {
                 th.getUncaughtExceptionHandler().uncaughtException(th, t);
             }
         }
-        handOver();
+        if (helped) {
+            CallbackWaits.doneHelping(context);
+        }
+        if (again) {
+            handOver();
+        }
+    }
+
+    /**
+     * Whether a drainer whose queue is empty should wait for its channel's next handler as a
+     * helper: something of the channel is in flight, and the thread would help (a platform
+     * thread, not inside the context's callbacks, not interrupted). Monitor held.
+     */
+    private boolean mayHelp() {
+        return context != null && inFlight.get() > 0 && INLINE.get() == null
+                && !Thread.currentThread().isInterrupted() && CallbackWaits.helps(context);
+    }
+
+    private synchronized boolean hasWaiting() {
+        return head != null;
+    }
+
+    /** Whether {@code t} is a drainer of this runner that helps now. Monitor held. */
+    private boolean helping(Thread t) {
+        for (Thread h : helpers) {
+            if (h == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks the calling drainer as helping ({@code on}) or not. Monitor held. */
+    private void markHelping(Thread t, boolean on) {
+        if (on && helpingNow == helpers.length) {
+            // More drainers than MAX_DRAINERS: the watch started them for a blocked handler.
+            helpers = java.util.Arrays.copyOf(helpers, 2 * helpers.length);
+        }
+        for (int i = 0; i < helpers.length; i++) {
+            if (on ? helpers[i] == null : helpers[i] == t) {
+                helpers[i] = on ? t : null;
+                helpingNow += on ? 1 : -1;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits as a helper until a handler is posted, nothing of the channel is in flight, or
+     * {@link #HELP_NANOS} passed; true when a handler waits.
+     */
+    private boolean help() {
+        Thread me = Thread.currentThread();
+        synchronized (this) {
+            markHelping(me, true);
+        }
+        try {
+            return CallbackWaits.await(context, ready, HELP_NANOS, TimeUnit.NANOSECONDS) && hasWaiting();
+        } catch (InterruptedException e) {
+            me.interrupt(); // kept for the executor; the drainer leaves
+            return false;
+        } catch (IllegalStateException e) {
+            return false; // a thread that may not wait for the callbacks after all: it leaves
+        } finally {
+            synchronized (this) {
+                markHelping(me, false);
+            }
+        }
     }
 
     /**

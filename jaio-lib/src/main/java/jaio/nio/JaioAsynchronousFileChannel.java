@@ -69,7 +69,7 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
         this.cf = cf;
         this.lane = lane;
         this.executor = executor == null ? defaultExecutor() : executor;
-        this.handlers = new HandlerRunner(this.executor);
+        this.handlers = new HandlerRunner(this.executor, lane.context());
     }
 
     /**
@@ -197,9 +197,13 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
         s.outcome = op;
         s.operation = read ? "read" : "write";
         s.path = cf.pathName;
+        if (handler != null) {
+            handlers.expect(op);
+        }
         try {
             lane.start(s);
         } catch (IllegalArgumentException | IllegalStateException e) {
+            handlers.unexpect(op);
             if (closed || !cf.file.isOpen()) {
                 op.fail(new ClosedChannelException());
             } else {
