@@ -26,6 +26,7 @@ import jaio.Engine;
 import jaio.IoContext;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +88,138 @@ class AfcHelpingTest {
                 virtual.shutdown();
             }
             assertEquals(0, chain(ctx, new CallerRuns(), null), "helped on the thread that posted");
+        }
+    }
+
+    /**
+     * The race under stress: four channels on one context, two executors of two threads each
+     * shared by two channels, four chains of reads per channel, every other read into a direct
+     * buffer (served at once by the page cache on the thread that starts it, so handlers are
+     * posted by drainers, helpers and the reaper alike), and one channel closed midway. Every
+     * started read's handler runs exactly once, each chain ends (only the closed channel's may
+     * end with a failure), and both executors' threads are free afterwards.
+     */
+    @Tag("stress")
+    @ParameterizedTest
+    @MethodSource("engines")
+    void everyHandlerRunsOnceWhileDrainersHelpAndAChannelCloses(Engine engine) throws Exception {
+        TestEngines.assumeAvailable(engine);
+        for (int round = 0; round < 10; round++) {
+            stressRound(engine, round);
+        }
+    }
+
+    private void stressRound(Engine engine, int round) throws Exception {
+        int channels = 4;
+        int chains = 4;
+        Path p = TestFiles.patterned(dir, "stress" + round + ".dat", READS * BLOCK);
+        byte[] want = Files.readAllBytes(p);
+        ExecutorService[] pools = {Executors.newFixedThreadPool(2), Executors.newFixedThreadPool(2)};
+        AtomicIntegerArray calls = new AtomicIntegerArray(channels * chains * READS);
+        AtomicReference<Throwable> bad = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(channels * chains);
+        CountDownLatch halfway = new CountDownLatch(1);
+        Chain[] all = new Chain[channels * chains];
+        try (IoContext ctx = open(engine)) {
+            AsynchronousFileChannel[] chs = new AsynchronousFileChannel[channels];
+            for (int c = 0; c < channels; c++) {
+                chs[c] = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), pools[c % 2]);
+            }
+            for (int id = 0; id < all.length; id++) {
+                all[id] = new Chain(id, chs[id / chains], id / chains == 1, want, calls, bad, ended,
+                        id == 0 ? halfway : null);
+            }
+            for (Chain c : all) {
+                c.start(0);
+            }
+            assertTrue(halfway.await(60, TimeUnit.SECONDS), "chain 0 did not get halfway, round " + round);
+            chs[1].close();
+            assertTrue(ended.await(60, TimeUnit.SECONDS), "chains left: " + ended.getCount() + ", round " + round);
+            for (AsynchronousFileChannel ch : chs) {
+                ch.close();
+            }
+        } finally {
+            for (ExecutorService ex : pools) {
+                assertEquals(7, ex.submit(() -> 7).get(10, TimeUnit.SECONDS), "an executor thread is still held");
+                ex.shutdown();
+                assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS));
+            }
+        }
+        assertNull(bad.get());
+        for (Chain c : all) {
+            for (int i = 0; i < READS; i++) {
+                assertEquals(i <= c.last ? 1 : 0, calls.get(c.id * READS + i), "round " + round + ", chain " + c.id + " read " + i);
+            }
+        }
+    }
+
+    /** One chain of reads of {@link #everyHandlerRunsOnceWhileDrainersHelpAndAChannelCloses}. */
+    private static final class Chain implements CompletionHandler<Integer, Integer> {
+        final int id;
+        final AsynchronousFileChannel ch;
+        final boolean mayFail;
+        final byte[] want;
+        final AtomicIntegerArray calls;
+        final AtomicReference<Throwable> bad;
+        final CountDownLatch ended;
+        final CountDownLatch halfway;
+        final ByteBuffer heap = ByteBuffer.allocate(BLOCK);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(BLOCK);
+        /** The last read started (written before it starts, read after the chain ended). */
+        volatile int last = -1;
+
+        Chain(int id, AsynchronousFileChannel ch, boolean mayFail, byte[] want, AtomicIntegerArray calls,
+              AtomicReference<Throwable> bad, CountDownLatch ended, CountDownLatch halfway) {
+            this.id = id;
+            this.ch = ch;
+            this.mayFail = mayFail;
+            this.want = want;
+            this.calls = calls;
+            this.bad = bad;
+            this.ended = ended;
+            this.halfway = halfway;
+        }
+
+        private ByteBuffer buffer(int i) {
+            return i % 2 == 0 ? heap : direct;
+        }
+
+        private int block(int i) {
+            return (i * 7 + id) % READS;
+        }
+
+        void start(int i) {
+            ByteBuffer b = buffer(i);
+            b.clear();
+            last = i;
+            ch.read(b, (long) block(i) * BLOCK, i, this);
+        }
+
+        @Override
+        public void completed(Integer n, Integer i) {
+            calls.incrementAndGet(id * READS + i);
+            ByteBuffer b = buffer(i);
+            int at = block(i) * BLOCK;
+            if (n != BLOCK || b.get(0) != want[at] || b.get(BLOCK - 1) != want[at + BLOCK - 1]) {
+                bad.compareAndSet(null, new AssertionError("chain " + id + " read " + i + ": " + n));
+            }
+            if (halfway != null && i == READS / 2) {
+                halfway.countDown();
+            }
+            if (i + 1 == READS) {
+                ended.countDown();
+                return;
+            }
+            start(i + 1);
+        }
+
+        @Override
+        public void failed(Throwable e, Integer i) {
+            calls.incrementAndGet(id * READS + i);
+            if (!mayFail) {
+                bad.compareAndSet(null, new AssertionError("chain " + id + " read " + i, e));
+            }
+            ended.countDown();
         }
     }
 
