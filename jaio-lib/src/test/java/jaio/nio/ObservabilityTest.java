@@ -27,8 +27,14 @@ class ObservabilityTest {
     @TempDir
     Path dir;
 
+    /**
+     * The events of one type in the order they started: a file holds each thread's events
+     * together, and a request's event is committed by whichever thread ran its callback (the
+     * reaper, or a thread that waited as a helper).
+     */
     private static List<RecordedEvent> events(Path jfr, String name) throws Exception {
-        return RecordingFile.readAllEvents(jfr).stream().filter(e -> e.getEventType().getName().equals(name)).toList();
+        return RecordingFile.readAllEvents(jfr).stream().filter(e -> e.getEventType().getName().equals(name))
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).toList();
     }
 
     @Test

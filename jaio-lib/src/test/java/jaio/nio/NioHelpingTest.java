@@ -33,15 +33,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A channel's drainer whose queue ran dry while the channel's reads are in flight waits for
- * them itself, as a helper of the context ({@link HandlerRunner#help}), on every engine: the
- * handlers its reaping posts are counted in {@link HandlerRunner#postedByHelpers}. Every
- * handler still runs once, on the channel's executor, with the right bytes; the executor's
- * thread is given back once nothing is in flight; and an executor of virtual threads, or one
- * that runs tasks on the caller, never helps.
+ * The facades' platform threads wait for their own requests as helpers of the context, on
+ * every engine. A channel's drainer whose queue ran dry while the channel's reads are in flight
+ * ({@link HandlerRunner#help}): the handlers its reaping posts are counted in
+ * {@link HandlerRunner#postedByHelpers}; every handler still runs once, on the channel's
+ * executor, with the right bytes; the executor's thread is given back once nothing is in
+ * flight; an executor of virtual threads, or one that runs tasks on the caller, never helps.
+ * A thread in an {@link AsyncFile} future's {@code join} or {@code get}: the future completes
+ * on it, inside the call.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AfcHelpingTest {
+class NioHelpingTest {
     private static final int BLOCK = 4096;
     private static final int READS = 400;
 
@@ -221,6 +223,45 @@ class AfcHelpingTest {
             }
             ended.countDown();
         }
+    }
+
+    /**
+     * A platform thread in {@code join} or {@code get} of an AsyncFile read (a heap buffer, so a
+     * request) reaps it: the future's dependents run on that thread, inside the call.
+     */
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aThreadThatJoinsAFutureCompletesItItself(Engine engine) throws Exception {
+        TestEngines.assumeAvailable(engine);
+        Path p = TestFiles.patterned(dir, "future.dat", READS * BLOCK);
+        byte[] want = Files.readAllBytes(p);
+        Thread me = Thread.currentThread();
+        boolean[] inside = new boolean[1];
+        int[] ranInside = new int[1];
+        try (IoContext ctx = open(engine);
+             AsyncFile f = AsyncFile.open(ctx, p, java.nio.file.StandardOpenOption.READ)) {
+            for (int i = 0; i < READS; i++) {
+                ByteBuffer b = ByteBuffer.allocate(BLOCK);
+                java.util.concurrent.CompletableFuture<Integer> r = f.read(b, (long) i * BLOCK);
+                r.thenRun(() -> {
+                    if (Thread.currentThread() == me && inside[0]) {
+                        ranInside[0]++;
+                    }
+                });
+                inside[0] = true;
+                int n = switch (i % 3) {
+                    case 0 -> r.join();
+                    case 1 -> r.get();
+                    default -> r.get(20, TimeUnit.SECONDS);
+                };
+                inside[0] = false;
+                assertEquals(BLOCK, n, "read " + i);
+                assertEquals(want[i * BLOCK], b.get(0), "read " + i);
+            }
+        }
+        // Without helping, about a quarter still run here: a woken joiner runs the dependents
+        // the completing thread has not reached yet.
+        assertTrue(ranInside[0] >= READS * 3 / 4, "futures completed inside join or get: " + ranInside[0] + " of " + READS);
     }
 
     private static IoContext open(Engine engine) throws java.io.IOException {
