@@ -323,10 +323,12 @@ class CallbackWaitsTest {
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }
     }
+
     /**
      * {@link CallbackWaits#helps}: true only on a platform thread outside the callbacks of a
-     * self-reaping context whose callbacks run in place, while no other thread helps; and {@link CallbackWaits#doneHelping}
-     * leaves the context working: a request submitted after it still reaches its callback.
+     * self-reaping context whose callbacks run in place, while no other thread helps; and
+     * {@link CallbackWaits#doneHelping} leaves the context working: a request submitted after
+     * it still reaches its callback.
      */
     @ParameterizedTest
     @MethodSource("engines")
