@@ -4,14 +4,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * One read or write of a {@link JaioAsynchronousFileChannel}: the Future the caller holds, or
  * the carrier of its completion handler to the channel's executor (it is its own node in the
  * channel's {@link HandlerRunner}, so handing it over allocates nothing more). Completed once:
- * on the reaper, or at once on the caller when the page cache served a read.
+ * on the reaper, or at once on the caller when the page cache served a read. A platform thread
+ * that waits for the Future waits in the kernel as the context's helper ({@link FutureWaits}).
  */
-final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runnable {
+final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runnable, BooleanSupplier {
     private final JaioAsynchronousFileChannel channel;
     private final boolean read;
     private final ByteBuffer buffer;
@@ -86,6 +91,32 @@ final class AfcOp<A> extends CompletableFuture<Integer> implements Outcome, Runn
         } else {
             handler.completed(value, attachment);
         }
+    }
+
+    /** Whether the Future is done; its wait condition for {@link FutureWaits}. */
+    @Override
+    public boolean getAsBoolean() {
+        return isDone();
+    }
+
+    // The Future's waits (an op with a handler is never waited on: read and write return nothing).
+
+    @Override
+    public Integer join() {
+        FutureWaits.join(channel.context(), this);
+        return super.join();
+    }
+
+    @Override
+    public Integer get() throws InterruptedException, ExecutionException {
+        FutureWaits.get(channel.context(), this, -1);
+        return super.get();
+    }
+
+    @Override
+    public Integer get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        long left = FutureWaits.get(channel.context(), this, Math.max(0, unit.toNanos(timeout)));
+        return super.get(left, TimeUnit.NANOSECONDS);
     }
 
     @Override

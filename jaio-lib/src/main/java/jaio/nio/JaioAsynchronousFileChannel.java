@@ -129,6 +129,11 @@ public final class JaioAsynchronousFileChannel extends AsynchronousFileChannel {
         return executor;
     }
 
+    /** The context this channel's operations run on. */
+    IoContext context() {
+        return lane.context();
+    }
+
     HandlerRunner handlers() {
         return handlers;
     }

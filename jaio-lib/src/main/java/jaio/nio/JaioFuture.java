@@ -6,15 +6,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import jaio.CallbackWaits;
 
 /**
  * The future of one {@link AsyncFile} operation, completed on the context's reaper thread.
  * Cancelling it cancels the request (which still has its one event; the future stays
  * cancelled whatever that event says). A platform thread that waits for it with {@code join}
- * or {@code get} waits as the context's helper when no other thread does
- * ({@link CallbackWaits#helps}): it takes the reaping role and waits in the kernel itself, so
- * that the request's completion wakes it alone (as {@link Blocking} does for the channels).
+ * or {@code get} waits in the kernel as the context's helper when no other thread does, so
+ * that the request's completion wakes it alone ({@link FutureWaits}).
  */
 final class JaioFuture<T> extends CompletableFuture<T> implements Outcome, BooleanSupplier {
     static final int READ = 0;
@@ -85,59 +83,20 @@ final class JaioFuture<T> extends CompletableFuture<T> implements Outcome, Boole
 
     @Override
     public T join() {
-        if (!isDone()) {
-            boolean interrupted = false;
-            boolean helped = false;
-            while (!isDone() && helps()) {
-                helped = true;
-                try {
-                    CallbackWaits.await(file.context(), this, -1, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true; // join is not interruptible: the status is kept
-                }
-            }
-            if (helped) {
-                doneHelping();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        FutureWaits.join(file.context(), this);
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        if (!isDone() && helps()) {
-            try {
-                CallbackWaits.await(file.context(), this, -1, TimeUnit.NANOSECONDS);
-            } finally {
-                doneHelping();
-            }
-        }
+        FutureWaits.get(file.context(), this, -1);
         return super.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (timeout > 0 && !isDone() && helps()) {
-            long deadline = System.nanoTime() + unit.toNanos(timeout);
-            try {
-                CallbackWaits.await(file.context(), this, unit.toNanos(timeout), TimeUnit.NANOSECONDS);
-            } finally {
-                doneHelping();
-            }
-            return super.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        return super.get(timeout, unit);
-    }
-
-    private boolean helps() {
-        return CallbackWaits.helps(file.context());
-    }
-
-    private void doneHelping() {
-        CallbackWaits.doneHelping(file.context());
+        long left = FutureWaits.get(file.context(), this, Math.max(0, unit.toNanos(timeout)));
+        return super.get(left, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import jaio.Engine;
 import jaio.IoContext;
@@ -39,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link HandlerRunner#postedByHelpers}; every handler still runs once, on the channel's
  * executor, with the right bytes; the executor's thread is given back once nothing is in
  * flight; an executor of virtual threads, or one that runs tasks on the caller, never helps.
- * A thread in an {@link AsyncFile} future's {@code join} or {@code get}: the future completes
- * on it, inside the call.
+ * A thread in {@code join} or {@code get} of an {@link AsyncFile} future or of a channel's
+ * Future: the future completes on it, inside the call.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NioHelpingTest {
@@ -226,42 +228,52 @@ class NioHelpingTest {
     }
 
     /**
-     * A platform thread in {@code join} or {@code get} of an AsyncFile read (a heap buffer, so a
-     * request) reaps it: the future's dependents run on that thread, inside the call.
+     * A platform thread in {@code join} or {@code get} of an AsyncFile read, or of an
+     * AsynchronousFileChannel read's Future (a heap buffer, so a request) reaps it: the future's
+     * dependents run on that thread, inside the call.
      */
     @ParameterizedTest
     @MethodSource("engines")
-    void aThreadThatJoinsAFutureCompletesItItself(Engine engine) throws Exception {
+    void aThreadThatWaitsForAFutureCompletesItItself(Engine engine) throws Exception {
         TestEngines.assumeAvailable(engine);
         Path p = TestFiles.patterned(dir, "future.dat", READS * BLOCK);
         byte[] want = Files.readAllBytes(p);
+        try (IoContext ctx = open(engine);
+             AsyncFile f = AsyncFile.open(ctx, p, java.nio.file.StandardOpenOption.READ);
+             AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), null)) {
+            assertCompletedInside(want, (b, at) -> f.read(b, at), "AsyncFile");
+            assertCompletedInside(want, (b, at) -> (CompletableFuture<Integer>) ch.read(b, at), "AsynchronousFileChannel");
+        }
+    }
+
+    /** One read per block, waited for by join, get or get with a timeout in turn. */
+    private static void assertCompletedInside(byte[] want, BiFunction<ByteBuffer, Long, CompletableFuture<Integer>> read,
+                                              String what) throws Exception {
         Thread me = Thread.currentThread();
         boolean[] inside = new boolean[1];
         int[] ranInside = new int[1];
-        try (IoContext ctx = open(engine);
-             AsyncFile f = AsyncFile.open(ctx, p, java.nio.file.StandardOpenOption.READ)) {
-            for (int i = 0; i < READS; i++) {
-                ByteBuffer b = ByteBuffer.allocate(BLOCK);
-                java.util.concurrent.CompletableFuture<Integer> r = f.read(b, (long) i * BLOCK);
-                r.thenRun(() -> {
-                    if (Thread.currentThread() == me && inside[0]) {
-                        ranInside[0]++;
-                    }
-                });
-                inside[0] = true;
-                int n = switch (i % 3) {
-                    case 0 -> r.join();
-                    case 1 -> r.get();
-                    default -> r.get(20, TimeUnit.SECONDS);
-                };
-                inside[0] = false;
-                assertEquals(BLOCK, n, "read " + i);
-                assertEquals(want[i * BLOCK], b.get(0), "read " + i);
-            }
+        for (int i = 0; i < READS; i++) {
+            ByteBuffer b = ByteBuffer.allocate(BLOCK);
+            CompletableFuture<Integer> r = read.apply(b, (long) i * BLOCK);
+            r.thenRun(() -> {
+                if (Thread.currentThread() == me && inside[0]) {
+                    ranInside[0]++;
+                }
+            });
+            inside[0] = true;
+            int n = switch (i % 3) {
+                case 0 -> r.join();
+                case 1 -> r.get();
+                default -> r.get(20, TimeUnit.SECONDS);
+            };
+            inside[0] = false;
+            assertEquals(BLOCK, n, what + " read " + i);
+            assertEquals(want[i * BLOCK], b.get(0), what + " read " + i);
         }
-        // Without helping, about a quarter still run here: a woken joiner runs the dependents
+        // Without helping, about a quarter still run here: a woken waiter runs the dependents
         // the completing thread has not reached yet.
-        assertTrue(ranInside[0] >= READS * 3 / 4, "futures completed inside join or get: " + ranInside[0] + " of " + READS);
+        assertTrue(ranInside[0] >= READS * 3 / 4, what + ": futures completed inside join or get: " + ranInside[0]
+                + " of " + READS);
     }
 
     private static IoContext open(Engine engine) throws java.io.IOException {
