@@ -76,10 +76,10 @@ for r in $(seq 1 "$ROUNDS"); do
 </configuration>
 JFC
     JAIO_JAVA_OPTS="-XX:StartFlightRecording:settings=$OUT/all.jfc,filename=$OUT/all-$r.jfr" run "jfr-every-request-$r" --engine=jaio-afc --iodepth=32 --invalidate=0
-    CP="$ROOT/jaio-bench/target/classes:$ROOT/jaio-lib/target/classes:$ROOT/jaio-bench/target/lib/*"
     for e in jdk-fc jaio-fc; do
         uncache
-        java --enable-native-access=ALL-UNNAMED -cp "$CP" jaio.bench.LatenessProbe $e "$FILE" 64 "$RUNTIME" | tee -a "$OUT/lateness.txt"
+        # Through ./jaio, which finds a JDK >= 25 (the PATH's java may be older).
+        "$JAIO" run jaio.bench.LatenessProbe $e "$FILE" 64 "$RUNTIME" | tee -a "$OUT/lateness.txt"
     done
 done
 echo "JSON and recordings in $OUT"
