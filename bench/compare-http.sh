@@ -34,9 +34,9 @@ need() {
 }
 need wrk wrk
 need nginx nginx
-if [ -z "${JAVA_HOME:-}" ]; then
-    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-fi
+# The JDK >= 25 that ./jaio finds (JAVA_HOME when it fits; the PATH's java may be older, and
+# jwebserver came with JDK 18).
+JAVA_HOME=$("$ROOT/jaio" java-home) || exit 1
 [ -x "$JAVA_HOME/bin/jwebserver" ] || { echo "compare-http: no jwebserver in $JAVA_HOME/bin" >&2; exit 1; }
 
 mkdir -p "$OUT/www" "$OUT/nginx/logs"
