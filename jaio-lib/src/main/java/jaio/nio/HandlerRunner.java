@@ -209,8 +209,14 @@ final class HandlerRunner implements Runnable {
                 }
             }
             if (op == null) {
-                helped = true;
-                fruitless = !help();
+                // Asked without the monitor (it takes the context's helping lock): when it says
+                // no, the drainer leaves at its next look unless a handler came meanwhile.
+                if (CallbackWaits.helps(context)) {
+                    helped = true;
+                    fruitless = !help();
+                } else {
+                    fruitless = true;
+                }
                 continue;
             }
             fruitless = false;
@@ -231,13 +237,14 @@ final class HandlerRunner implements Runnable {
     }
 
     /**
-     * Whether a drainer whose queue is empty should wait for its channel's next handler as a
-     * helper: something of the channel is in flight, and the thread would help (a platform
-     * thread, not inside the context's callbacks, not interrupted). Monitor held.
+     * Whether a drainer whose queue is empty may wait for its channel's next handler as a
+     * helper: something of the channel is in flight, and the thread is not interrupted and not
+     * run inline by the hand-over. Whether the context would take it as a helper is asked
+     * next, without the monitor ({@link CallbackWaits#helps}). Monitor held.
      */
     private boolean mayHelp() {
         return context != null && inFlight.get() > 0 && INLINE.get() == null
-                && !Thread.currentThread().isInterrupted() && CallbackWaits.helps(context);
+                && !Thread.currentThread().isInterrupted();
     }
 
     private synchronized boolean hasWaiting() {
