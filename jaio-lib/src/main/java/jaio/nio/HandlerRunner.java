@@ -62,8 +62,9 @@ final class HandlerRunner implements Runnable {
     private static final ThreadLocal<Boolean> INLINE = new ThreadLocal<>();
     /** The drainers helping now (null slots are free), {@link #helpingNow} of them. */
     private Thread[] helpers = new Thread[MAX_DRAINERS];
-    /** Handlers posted by a drainer of this runner while it helped (tests read it). */
+    /** Handlers posted by a drainer of this runner while it helped, and its waits as a helper (tests read them). */
     long postedByHelpers;
+    long helpWaits;
     /** How many of {@link #helpers} are set. */
     private int helpingNow;
     private AfcOp<?> head;
@@ -284,6 +285,7 @@ final class HandlerRunner implements Runnable {
         Thread me = Thread.currentThread();
         synchronized (this) {
             markHelping(me, true);
+            helpWaits++;
         }
         try {
             return CallbackWaits.await(context, ready, HELP_NANOS, TimeUnit.NANOSECONDS) && hasWaiting();
