@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * pool's workers that have no op, and who a new op wakes, so that as few threads as possible
  * are woken (the pool's class comment says why, and what bounds the waits). A new op is
  * covered, in this order: by a spinning worker that is free (it sees the op without a
- * wake-up); when iterations are short, by threads that come back to the queue anyway, the
- * waiting thread that queued it or a running worker, while a watcher makes sure they do; by a
+ * wake-up); by threads that come back to the queue anyway, the waiting thread that queued it
+ * (and, when iterations are short, a running worker), while a watcher makes sure they do; by a
  * parked worker, unparked; by the watcher, unparked; and the pool starts new workers for what
  * remains.
  *
@@ -209,18 +209,22 @@ final class IdleWorkers {
     /**
      * How many of {@code n} new ops wait, with nobody woken, for threads that come back to the
      * queue anyway: one for the calling thread when it is the waiter and the queue held nothing
-     * else (it runs the op when it waits, at depth 1 right away); and when iterations are short,
+     * else (it runs the op when it waits, at depth 1 right away; with long iterations only while
+     * no worker runs one, as {@link #waiterMayRun} says); and when iterations are short,
      * up to {@link #PER_RUNNER} queued per running worker and per waiter, or all when a recruit
      * is on its way (it takes the backlog and recruits the next). Only while a worker watches;
      * otherwise the next idle worker will. Lock held.
      */
     private int economy(int n, int queued, boolean waiterMayRun) {
-        if (!shortIterations) {
-            return 0;
-        }
         boolean mine = waiterMayRun && waiter == Thread.currentThread();
         int e = mine && queued == n && waiterMayRun() ? 1 : 0;
-        if (economical()) {
+        if (!shortIterations) {
+            // Long iterations: only the waiter's own op, alone in the queue while no worker
+            // runs one (at depth 1 a buffered write the kernel would not take without blocking).
+            if (e == 0) {
+                return 0;
+            }
+        } else if (economical()) {
             int runners = running + (mine ? 1 : 0);
             e = signalled > 0 ? n : Math.max(e, Math.min(n, runners * PER_RUNNER - (queued - n)));
         }
@@ -283,6 +287,11 @@ final class IdleWorkers {
         return stalls;
     }
 
+    /** How many new ops were covered without a wake-up. Lock held. */
+    long economies() {
+        return economies;
+    }
+
     /** Whether a worker watches the queue now. Lock held. */
     boolean watching() {
         return watcher != null;
@@ -296,7 +305,7 @@ final class IdleWorkers {
     void await(boolean hot, Parked me) {
         if (hot && shortIterations && spinning < MAX_SPINNERS) {
             spin();
-        } else if (shortIterations && watchWanted && watcher == null) {
+        } else if (watchWanted && watcher == null) {
             watch();
         } else {
             park(me);

@@ -261,6 +261,11 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
 
     @Override
     public final void waitForCompletions(int minComplete, long timeoutNanos) {
+        if (timeoutNanos != 0 && !closed && runOnWaiter()) {
+            // A request the engine's threads would have run is done and posted on this thread:
+            // the caller looks at its events before it waits again.
+            return;
+        }
         reapLock.lock();
         try {
             if (!closed) {
@@ -270,6 +275,17 @@ public abstract class KernelEngine<B extends OpBatch> implements IoEngine {
             reapLock.unlock();
         }
         harvestIfWanted();
+    }
+
+    /**
+     * Caller-runs, for an engine with worker threads of its own: called with no lock held by a
+     * platform thread about to wait in the kernel for completions. The engine may run one queued
+     * request's next step on it, as its workers would (posting it if finished), so that the
+     * completion needs no hand-off between threads; true when it did, and the caller then looks
+     * at its events before it waits. The default runs nothing.
+     */
+    protected boolean runOnWaiter() {
+        return false;
     }
 
     /**

@@ -66,8 +66,9 @@ import jaio.spi.Retry;
  * for does something else for good, and that thread's next ops wake a worker again until it
  * waits here once more. Nothing waits so without a watcher: the op wakes a worker, which becomes
  * the watcher when it next idles; the watcher stops after {@link IdleWorkers#WATCH_QUIET} looks
- * with no such wait. With {@link Iterations#BLOCKING} iterations none of this applies: every op
- * wakes a worker as before.
+ * with no such wait. With {@link Iterations#BLOCKING} iterations only caller-runs and waiting
+ * for the waiter apply (the latter only while no worker runs an op): every other op wakes a
+ * worker.
  *
  * <p>Parked workers wait on a stack of nodes of their own, not on a {@code Condition}, which
  * would allocate a node per wait; the one woken is the one that parked last.
@@ -214,6 +215,16 @@ public final class WorkerPool {
         lock();
         try {
             return idlers.stalls();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** For tests: how many new ops were left, with nobody woken, for threads that come back to the queue. */
+    long economies() {
+        lock();
+        try {
+            return idlers.economies();
         } finally {
             unlock();
         }

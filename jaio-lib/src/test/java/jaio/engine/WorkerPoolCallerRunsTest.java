@@ -94,8 +94,12 @@ class WorkerPoolCallerRunsTest {
     }
 
     private WorkerPool pool(int max) {
+        return pool(max, WorkerPool.Iterations.SHORT);
+    }
+
+    private WorkerPool pool(int max, WorkerPool.Iterations iterations) {
         prefix = "wpcr" + POOLS.incrementAndGet() + "-worker-";
-        WorkerPool p = new WorkerPool(prefix, max, WorkerPool.Iterations.SHORT, () -> worker, owner);
+        WorkerPool p = new WorkerPool(prefix, max, iterations, () -> worker, owner);
         pools.add(p);
         return p;
     }
@@ -224,5 +228,51 @@ class WorkerPoolCallerRunsTest {
         p.close();
         assertEquals(0, p.workers(), "close joined every worker, the watcher too");
         assertFalse(p.watching());
+    }
+
+    @Test
+    void withBlockingIterationsAnOpTheWaiterQueuesAloneRunsOnItsNextWait() throws Exception {
+        WorkerPool p = pool(2, WorkerPool.Iterations.BLOCKING);
+        becomeWaiterWithAWatcher(p);
+        boolean ranHere = false;
+        for (int i = 0; i < 20 && !ranHere; i++) {
+            long id = 30 + i;
+            waitUntil(p::watching, LIMIT);
+            long left = p.economies();
+            p.enqueue(TestOps.noop(id));
+            assertEquals(left + 1, p.economies(), "the op was left for the waiter, nobody woken");
+            ranHere = p.runQueued(worker) && ranOn.get(id) == Thread.currentThread();
+            awaitFinished(id);
+        }
+        assertTrue(ranHere, "the waiter ran an op it had queued itself");
+    }
+
+    @Test
+    void withBlockingIterationsAnOpLeftForAWaiterThatNeverComesBackStillRuns() throws Exception {
+        WorkerPool p = pool(2, WorkerPool.Iterations.BLOCKING);
+        becomeWaiterWithAWatcher(p);
+        p.enqueue(TestOps.noop(7));
+        awaitFinished(7);
+        assertTrue(ranOnWorker(7), "a worker ran it: " + ranOnName.get(7L));
+        assertEquals(1, p.stalls(), "the watcher saw the queue stand still and took the op");
+    }
+
+    @Test
+    void withBlockingIterationsAnOpQueuedWhileAWorkerRunsOneWakesAWorker() throws Exception {
+        WorkerPool p = pool(3, WorkerPool.Iterations.BLOCKING);
+        becomeWaiterWithAWatcher(p);
+        // Another thread's op, which may block for good: it holds a worker.
+        Thread other = new Thread(() -> p.enqueue(TestOps.noop(BLOCK)));
+        other.start();
+        other.join();
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        // The waiter's op is not left for it while a worker runs one: the waiter could sit in
+        // it while the running one completes. A worker runs it without the waiter looking.
+        long left = p.economies();
+        p.enqueue(TestOps.noop(9));
+        assertEquals(left, p.economies(), "not left for the waiter");
+        awaitFinished(9);
+        assertTrue(ranOnWorker(9), "a worker ran it: " + ranOnName.get(9L));
+        assertEquals(0, p.stalls(), "it woke a worker; the watcher did not have to find it");
     }
 }

@@ -43,7 +43,8 @@ final class KaioCapabilities {
         f.add(probe.nowait()
                 ? "buffered transfers: RWF_NOWAIT in the kernel (page-cache hits complete inside io_submit);"
                         + " what would block goes to up to " + workers + " worker threads (preadv2/pwritev2),"
-                        + " and so do writes to files that refuse RWF_NOWAIT (ext4's buffered writes)"
+                        + " and so do writes to files that refuse RWF_NOWAIT (ext4's buffered writes); the thread"
+                        + " about to wait for events runs one itself while nothing else is in the kernel"
                 : "buffered transfers: RWF_NOWAIT not supported here, so they run on up to " + workers
                         + " worker threads (native AIO would block inside io_submit)");
         if (probe.nowait() && probe.poll()) {

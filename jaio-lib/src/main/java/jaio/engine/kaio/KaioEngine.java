@@ -151,6 +151,16 @@ public final class KaioEngine extends KernelEngine<Completions> {
             public void finished(Op op) {
                 postOutside(op);
             }
+
+            @Override
+            public boolean mayRunOnWaiter(Op op) {
+                return PuntPool.mayRunOnWaiter(op);
+            }
+
+            @Override
+            public void ranOnWaiter() {
+                counters.callerRuns.increment();
+            }
         });
         this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe, notifyFd, counters, punt, arena);
         this.caps = KaioCapabilities.of(probe, ring.mapped(), ring.describe(), punt.maxWorkers());
@@ -204,6 +214,16 @@ public final class KaioEngine extends KernelEngine<Completions> {
     @Override
     protected int inKernel() {
         return submitter.inKernel();
+    }
+
+    /**
+     * Caller-runs: while nothing of this context is in the kernel (no completion there would
+     * wait to be reaped meanwhile), the waiting thread runs a punted request itself, in a
+     * worker's place; at depth 1 a buffered write then costs no hand-off either way.
+     */
+    @Override
+    protected boolean runOnWaiter() {
+        return inKernel() == 0 && punt.runQueued();
     }
 
     @Override

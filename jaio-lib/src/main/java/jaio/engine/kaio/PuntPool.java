@@ -52,12 +52,36 @@ final class PuntPool {
     PuntPool(String name, int maxWorkers, Owner owner) {
         // BLOCKING: every punt is an iteration the kernel said would block.
         this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, WorkerPool.Iterations.BLOCKING,
-                () -> new PuntWorker(polls), owner);
+                () -> new PuntWorker(polls, false), owner);
     }
 
     int maxWorkers() {
         return pool.maxWorkers();
     }
+
+    /**
+     * Whether a thread that waits for events may run {@code op}'s iteration in a worker's
+     * place: a transfer or sync on a regular file, which ends by itself; never a POLL or a
+     * stream, which may wait without bound.
+     */
+    static boolean mayRunOnWaiter(Op op) {
+        return op.opcode != Opcode.POLL && op.file != null && op.file.kind() == FileHandle.Kind.FILE;
+    }
+
+    /**
+     * Caller-runs: the oldest queued op's iteration on the calling thread, a waiting platform
+     * thread, when the pool lets it ({@link WorkerPool#runQueued}); true when it ran one.
+     */
+    boolean runQueued() {
+        return pool.runQueued(WAITER_WORKER.get());
+    }
+
+    /**
+     * Each waiting thread's worker for caller-runs: its iovec array is freed with the thread
+     * (an automatic arena), since nothing tells when a thread stops waiting for good.
+     */
+    private static final ThreadLocal<PuntWorker> WAITER_WORKER =
+            ThreadLocal.withInitial(() -> new PuntWorker(Set.of(), true));
 
     /** Queues an op for a worker. */
     void enqueue(Op op) {
@@ -100,15 +124,23 @@ final class PuntPool {
 
     /**
      * One worker's blocking iterations, with the worker's own iovec array (enough for the
-     * largest vector a request may carry), confined to its thread.
+     * largest vector a request may carry), confined to its thread; or a waiting thread's, for
+     * caller-runs, whose array the garbage collector frees with the thread.
      */
     private static final class PuntWorker implements Worker {
-        private final Arena arena = Arena.ofConfined();
+        /** Null for a waiter's worker (its array is in an automatic arena). */
+        private final Arena arena;
         private final MemorySegment iov;
         private final Set<Op> polls;
 
-        PuntWorker(Set<Op> polls) {
+        PuntWorker(Set<Op> polls, boolean waiter) {
             this.polls = polls;
+            if (waiter) {
+                arena = null;
+                iov = Arena.ofAuto().allocate(Iovec.LAYOUT, 1024);
+                return;
+            }
+            arena = Arena.ofConfined();
             try {
                 iov = arena.allocate(Iovec.LAYOUT, 1024);
             } catch (Throwable t) {
@@ -162,7 +194,9 @@ final class PuntPool {
 
         @Override
         public void close() {
-            arena.close();
+            if (arena != null) {
+                arena.close();
+            }
         }
     }
 }

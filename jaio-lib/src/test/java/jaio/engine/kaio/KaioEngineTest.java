@@ -159,6 +159,45 @@ class KaioEngineTest {
         }
     }
 
+    /**
+     * Caller-runs: at depth 1, a punted request (a cold read; a buffered write where the file
+     * system has no non-blocking buffered writes) runs on the thread that waits for it, not on
+     * a worker, once that thread has waited here before; each still has its one right event.
+     */
+    @Test
+    void aThreadThatWaitsAtDepthOneRunsItsPuntedRequestsItself() throws IOException {
+        int blocks = 128;
+        Path p = patterned("depth1", blocks);
+        dropCache(p);
+        try (IoContext ctx = open(8); IoFile f = IoFile.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment buf = IoBuffers.allocate(BLOCK);
+            for (int b = 0; b < blocks; b++) {
+                // Read a cold block, then write it back with its number plus 1000.
+                ctx.submit(Request.pread(f, buf, (long) b * BLOCK).userData(b));
+                Event e = takeOne(ctx, WAIT);
+                assertEquals(BLOCK, e.result(), e.toString());
+                assertEquals(b, e.userData());
+                assertEquals(b, buf.get(ValueLayout.JAVA_LONG, 0), "block contents");
+                buf.set(ValueLayout.JAVA_LONG, 0, 1000L + b);
+                ctx.submit(Request.pwrite(f, buf, (long) b * BLOCK).userData(blocks + b));
+                e = takeOne(ctx, WAIT);
+                assertEquals(BLOCK, e.result(), e.toString());
+                assertEquals(blocks + b, e.userData());
+            }
+            jaio.ContextStats s = ctx.stats();
+            assertEquals(2L * blocks, s.completed(), s.toString());
+            assumeTrue(s.punted() > 0, "nothing was punted (the reads were cached after all, and the file system "
+                    + "takes non-blocking buffered writes): no request for a worker or the waiter");
+            // The first ones may go to a worker (the thread has not waited yet, nobody watches).
+            assertTrue(s.callerRuns() >= s.punted() / 2, "the waiting thread ran most punted requests: " + s);
+        }
+        byte[] all = Files.readAllBytes(p);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.nativeOrder());
+        for (int b = 0; b < blocks; b++) {
+            assertEquals(1000L + b, bb.getLong(b * BLOCK), "block " + b + " as written");
+        }
+    }
+
     @Test
     void aPartlyCachedReadIsContinuedWithoutBlockingThenPunted() throws IOException {
         Path p = patterned("partly", 8);
