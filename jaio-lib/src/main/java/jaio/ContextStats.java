@@ -17,7 +17,8 @@ import jaio.spi.Counters;
  * @param errors    events with a negative result
  * @param wakeups   times a waiting thread was woken, or a kernel wait returned, to take events
  * @param callerRuns iterations of requests a thread waiting for events ran itself instead of a
- *                  worker thread (caller-runs; the thread-pool engine)
+ *                  worker thread (caller-runs; the thread-pool engine, and native AIO's punted
+ *                  requests)
  * @param inFlight  requests accepted and not yet completed, now
  * @param unreaped  events posted and not yet reaped, now
  */
