@@ -253,13 +253,14 @@ class NioHelpingTest {
         try (IoContext ctx = open(engine);
              AsyncFile f = AsyncFile.open(ctx, p, java.nio.file.StandardOpenOption.READ);
              AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), null)) {
-            assertCompletedInside(want, (b, at) -> f.read(b, at), "AsyncFile");
-            assertCompletedInside(want, (b, at) -> (CompletableFuture<Integer>) ch.read(b, at), "AsynchronousFileChannel");
+            assertCompletedInside(ctx, want, (b, at) -> f.read(b, at), "AsyncFile");
+            assertCompletedInside(ctx, want, (b, at) -> (CompletableFuture<Integer>) ch.read(b, at), "AsynchronousFileChannel");
         }
     }
 
     /** One read per block, waited for by join, get or get with a timeout in turn. */
-    private static void assertCompletedInside(byte[] want, BiFunction<ByteBuffer, Long, CompletableFuture<Integer>> read,
+    private static void assertCompletedInside(IoContext ctx, byte[] want,
+                                              BiFunction<ByteBuffer, Long, CompletableFuture<Integer>> read,
                                               String what) throws Exception {
         // Without helping, about a quarter still run here: a woken waiter runs the dependents
         // the completing thread has not reached yet. With it, most: the reaper may still win a
@@ -267,16 +268,22 @@ class NioHelpingTest {
         StringBuilder seen = new StringBuilder();
         int best = 0;
         for (int attempt = 0; attempt < ATTEMPTS && best < READS * 3 / 4; attempt++) {
-            int n = completedInside(want, read, what);
+            int[] helps = new int[1];
+            int n = completedInside(ctx, want, read, what, helps);
             best = Math.max(best, n);
-            seen.append(' ').append(n);
+            seen.append(' ').append(n).append(" (would help ").append(helps[0]).append(')');
         }
-        assertTrue(best >= READS * 3 / 4, what + ": futures completed inside join or get, of " + READS + " per run:" + seen);
+        assertTrue(best >= READS * 3 / 4, what + ": futures completed inside join or get, of " + READS + " per run:" + seen
+                + "; " + ctx.stats());
     }
 
-    /** Reads every block once; how many of the futures completed on this thread inside its wait. */
-    private static int completedInside(byte[] want, BiFunction<ByteBuffer, Long, CompletableFuture<Integer>> read,
-                                       String what) throws Exception {
+    /**
+     * Reads every block once; how many of the futures completed on this thread inside its wait
+     * ({@code helps[0]}: before how many waits the thread would have helped).
+     */
+    private static int completedInside(IoContext ctx, byte[] want,
+                                       BiFunction<ByteBuffer, Long, CompletableFuture<Integer>> read,
+                                       String what, int[] helps) throws Exception {
         Thread me = Thread.currentThread();
         boolean[] inside = new boolean[1];
         int[] ranInside = new int[1];
@@ -288,6 +295,9 @@ class NioHelpingTest {
                     ranInside[0]++;
                 }
             });
+            if (jaio.CallbackWaits.helps(ctx)) {
+                helps[0]++;
+            }
             inside[0] = true;
             int n = switch (i % 3) {
                 case 0 -> r.join();
