@@ -18,7 +18,8 @@ import jaio.spi.Counters;
  * @param wakeups   times a waiting thread was woken, or a kernel wait returned, to take events
  * @param callerRuns iterations of requests a thread waiting for events ran itself instead of a
  *                  worker thread (caller-runs; the thread-pool engine, and native AIO's punted
- *                  requests)
+ *                  requests): a getEvents or await whose timeout passes meanwhile returns once
+ *                  that step ends
  * @param inFlight  requests accepted and not yet completed, now
  * @param unreaped  events posted and not yet reaped, now
  */

@@ -338,11 +338,7 @@ public final class IoContext implements AutoCloseable {
      * minNr is met is woken and handed its minNr events at once; one event never wakes two
      * waiters. Callbacks of the reaped requests run on this thread before it returns. An
      * interrupt does not end the wait (only events, the timeout or close do); the thread's
-     * interrupt status is left set. On an engine with threads of its own (the thread pool;
-     * native AIO for what the kernel would run inside io_submit) a platform thread that would
-     * wait may run a queued request's step itself instead of a worker (caller-runs, counted in
-     * {@link ContextStats#callerRuns}), so its completion needs no hand-off; a wait whose
-     * timeout passes meanwhile returns when that step ends.
+     * interrupt status is left set. It may run a queued request itself ({@link ContextStats#callerRuns}).
      *
      * @return the number of events filled in, from events[0]
      * @throws IllegalArgumentException when {@code 0 <= minNr <= maxNr <= events.length} does

@@ -212,19 +212,19 @@ public final class WorkerPool {
 
     /** For tests: how often the watcher found the queue standing still and took its oldest op. */
     long stalls() {
-        lock();
-        try {
-            return idlers.stalls();
-        } finally {
-            unlock();
-        }
+        return countLocked(idlers::stalls);
     }
 
     /** For tests: how many new ops were left, with nobody woken, for threads that come back to the queue. */
     long economies() {
+        return countLocked(idlers::economies);
+    }
+
+    /** For tests: one of the idle workers' counts, read under the lock. */
+    private long countLocked(java.util.function.LongSupplier count) {
         lock();
         try {
-            return idlers.economies();
+            return count.getAsLong();
         } finally {
             unlock();
         }
