@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -1238,6 +1241,91 @@ public abstract class EngineConformanceTest {
             EventCopy e = TestFiles.reapOne(ctx);
             assertEquals(4096, e.result(), () -> Errno.describe(e.result()));
             assertArrayEquals(TestFiles.model(p, 8192, 4096), TestFiles.bytes(dst));
+        }
+    }
+
+    private static final int TURN_BLOCK = 4096;
+    private static final Duration TURN_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * Buffered writes at depth, which the engines with workers run one per file at a time (the
+     * rest wait for the file's turn): 256 writes to each of two files, submitted 64 at a time
+     * with a cancel of the last few of each batch, in rounds, then a sync of each. Every write
+     * has its one event (written in full, or cancelled with nothing written), the counts add
+     * up, and each file holds exactly the blocks whose writes were not cancelled. Then a close
+     * with 64 MiB of writes to one file still queued ends them all (nothing in flight after it).
+     */
+    @Test
+    void bufferedWritesAtDepthTakeTurnsPerFileAndEachHasItsEvent() throws IOException {
+        int blocks = 256;
+        Path[] paths = {TestFiles.blockNumbered(dir.resolve("turns-a"), blocks),
+                TestFiles.blockNumbered(dir.resolve("turns-b"), blocks)};
+        boolean[][] cancelled = new boolean[2][blocks];
+        int ecanceled = 0;
+        try (IoContext ctx = open(64);
+             IoFile a = IoFile.open(paths[0], StandardOpenOption.READ, StandardOpenOption.WRITE);
+             IoFile b = IoFile.open(paths[1], StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            IoFile[] files = {a, b};
+            for (int from = 0; from < blocks; from += 32) {
+                Request[] rs = new Request[64];
+                for (int i = 0; i < 64; i++) {
+                    int file = i % 2;
+                    int block = from + i / 2;
+                    MemorySegment buf = IoBuffers.allocate(TURN_BLOCK);
+                    buf.set(ValueLayout.JAVA_LONG, 0, 10_000L + block);
+                    rs[i] = Request.pwrite(files[file], buf, (long) block * TURN_BLOCK).userData(file * blocks + block);
+                }
+                assertEquals(rs.length, ctx.submit(rs));
+                // The last ones of each file may still wait for its turn (or be anywhere else:
+                // in the kernel, running, done); whatever the cancel finds, one event each.
+                for (int i = rs.length - 1; i >= rs.length - 6; i--) {
+                    ctx.cancel(rs[i]);
+                }
+                for (Request r : rs) {
+                    Event e = ctx.await(r, TURN_WAIT);
+                    int file = (int) (e.userData() / blocks);
+                    int block = (int) (e.userData() % blocks);
+                    if (e.result() == -Errno.ECANCELED) {
+                        assertEquals(0, e.result2(), "a cancelled write wrote nothing: " + e);
+                        cancelled[file][block] = true;
+                        ecanceled++;
+                    } else {
+                        assertEquals(TURN_BLOCK, e.result(), e.toString());
+                    }
+                }
+            }
+            // Syncs last: while the program syncs, writes run side by side for a while.
+            Request sa = Request.fsync(a);
+            Request sb = Request.fdsync(b);
+            ctx.submit(sa);
+            ctx.submit(sb);
+            assertEquals(0, ctx.await(sa, TURN_WAIT).result());
+            assertEquals(0, ctx.await(sb, TURN_WAIT).result());
+            ContextStats s = ctx.stats();
+            assertEquals(ecanceled, s.canceled(), s.toString());
+            assertEquals(2L * blocks + 2, s.completed(), s.toString());
+            assertEquals(0, s.inFlight(), s.toString());
+        }
+        for (int file = 0; file < 2; file++) {
+            ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(paths[file]))
+                    .order(ByteOrder.nativeOrder());
+            for (int block = 0; block < blocks; block++) {
+                long want = cancelled[file][block] ? block : 10_000L + block;
+                assertEquals(want, bb.getLong(block * TURN_BLOCK), "file " + file + " block " + block);
+            }
+        }
+        // Close with 64 MiB of writes to one file queued: those not yet run end at the close.
+        IoContext ctx = open(64);
+        try (IoFile a = IoFile.open(paths[0], StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment big = IoBuffers.allocate(1 << 20);
+            for (int i = 0; i < 64; i++) {
+                ctx.submit(Request.pwrite(a, big, (long) i << 20));
+            }
+            ctx.close();
+            assertEquals(0, ctx.stats().inFlight(), ctx.stats().toString());
+            assertEquals(64, ctx.stats().submitted(), ctx.stats().toString());
+        } finally {
+            ctx.close();
         }
     }
 }

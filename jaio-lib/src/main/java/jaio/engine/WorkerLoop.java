@@ -49,6 +49,7 @@ final class WorkerLoop {
                     // error and the worker stops (retire starts another for the rest).
                     Retry.finish(op, failure);
                     op.engineState = 0;
+                    pool.released(op, false);
                     pool.owner.finished(op);
                     return;
                 }

@@ -198,6 +198,11 @@ public final class FileHandle {
         }
     }
 
+    /** Whether each write is durable when it completes (opened with DSYNC or SYNC). */
+    public boolean syncWrites() {
+        return dsync || sync;
+    }
+
     /** Options the channel is opened with, for reports. */
     public Set<StandardOpenOption> modes() {
         EnumSet<StandardOpenOption> s = EnumSet.noneOf(StandardOpenOption.class);

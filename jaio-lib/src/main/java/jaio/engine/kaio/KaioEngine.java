@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.engine.KernelEngine;
+import jaio.engine.WorkerPool;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
@@ -160,6 +161,11 @@ public final class KaioEngine extends KernelEngine<Completions> {
             @Override
             public void ranOnWaiter() {
                 counters.callerRuns.increment();
+            }
+
+            @Override
+            public boolean onePerFile(Op op) {
+                return WorkerPool.takesTurns(op);
             }
         });
         this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe, notifyFd, counters, punt, arena);

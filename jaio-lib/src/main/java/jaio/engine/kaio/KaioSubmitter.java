@@ -234,7 +234,12 @@ final class KaioSubmitter {
         return false;
     }
 
-    /** Hands an op to the workers. */
+    /** A sync starts: the punt pool's buffered writes run side by side for a while ({@link PuntPool#turnsNow}). */
+    void syncStarted() {
+        punt.syncStarted();
+    }
+
+        /** Hands an op to the workers. */
     private void toWorker(Op op) {
         counters.punted.increment();
         punt.enqueue(op);
@@ -274,7 +279,7 @@ final class KaioSubmitter {
                 out.add(op, true);
                 return CancelResult.CANCELED;
             }
-            case PuntPool.QUEUED, PuntPool.RUNNING -> {
+            case PuntPool.QUEUED, PuntPool.RUNNING, PuntPool.LANED -> {
                 CancelResult r = punt.cancel(op);
                 if (r == CancelResult.CANCELED) {
                     out.add(op, true);

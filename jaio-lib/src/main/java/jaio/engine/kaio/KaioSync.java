@@ -12,8 +12,18 @@ import jaio.spi.Op;
  * length and rw_flags.
  */
 final class KaioSync extends KaioOp {
+    private final KaioSubmitter sub;
+
     KaioSync(KaioSubmitter sub) {
         super(sub);
+        this.sub = sub;
+    }
+
+    /** To the kernel; the punt pool hears of it (buffered writes stop taking turns meanwhile). */
+    @Override
+    int route(Op op) {
+        sub.syncStarted();
+        return KERNEL;
     }
 
     @Override

@@ -38,6 +38,8 @@ final class PuntPool {
     static final int QUEUED = WorkerPool.QUEUED;
     /** {@link Op#engineState} of an op a worker is running. */
     static final int RUNNING = WorkerPool.RUNNING;
+    /** {@link Op#engineState} of a buffered write waiting for its file's turn. */
+    static final int LANED = WorkerPool.LANED;
 
     /** Where workers report: an iteration to count, a finished op to post. */
     interface Owner extends WorkerPool.Owner {
@@ -66,6 +68,11 @@ final class PuntPool {
      */
     static boolean mayRunOnWaiter(Op op) {
         return op.opcode != Opcode.POLL && op.file != null && op.file.kind() == FileHandle.Kind.FILE;
+    }
+
+    /** A sync of one of the context's files starts in the kernel ({@link WorkerPool#syncStarted}). */
+    void syncStarted() {
+        pool.syncStarted();
     }
 
     /**

@@ -80,6 +80,11 @@ public final class ThreadPoolEngine implements IoEngine {
                     public void ranOnWaiter() {
                         ctx.counters().callerRuns.increment();
                     }
+
+                    @Override
+                    public boolean onePerFile(Op op) {
+                        return WorkerPool.takesTurns(op);
+                    }
                 });
     }
 
