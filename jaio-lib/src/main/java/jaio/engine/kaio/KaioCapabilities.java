@@ -47,6 +47,9 @@ final class KaioCapabilities {
                         + " about to wait for events runs one itself while nothing else is in the kernel"
                 : "buffered transfers: RWF_NOWAIT not supported here, so they run on up to " + workers
                         + " worker threads (native AIO would block inside io_submit)");
+        f.add("buffered writes on the workers: one per file at a time, the next as it ends (the file system"
+                + " serializes them anyway); side by side for 10 ms after a sync starts, and always for"
+                + " O_DIRECT writes and writes that sync themselves");
         if (probe.nowait() && probe.poll()) {
             f.add("pipes, sockets, eventfds: a transfer that would block waits with IOCB_CMD_POLL, then runs again");
         }

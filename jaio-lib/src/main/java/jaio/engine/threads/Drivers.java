@@ -120,7 +120,10 @@ final class Drivers {
         }
         EnumSet<RequestFlag> flags = EnumSet.noneOf(RequestFlag.class);
         List<String> features = new ArrayList<>(List.of("system calls on the descriptor (FileChannel positional I/O without one)",
-                "up to " + workers + " worker threads, started on demand"));
+                "up to " + workers + " worker threads, started on demand",
+                "buffered writes: one per file at a time, the next as it ends (the file system serializes them"
+                        + " anyway); side by side for 10 ms after a sync starts, and always for O_DIRECT writes and"
+                        + " writes that sync themselves"));
         for (OpDriver d : drivers) {
             flags.addAll(d.flags());
             features.addAll(d.features());
