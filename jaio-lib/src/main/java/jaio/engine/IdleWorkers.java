@@ -119,6 +119,11 @@ final class IdleWorkers {
         QUEUED.setRelease(this, n);
     }
 
+    /** Whether a worker runs an op now (a waiting thread's caller-runs is not counted). Lock held. */
+    boolean anyRunning() {
+        return running > 0;
+    }
+
     /** The queue's size as last written; no lock needed. */
     int queuedNow() {
         return (int) QUEUED.getAcquire(this);

@@ -367,6 +367,16 @@ public final class WorkerPool {
         return t != NEVER && System.nanoTime() - t <= syncQuietNanos;
     }
 
+    /** Whether nothing is queued, waiting for a turn, or running on a worker. */
+    public boolean idle() {
+        lock();
+        try {
+            return queue.isEmpty() && lanes.files() == 0 && !idlers.anyRunning();
+        } finally {
+            unlock();
+        }
+    }
+
     /** For tests: ops waiting for their file's turn, and files with a lane. */
     int[] lanes() {
         lock();

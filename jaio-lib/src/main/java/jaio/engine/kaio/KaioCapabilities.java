@@ -53,7 +53,8 @@ final class KaioCapabilities {
         if (probe.nowait() && probe.poll()) {
             f.add("pipes, sockets, eventfds: a transfer that would block waits with IOCB_CMD_POLL, then runs again");
         }
-        f.add("FSYNC/FDSYNC: kernel workqueue, async");
+        f.add("FSYNC/FDSYNC: kernel workqueue, async; one submitted while nothing else is in flight runs as"
+                + " fsync(2)/fdatasync(2) on the thread that waits for it (or a worker)");
         if (probe.poll()) {
             f.add("sockets (ACCEPT, CONNECT, RECV, SEND, RECVMSG, SENDMSG, SHUTDOWN, CLOSE): a non-blocking call at"
                     + " once; what would block waits with IOCB_CMD_POLL, then the call runs again without blocking"

@@ -234,9 +234,17 @@ final class KaioSubmitter {
         return false;
     }
 
-    /** A sync starts: the punt pool's buffered writes run side by side for a while ({@link PuntPool#turnsNow}). */
+    /** A sync starts: the punt pool's buffered writes run side by side for a while. */
     void syncStarted() {
         punt.syncStarted();
+    }
+
+    /**
+     * Whether nothing of the context is in flight here: no iocb in the kernel or waiting for
+     * room, nothing with the workers. The op being routed is not counted yet.
+     */
+    boolean idle() {
+        return inKernel == 0 && backlog.isEmpty() && punt.idle();
     }
 
         /** Hands an op to the workers. */

@@ -19,11 +19,17 @@ final class KaioSync extends KaioOp {
         this.sub = sub;
     }
 
-    /** To the kernel; the punt pool hears of it (buffered writes stop taking turns meanwhile). */
+    /**
+     * To the kernel, or to the punt pool when nothing else of the context is in flight (depth
+     * 1): there the thread that waits for it runs fsync(2) itself, as caller-runs, where the
+     * kernel's aio fsync adds a workqueue's hand-off each way (4 KiB writes with an fsync every
+     * 32 at depth 1: docs/PERFORMANCE.md, "Item 6, third pass"). At depth, no thread is held by
+     * a sync. Either way the punt pool hears of it (buffered writes stop taking turns meanwhile).
+     */
     @Override
     int route(Op op) {
         sub.syncStarted();
-        return KERNEL;
+        return sub.idle() ? WORKER : KERNEL;
     }
 
     @Override

@@ -21,7 +21,8 @@ import jaio.spi.Op;
  * The worker threads of the native AIO engine: they run, with blocking preadv2/pwritev2, the
  * buffered transfers the kernel could not serve without blocking (RWF_NOWAIT came back
  * EAGAIN), seed approach 2 behind the F_ATOMIC fast path; and, after the context grew past
- * its kernel ring, the transfers and syncs that found the ring full.
+ * its kernel ring, the transfers and syncs that found the ring full; and a sync submitted while
+ * nothing else of the context is in flight, which the waiting thread then runs itself.
  *
  * <p>The queue, the workers and the retry between iterations are the shared
  * {@link WorkerPool}'s; this class adds what a native AIO worker does with an op.
@@ -73,6 +74,11 @@ final class PuntPool {
     /** A sync of one of the context's files starts in the kernel ({@link WorkerPool#syncStarted}). */
     void syncStarted() {
         pool.syncStarted();
+    }
+
+    /** Whether no op is queued, waiting for its file's turn, or running on a worker. */
+    boolean idle() {
+        return pool.idle();
     }
 
     /**
@@ -158,7 +164,7 @@ final class PuntPool {
 
         /**
          * For a transfer, one iteration of what remains (bytes moved, 0 at EOF, or -errno); a
-         * sync (which reaches the workers only when the kernel's ring was full) whole.
+         * sync (which comes here when nothing else was in flight, or the kernel's ring was full) whole.
          */
         @Override
         public long iterate(Op op) {

@@ -748,6 +748,43 @@ class KaioEngineTest {
         }
     }
 
+    /**
+     * A sync submitted while nothing else of the context is in flight goes to the punt pool,
+     * where the thread that waits for it runs fsync(2) itself (the kernel's aio fsync would add a
+     * workqueue hand-off each way); one submitted while a POLL waits in the kernel goes to the
+     * kernel. Both complete with 0, and the file's bytes are durable.
+     */
+    @Test
+    void aSyncAtDepthOneRunsOnTheWaitingThreadAndAtDepthInTheKernel() throws IOException {
+        Path p = patterned("sync-depth", 16);
+        IoFile[] pipe = IoFile.pipe();
+        try (IoContext ctx = open(8); IoFile f = IoFile.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             IoFile rd = pipe[0]; IoFile wr = pipe[1]) {
+            MemorySegment buf = IoBuffers.allocate(BLOCK);
+            ctx.submit(Request.pwrite(f, buf, 0));
+            assertEquals(BLOCK, takeOne(ctx, WAIT).result());
+            long punted = ctx.stats().punted();
+            for (int i = 0; i < 8; i++) {
+                Request sync = i % 2 == 0 ? Request.fsync(f) : Request.fdsync(f);
+                ctx.submit(sync);
+                assertEquals(0, ctx.await(sync, WAIT).result(), "sync " + i);
+            }
+            jaio.ContextStats s = ctx.stats();
+            assertEquals(punted + 8, s.punted(), "every sync went to the punt pool: " + s);
+            assertTrue(s.callerRuns() >= 1, "the waiting thread ran one: " + s);
+            // A POLL nobody answers waits in the kernel: the next sync has company there.
+            assertTrue(wr.isOpen());
+            Request poll = Request.poll(rd, Poll.IN);
+            ctx.submit(poll);
+            Request sync = Request.fsync(f);
+            ctx.submit(sync);
+            assertEquals(0, ctx.await(sync, WAIT).result());
+            assertEquals(s.punted(), ctx.stats().punted(), "the sync at depth went to the kernel: " + ctx.stats());
+            assertEquals(CancelResult.CANCELED, ctx.cancel(poll));
+            assertEquals(-Errno.ECANCELED, ctx.await(poll, WAIT).result());
+        }
+    }
+
     /** O8: DSYNC and SYNC writes reach the kernel (RWF_DSYNC, RWF_SYNC), direct and buffered. */
     @Test
     void syncFlagsOnDirectAndBufferedWrites() throws IOException {
