@@ -58,14 +58,9 @@ class WorkerPoolLanesTest {
     /** Counted down by each BLOCK iteration as it starts. */
     private volatile CountDownLatch blocked = new CountDownLatch(1);
 
-    private final WorkerPool.Owner owner = new WorkerPool.Owner() {
+    private final WorkerPool.Owner owner = new CheckingOwner() {
         @Override
-        public void retried() {
-        }
-
-        @Override
-        public void finished(Op op) {
-            assertEquals(0, op.engineState, "a finished op is out of the pool");
+        void record(Op op) {
             assertEquals(null, finished.put(op.userData, op), "finished twice: " + op.userData);
         }
 
