@@ -194,16 +194,17 @@ public final class WorkerPool {
     /** Iterations run, counted without the lock to pick those that are timed (it may wrap). */
     private int sampled;
 
-    // ---- under lock ----
-    private final OpQueue queue = new OpQueue(QUEUED);
-    /** The ops {@link Owner#onePerFile} holds back until their file's turn. */
-    private final FileLanes lanes = new FileLanes();
     /** {@link #lastSync} before any sync. */
     private static final long NEVER = Long.MIN_VALUE;
     /** When the last sync started ({@link #syncStarted}); any thread writes it, a racy value is fine. */
     private volatile long lastSync = NEVER;
-    /** {@link #SYNC_QUIET_NANOS}, which tests change. */
+    /** {@link #SYNC_QUIET_NANOS}, which tests change (before the pool is used). */
     long syncQuietNanos = SYNC_QUIET_NANOS;
+
+    // ---- under lock ----
+    private final OpQueue queue = new OpQueue(QUEUED);
+    /** The ops {@link Owner#onePerFile} holds back until their file's turn. */
+    private final FileLanes lanes = new FileLanes();
     private final List<DaemonThreads.Task> workers = new ArrayList<>();
     /** Workers' names: threadName and a number. */
     private final String threadName;
