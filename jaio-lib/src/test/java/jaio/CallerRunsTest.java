@@ -18,6 +18,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import jaio.testkit.CloseRace;
 import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -231,41 +232,19 @@ class CallerRunsTest {
         for (int round = 0; round < 20; round++) {
             IoContext ctx = open(8);
             try (IoFile f = IoFile.open(p, StandardOpenOption.READ)) {
-                AtomicReference<Object> got = new AtomicReference<>();
-                CountDownLatch waiting = new CountDownLatch(1);
                 MemorySegment small = IoBuffers.allocate(BLOCK);
                 MemorySegment large = IoBuffers.allocate(big);
-                Thread waiter = Thread.ofPlatform().start(() -> {
-                    try {
-                        Event[] ev = TestFiles.events(1);
-                        // Depth 1 for a while: this thread's requests then wait for it.
-                        for (int i = 0; i < 50; i++) {
-                            ctx.submit(Request.pread(f, small, 0));
-                            ctx.getEvents(1, ev, LIMIT);
-                        }
-                        ctx.submit(Request.pread(f, large, 0));
-                        waiting.countDown();
-                        got.set(ctx.getEvents(1, ev, LIMIT) == 1 ? ev[0].result() : "none");
-                    } catch (IllegalStateException closed) {
-                        got.set(closed);
-                    } catch (Throwable t) {
-                        got.set(t.toString());
-                    } finally {
-                        waiting.countDown();
+                CloseRace.closeWhileWaiting(ctx, ready -> {
+                    Event[] ev = TestFiles.events(1);
+                    // Depth 1 for a while: this thread's requests then wait for it.
+                    for (int i = 0; i < 50; i++) {
+                        ctx.submit(Request.pread(f, small, 0));
+                        ctx.getEvents(1, ev, LIMIT);
                     }
-                });
-                waiting.await();
-                if (round % 2 == 1) {
-                    Thread.sleep(0, 300_000);
-                }
-                ctx.close();
-                waiter.join(LIMIT.toMillis());
-                assertFalse(waiter.isAlive(), "the waiter left");
-                Object o = got.get();
-                assertNotNull(o);
-                boolean event = o.equals((long) big) || o.equals((long) -Errno.ECANCELED);
-                assertTrue(o instanceof IllegalStateException || event,
-                        "the waiter saw the close, or the request's one event: " + o);
+                    ctx.submit(Request.pread(f, large, 0));
+                    ready.run();
+                    return ctx.getEvents(1, ev, LIMIT) == 1 ? ev[0].result() : "none";
+                }, big, round % 2 == 1, LIMIT);
                 assertFalse(ctx.isOpen());
             } finally {
                 ctx.close();

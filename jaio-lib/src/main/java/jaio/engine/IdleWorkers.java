@@ -66,7 +66,7 @@ final class IdleWorkers {
     }
 
     private final WorkerPool pool;
-    /** Whether iterations are short (WorkerPool.Iterations.SHORT): spinning and waiting for runners pay off. */
+    /** Whether iterations are short (IterationLength.SHORT): spinning and waiting for runners pay off. */
     private final boolean shortIterations;
 
     /** The pool's queue size, for spinning workers and waiters that look without the lock. */
@@ -186,7 +186,7 @@ final class IdleWorkers {
      * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue), the
      * first of which a waiting thread may run if {@code waiterMayRun}. Returns how many of the
      * {@code n} need no new worker: with short iterations every idle worker counts, woken or not
-     * (see WorkerPool.Iterations), else only those woken now. Lock held.
+     * (see IterationLength), else only those woken now. Lock held.
      */
     int cover(int n, int queued, boolean waiterMayRun) {
         int spin = Math.min(n, spinning - spinClaims);

@@ -89,7 +89,7 @@ final class WorkerLoop {
         }
 
         /** Posts what is held, in the order it finished, and holds nothing after, even when the owner throws. */
-        void post(WorkerPool.Owner owner) {
+        void post(PoolOwner owner) {
             int n = count;
             if (n == 0) {
                 return;

@@ -8,16 +8,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import jaio.CancelResult;
 import jaio.Errno;
-import jaio.Opcode;
-import jaio.RequestFlag;
-import jaio.spi.FileHandle;
 import jaio.spi.Op;
 import jaio.spi.Retry;
 
 /**
  * Any thread may enqueue, cancel and (while it waits for events) run queued ops, under one lock
  * that guards the queue, the counts of idle and spinning workers and the worker list;
- * iterations run and the {@link Owner} is called back with no lock held. The worker threads of
+ * iterations run and the {@link PoolOwner} is called back with no lock held. The worker threads of
  * an engine (seed approach 2): ops wait in one FIFO queue, a worker takes one, runs one
  * iteration through the engine's {@link Worker} and hands the op back finished, or puts it at
  * the tail of the queue for its next iteration. So only one iteration of an op runs at a time
@@ -32,13 +29,13 @@ import jaio.spi.Retry;
  *
  * <p>Hand-offs. Waking a parked thread and parking it again cost several microseconds each,
  * where a cached pread costs about one, and a request that goes to a worker and comes back pays
- * two of them. So, with {@link Iterations#SHORT} iterations, the pool wakes a thread only when
+ * two of them. So, with {@link IterationLength#SHORT} iterations, the pool wakes a thread only when
  * no thread that comes back to the queue anyway will take the op soon ({@link IdleWorkers}):
  * <ul>
  *   <li><b>Caller-runs.</b> A thread that waits for events and would otherwise park calls
  *       {@link #runQueued}: it takes the oldest queued op and runs its iteration itself, as a
  *       waiter helps in a work-stealing pool, when the owner says such a thread may
- *       ({@link Owner#mayRunOnWaiter}). The completion then reaches the waiting thread with
+ *       ({@link PoolOwner#mayRunOnWaiter}). The completion then reaches the waiting thread with
  *       nobody woken. When iterations are long on average, only while no worker runs one: the
  *       waiter must not sit in a device read while others complete and wait to be reaped.</li>
  *   <li><b>Waiting for the waiter.</b> An op that the thread which last called
@@ -55,16 +52,16 @@ import jaio.spi.Retry;
  *       one's length, one that finds an op doubles it); an op queued while one looks is
  *       counted on it and wakes nobody.</li>
  *   <li><b>Holding.</b> A worker that finishes an op while the queue still holds work keeps
- *       it and takes the next, posting up to {@link #HOLD} together ({@link Owner#finishedBatch}):
+ *       it and takes the next, posting up to {@link #HOLD} together ({@link PoolOwner#finishedBatch}):
  *       one post under the context's lock for several ops, where a post per op met the
  *       reaping thread on that lock at every op. What it holds is posted before it waits for
  *       the queue and before any iteration that could wait: while it holds ops, it runs the
  *       next one through {@link Worker#iterateQuick} (a read the page cache holds in full) and,
  *       when that declines, posts them first, so no finished op waits behind a device read.</li>
- *   <li><b>Turns per file.</b> Of the ops {@link Owner#onePerFile} names (buffered writes), one
+ *   <li><b>Turns per file.</b> Of the ops {@link PoolOwner#onePerFile} names (buffered writes), one
  *       per file is queued or running at a time; the others wait in the file's lane
  *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends.
- *       For {@link #SYNC_QUIET_NANOS} after a sync started they are queued at once instead.</li>
+ *       For a while after a sync started they are queued at once instead.</li>
  * </ul>
  * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
  * that parks for {@link IdleWorkers#WATCH_NANOS} at a time instead of for good while such waits
@@ -73,15 +70,12 @@ import jaio.spi.Retry;
  * for does something else for good, and that thread's next ops wake a worker again until it
  * waits here once more. Nothing waits so without a watcher: the op wakes a worker, which becomes
  * the watcher when it next idles; the watcher stops after {@link IdleWorkers#WATCH_QUIET} looks
- * with no such wait. With {@link Iterations#BLOCKING} iterations only caller-runs and waiting
+ * with no such wait. With {@link IterationLength#BLOCKING} iterations only caller-runs and waiting
  * for the waiter apply (the latter only while no worker runs an op): every other op wakes a
  * worker.
  *
- * <p>Parked workers wait on a stack of nodes of their own, not on a {@code Condition}, which
- * would allocate a node per wait; the one woken is the one that parked last.
- *
- * <p>An iteration that must wait for readiness or a timer hands its op to that thread and
- * returns {@link Worker#HANDED_OFF}.
+ * <p>How parked workers wait: {@link IdleWorkers}. An iteration that must wait for readiness
+ * or a timer hands its op to that thread ({@link Worker#HANDED_OFF}).
  */
 public final class WorkerPool {
     /**
@@ -93,20 +87,12 @@ public final class WorkerPool {
     /** {@link Op#engineState} of an op whose iteration a worker is running. */
     public static final int RUNNING = 17;
     /**
-     * {@link Op#engineState} of an op waiting for its file's turn ({@link Owner#onePerFile});
+     * {@link Op#engineState} of an op waiting for its file's turn ({@link PoolOwner#onePerFile});
      * clear of the thread-pool engine's poller (18 to 20).
      */
     public static final int LANED = 21;
     /** Attempts, a spin-wait hint apart, before a contended {@link #lock()} queues. */
     private static final int LOCK_SPINS = 128;
-    /**
-     * How long after a sync started the ops {@link Owner#onePerFile} names run side by side, as
-     * any op, instead of taking turns. With syncs in flight, writes that run side by side were
-     * up to twice as fast as one writer per file (a log written in 64 KiB blocks with an fsync
-     * every 16: 1850 against 850 MiB/s); without, one writer per file was up to twice as fast
-     * as many (docs/PERFORMANCE.md, "Item 6, third pass").
-     */
-    static final long SYNC_QUIET_NANOS = 10_000_000L;
     /** Most finished ops a worker holds before it posts them (class comment, "Holding"). */
     static final int HOLD = 8;
     /** What {@link #take} returns to a worker that holds finished ops when the queue is empty. */
@@ -121,90 +107,19 @@ public final class WorkerPool {
      */
     private boolean draining;
 
-    /**
-     * How long an engine's iterations take, which decides whether an op queued while every
-     * idle worker has already been woken starts a new worker, and whether ops may wait for
-     * threads that come back to the queue (class comment). The two engines that had their own
-     * pools differed here, and each was right for what its workers run.
-     */
-    public enum Iterations {
-        /**
-         * Mostly microseconds (page-cache hits): a woken or running worker will be free again
-         * before a new thread would have started, so the op waits for it. Starting one per
-         * such op grew the pool toward its bound (a loop of cached reads at depth 1 started 64
-         * workers that way instead of about 10), each one more to wake. The thread-pool
-         * engine's.
-         */
-        SHORT,
-        /**
-         * Expected to block (the kernel said they would), maybe without bound: a signalled
-         * worker is counted on for one op only, so another op gets a new worker while the
-         * bound allows, instead of waiting behind one that may never return (native AIO
-         * punts a pipe read that may never get data).
-         */
-        BLOCKING
-    }
-
-
-    /** Where the pool reports, on the thread that ran the iteration, with no lock held. */
-    public interface Owner {
-        /** An iteration was short and the op goes back to the queue (E4's retry count). */
-        void retried();
-
-        /** {@code op} is finished (result set, engineState 0): post it. */
-        void finished(Op op);
-
-        /** {@code ops[0, count)} are finished (result set, engineState 0): post them. */
-        default void finishedBatch(Op[] ops, int count) {
-            for (int i = 0; i < count; i++) {
-                finished(ops[i]);
-            }
-        }
-
-        /**
-         * Whether a thread waiting for events, which is not a worker, may run {@code op}'s next
-         * iteration ({@link #runQueued}): the iteration must not depend on the thread (an
-         * interrupt of it, per-thread resources a worker keeps) and must never wait for
-         * readiness on it. No op is left for a waiter, nor run by one, without this.
-         */
-        default boolean mayRunOnWaiter(Op op) {
-            return false;
-        }
-
-        /** A waiting thread is about to run an iteration in a worker's place (caller-runs). */
-        default void ranOnWaiter() {
-        }
-
-        /**
-         * Whether {@code op} is one of those of which the pool runs one per file at a time
-         * ({@link FileLanes}; {@link #takesTurns} names the buffered writes, which the file
-         * system serializes anyway). Must give the same answer for an op every time it is asked.
-         */
-        default boolean onePerFile(Op op) {
-            return false;
-        }
-    }
-
     private final int maxWorkers;
     final Supplier<? extends Worker> newWorker;
-    final Owner owner;
+    final PoolOwner owner;
     private final ReentrantLock lock = new ReentrantLock();
     final IdleWorkers idlers;
 
-    /** Iterations run, counted without the lock to pick those that are timed (it may wrap). */
+    /** IterationLength run, counted without the lock to pick those that are timed (it may wrap). */
     private int sampled;
-
-    /** {@link #lastSync} before any sync. */
-    private static final long NEVER = Long.MIN_VALUE;
-    /** When the last sync started ({@link #syncStarted}); any thread writes it, a racy value is fine. */
-    private volatile long lastSync = NEVER;
-    /** {@link #SYNC_QUIET_NANOS}, which tests change (before the pool is used). */
-    long syncQuietNanos = SYNC_QUIET_NANOS;
 
     // ---- under lock ----
     private final OpQueue queue = new OpQueue(QUEUED);
-    /** The ops {@link Owner#onePerFile} holds back until their file's turn. */
-    private final FileLanes lanes = new FileLanes();
+    /** The ops {@link PoolOwner#onePerFile} holds back until their file's turn. */
+    final FileLanes lanes;
     private final List<DaemonThreads.Task> workers = new ArrayList<>();
     /** Workers' names: threadName and a number. */
     private final String threadName;
@@ -215,13 +130,14 @@ public final class WorkerPool {
      * A pool of at most {@code maxWorkers} threads named {@code threadName} followed by a
      * number, each running the {@link Worker} that {@code newWorker} makes on it.
      */
-    public WorkerPool(String threadName, int maxWorkers, Iterations iterations, Supplier<? extends Worker> newWorker,
-                      Owner owner) {
+    public WorkerPool(String threadName, int maxWorkers, IterationLength iterations, Supplier<? extends Worker> newWorker,
+                      PoolOwner owner) {
         this.maxWorkers = Math.max(1, maxWorkers);
         this.newWorker = newWorker;
         this.owner = owner;
         this.threadName = threadName;
-        this.idlers = new IdleWorkers(this, iterations == Iterations.SHORT);
+        this.idlers = new IdleWorkers(this, iterations == IterationLength.SHORT);
+        this.lanes = new FileLanes(owner);
     }
 
     public int maxWorkers() {
@@ -238,31 +154,14 @@ public final class WorkerPool {
         }
     }
 
-    /** For tests: whether a worker watches the queue now (class comment). */
-    boolean watching() {
+    /**
+     * For tests: {@code read} evaluated under the pool's lock (a count of the idle workers or
+     * of the lanes, whether a worker watches).
+     */
+    <T> T underLock(Supplier<T> read) {
         lock();
         try {
-            return idlers.watching();
-        } finally {
-            unlock();
-        }
-    }
-
-    /** For tests: how often the watcher found the queue standing still and took its oldest op. */
-    long stalls() {
-        return countLocked(idlers::stalls);
-    }
-
-    /** For tests: how many new ops were left, with nobody woken, for threads that come back to the queue. */
-    long economies() {
-        return countLocked(idlers::economies);
-    }
-
-    /** For tests: one of the idle workers' counts, read under the lock. */
-    private long countLocked(java.util.function.LongSupplier count) {
-        lock();
-        try {
-            return count.getAsLong();
+            return read.get();
         } finally {
             unlock();
         }
@@ -275,7 +174,7 @@ public final class WorkerPool {
     public void enqueue(Op op) {
         lock();
         try {
-            if (admit(op)) {
+            if (lanes.admit(op)) {
                 add(op);
                 wakeLocked(1, op);
             }
@@ -291,7 +190,7 @@ public final class WorkerPool {
             int added = 0;
             Op first = null;
             for (int i = from; i < from + count; i++) {
-                if (admit(ops[i])) {
+                if (lanes.admit(ops[i])) {
                     add(ops[i]);
                     if (added++ == 0) {
                         first = ops[i];
@@ -306,20 +205,12 @@ public final class WorkerPool {
         }
     }
 
-    /** Whether {@code op} goes to the queue now; false when it waits for its file's turn. Lock held. */
-    private boolean admit(Op op) {
-        return !owner.onePerFile(op) || syncing() || lanes.admit(op);
-    }
-
     /**
      * {@code op} left the pool (finished, cancelled): when it held a turn on its file, the next
      * op waiting on the file takes it and is queued; a thread that is not a worker wakes one
      * for it, as for any op it queues. Lock held.
      */
     private void releaseLocked(Op op, boolean onWorker) {
-        if (!owner.onePerFile(op)) {
-            return;
-        }
         Op next = lanes.release(op);
         if (next != null) {
             add(next);
@@ -331,7 +222,7 @@ public final class WorkerPool {
 
     /** As {@link #releaseLocked}, taking the lock only for an op that may hold a turn. */
     void released(Op op, boolean onWorker) {
-        if (!owner.onePerFile(op)) {
+        if (!lanes.mayHoldTurn(op)) {
             return;
         }
         lock();
@@ -343,29 +234,11 @@ public final class WorkerPool {
     }
 
     /**
-     * A buffered write to a regular file, not durable by itself: what engines let take turns
-     * per file ({@link Owner#onePerFile}). A write that syncs (DSYNC or SYNC, by its flags or
-     * its file's) is left out: it waits for the device, and such writes side by side share
-     * the file system's journal commits.
-     */
-    public static boolean takesTurns(Op op) {
-        return op.isWrite() && op.file != null && op.file.kind() == FileHandle.Kind.FILE
-                && !op.file.direct() && !op.file.syncWrites()
-                && (op.flags & (RequestFlag.DSYNC.bit() | RequestFlag.SYNC.bit())) == 0;
-    }
-
-    /**
-     * A sync of one of the owner's files starts (on a worker, which the pool sees itself, or
-     * elsewhere, which the owner reports): for {@link #SYNC_QUIET_NANOS} writes run side by
-     * side rather than taking turns.
+     * A sync of one of the owner's files starts elsewhere (the pool sees those its workers
+     * run): for a while writes run side by side rather than taking turns ({@link FileLanes}).
      */
     public void syncStarted() {
-        lastSync = System.nanoTime();
-    }
-
-    private boolean syncing() {
-        long t = lastSync;
-        return t != NEVER && System.nanoTime() - t <= syncQuietNanos;
+        lanes.syncStarted();
     }
 
     /** Whether nothing is queued, waiting for a turn, or running on a worker. */
@@ -373,16 +246,6 @@ public final class WorkerPool {
         lock();
         try {
             return queue.isEmpty() && lanes.files() == 0 && !idlers.anyRunning();
-        } finally {
-            unlock();
-        }
-    }
-
-    /** For tests: ops waiting for their file's turn, and files with a lane. */
-    int[] lanes() {
-        lock();
-        try {
-            return new int[] {lanes.waiting(), lanes.files()};
         } finally {
             unlock();
         }
@@ -416,7 +279,7 @@ public final class WorkerPool {
             unlock();
         }
         owner.ranOnWaiter();
-        if (step(w, op, false)) {
+        if (step(w, op, false, null)) {
             op.engineState = 0;
             owner.finished(op);
         }
@@ -490,9 +353,8 @@ public final class WorkerPool {
      * caller posts it; false when it was queued for a worker to continue, or handed off.
      */
     public boolean runInline(Worker w, Op op) {
-        return step(w, op, false);
+        return step(w, op, false, null);
     }
-
 
     /**
      * Stops the workers once the queue is empty, and waits for them. Nothing may be queued
@@ -524,15 +386,10 @@ public final class WorkerPool {
         }
     }
 
-    /** One iteration and what follows it: true when the op is finished. */
-    private boolean step(Worker w, Op op, boolean onWorker) {
-        return step(w, op, onWorker, null);
-    }
-
     /**
-     * As {@link #step(Worker, Op, boolean)}, for a worker that holds finished ops in
-     * {@code held} (null or empty: it holds none): the iteration is tried quick first, and
-     * what is held is posted before one that could wait.
+     * One iteration and what follows it: true when the op is finished. A worker that holds
+     * finished ops in {@code held} (null or empty: it holds none) tries the iteration quick
+     * first, and posts what it holds before one that could wait.
      */
     boolean step(Worker w, Op op, boolean onWorker, WorkerLoop.Held held) {
         // The first 64 iterations and then one in 32 are timed, for the idle workers' average
@@ -540,9 +397,7 @@ public final class WorkerPool {
         int k = ++sampled;
         boolean timed = (k & 31) == 0 || (k > 0 && k <= 64);
         long t0 = timed ? System.nanoTime() : 0;
-        if (op.opcode == Opcode.FSYNC || op.opcode == Opcode.FDSYNC) {
-            syncStarted();
-        }
+        lanes.iterationStarts(op);
         long res;
         if (held != null && held.count > 0) {
             res = Worker.attemptQuick(w, op);
@@ -702,7 +557,6 @@ public final class WorkerPool {
             unlock();
         }
     }
-
 
     /**
      * Forgets the calling worker. One that stops before close (its state could not be made,

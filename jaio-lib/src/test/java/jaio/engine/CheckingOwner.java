@@ -8,7 +8,7 @@ import jaio.spi.Op;
  * A worker pool's owner for tests: each op handed back finished must be out of the pool
  * (engineState 0) before the test records it; retries are not counted.
  */
-abstract class CheckingOwner implements WorkerPool.Owner {
+abstract class CheckingOwner implements PoolOwner {
     @Override
     public void retried() {
     }

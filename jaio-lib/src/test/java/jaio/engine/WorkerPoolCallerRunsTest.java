@@ -51,7 +51,7 @@ class WorkerPoolCallerRunsTest {
     private final List<WorkerPool> pools = new ArrayList<>();
     private String prefix;
 
-    private final WorkerPool.Owner owner = new CheckingOwner() {
+    private final PoolOwner owner = new CheckingOwner() {
         @Override
         void record(Op op) {
             finishedOn.put(op.userData, Thread.currentThread());
@@ -89,10 +89,10 @@ class WorkerPoolCallerRunsTest {
     }
 
     private WorkerPool pool(int max) {
-        return pool(max, WorkerPool.Iterations.SHORT);
+        return pool(max, IterationLength.SHORT);
     }
 
-    private WorkerPool pool(int max, WorkerPool.Iterations iterations) {
+    private WorkerPool pool(int max, IterationLength iterations) {
         prefix = "wpcr" + POOLS.incrementAndGet() + "-worker-";
         WorkerPool p = new WorkerPool(prefix, max, iterations, () -> worker, owner);
         pools.add(p);
@@ -115,7 +115,7 @@ class WorkerPoolCallerRunsTest {
         Op first = TestOps.noop(1000);
         p.enqueue(first);
         awaitFinished(1000);
-        waitUntil(p::watching, LIMIT);
+        waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
     }
 
     @Test
@@ -181,7 +181,7 @@ class WorkerPoolCallerRunsTest {
         p.enqueue(TestOps.noop(7));
         awaitFinished(7);
         assertTrue(ranOnWorker(7), "a worker ran it: " + ranOnName.get(7L));
-        assertEquals(1, p.stalls(), "the watcher saw the queue stand still and took the op");
+        assertEquals(1, p.underLock(p.idlers::stalls), "the watcher saw the queue stand still and took the op");
     }
 
     @Test
@@ -193,7 +193,7 @@ class WorkerPoolCallerRunsTest {
         boolean ranHere = false;
         for (int i = 0; i < 20 && !ranHere; i++) {
             long id = 10 + i;
-            waitUntil(p::watching, LIMIT);
+            waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
             p.enqueue(TestOps.noop(id));
             ranHere = p.runQueued(worker) && ranOn.get(id) == Thread.currentThread();
             awaitFinished(id);
@@ -225,20 +225,20 @@ class WorkerPoolCallerRunsTest {
         becomeWaiterWithAWatcher(p);
         p.close();
         assertEquals(0, p.workers(), "close joined every worker, the watcher too");
-        assertFalse(p.watching());
+        assertFalse(p.underLock(p.idlers::watching));
     }
 
     @Test
     void withBlockingIterationsAnOpTheWaiterQueuesAloneRunsOnItsNextWait() throws Exception {
-        WorkerPool p = pool(2, WorkerPool.Iterations.BLOCKING);
+        WorkerPool p = pool(2, IterationLength.BLOCKING);
         becomeWaiterWithAWatcher(p);
         boolean ranHere = false;
         for (int i = 0; i < 20 && !ranHere; i++) {
             long id = 30 + i;
-            waitUntil(p::watching, LIMIT);
-            long left = p.economies();
+            waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
+            long left = p.underLock(p.idlers::economies);
             p.enqueue(TestOps.noop(id));
-            assertEquals(left + 1, p.economies(), "the op was left for the waiter, nobody woken");
+            assertEquals(left + 1, p.underLock(p.idlers::economies), "the op was left for the waiter, nobody woken");
             ranHere = p.runQueued(worker) && ranOn.get(id) == Thread.currentThread();
             awaitFinished(id);
         }
@@ -247,12 +247,12 @@ class WorkerPoolCallerRunsTest {
 
     @Test
     void withBlockingIterationsAnOpLeftForAWaiterThatNeverComesBackStillRuns() throws Exception {
-        assertTheWatcherRunsAnOpLeftForAWaiterThatNeverComesBack(pool(2, WorkerPool.Iterations.BLOCKING));
+        assertTheWatcherRunsAnOpLeftForAWaiterThatNeverComesBack(pool(2, IterationLength.BLOCKING));
     }
 
     @Test
     void withBlockingIterationsAnOpQueuedWhileAWorkerRunsOneWakesAWorker() throws Exception {
-        WorkerPool p = pool(3, WorkerPool.Iterations.BLOCKING);
+        WorkerPool p = pool(3, IterationLength.BLOCKING);
         becomeWaiterWithAWatcher(p);
         // Another thread's op, which may block for good: it holds a worker.
         Thread other = new Thread(() -> p.enqueue(TestOps.noop(BLOCK)));
@@ -261,11 +261,11 @@ class WorkerPoolCallerRunsTest {
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         // The waiter's op is not left for it while a worker runs one: the waiter could sit in
         // it while the running one completes. A worker runs it without the waiter looking.
-        long left = p.economies();
+        long left = p.underLock(p.idlers::economies);
         p.enqueue(TestOps.noop(9));
-        assertEquals(left, p.economies(), "not left for the waiter");
+        assertEquals(left, p.underLock(p.idlers::economies), "not left for the waiter");
         awaitFinished(9);
         assertTrue(ranOnWorker(9), "a worker ran it: " + ranOnName.get(9L));
-        assertEquals(0, p.stalls(), "it woke a worker; the watcher did not have to find it");
+        assertEquals(0, p.underLock(p.idlers::stalls), "it woke a worker; the watcher did not have to find it");
     }
 }

@@ -40,7 +40,7 @@ class WorkerPoolHoldingTest {
     private final CountDownLatch blocked = new CountDownLatch(1);
     private final List<WorkerPool> pools = new ArrayList<>();
 
-    private final WorkerPool.Owner owner = new WorkerPool.Owner() {
+    private final PoolOwner owner = new PoolOwner() {
         @Override
         public void retried() {
         }
@@ -94,7 +94,7 @@ class WorkerPoolHoldingTest {
     }
 
     private WorkerPool pool(int max) {
-        WorkerPool p = new WorkerPool("wph-worker-", max, WorkerPool.Iterations.SHORT, () -> worker, owner);
+        WorkerPool p = new WorkerPool("wph-worker-", max, IterationLength.SHORT, () -> worker, owner);
         pools.add(p);
         return p;
     }

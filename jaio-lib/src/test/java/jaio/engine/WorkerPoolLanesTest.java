@@ -58,7 +58,7 @@ class WorkerPoolLanesTest {
     /** Counted down by each BLOCK iteration as it starts. */
     private volatile CountDownLatch blocked = new CountDownLatch(1);
 
-    private final WorkerPool.Owner owner = new CheckingOwner() {
+    private final PoolOwner owner = new CheckingOwner() {
         @Override
         void record(Op op) {
             assertEquals(null, finished.put(op.userData, op), "finished twice: " + op.userData);
@@ -71,7 +71,7 @@ class WorkerPoolLanesTest {
 
         @Override
         public boolean onePerFile(Op op) {
-            return WorkerPool.takesTurns(op);
+            return PoolOwner.takesTurns(op);
         }
     };
 
@@ -107,9 +107,14 @@ class WorkerPoolLanesTest {
 
     private WorkerPool pool(int max) {
         WorkerPool p = new WorkerPool("wpl" + POOLS.incrementAndGet() + "-worker-", max,
-                WorkerPool.Iterations.BLOCKING, () -> worker, owner);
+                IterationLength.BLOCKING, () -> worker, owner);
         pools.add(p);
         return p;
+    }
+
+    /** Ops waiting for their file's turn, and files with a lane. */
+    private static int[] lanes(WorkerPool p) {
+        return p.underLock(() -> new int[] {p.lanes.waiting(), p.lanes.files()});
     }
 
     private static FileHandle file(String name) {
@@ -173,7 +178,7 @@ class WorkerPoolLanesTest {
         assertArrayEquals(range(300, 320), startedOf(300, 320));
         // Three lanes and the reads side by side: several iterations ran at once.
         assertTrue(mostAll.get() >= 3, "iterations at once: " + mostAll.get());
-        assertArrayEquals(new int[] {0, 0}, p.lanes(), "no op waits and no file is remembered");
+        assertArrayEquals(new int[] {0, 0}, lanes(p), "no op waits and no file is remembered");
         for (Op op : finished.values()) {
             assertEquals(16, op.result, "op " + op.userData);
         }
@@ -195,17 +200,17 @@ class WorkerPoolLanesTest {
         p.enqueue(w2);
         p.enqueue(w3);
         p.enqueue(w4);
-        assertArrayEquals(new int[] {3, 2}, p.lanes(), "w2-w4 wait for f's turn (and other's lane is held)");
+        assertArrayEquals(new int[] {3, 2}, lanes(p), "w2-w4 wait for f's turn (and other's lane is held)");
         assertEquals(CancelResult.CANCELED, p.cancel(w3), "waiting for its turn");
         assertEquals(-Errno.ECANCELED, w3.result);
         assertEquals(0, w3.engineState, "out of the pool");
         assertEquals(CancelResult.CANCELED, p.cancel(w1), "admitted, in the queue");
         assertEquals(-Errno.ECANCELED, w1.result);
-        assertArrayEquals(new int[] {1, 2}, p.lanes(), "w2 took f's turn, w4 waits");
+        assertArrayEquals(new int[] {1, 2}, lanes(p), "w2 took f's turn, w4 waits");
         release.countDown();
         awaitFinished(3);
         assertEquals(List.of(BLOCK, 2L, 4L), started, "the rest ran, in order");
-        assertArrayEquals(new int[] {0, 0}, p.lanes());
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
         assertEquals(CancelResult.ALREADY_DONE, p.cancel(w3), "a second cancel finds nothing");
     }
 
@@ -227,7 +232,7 @@ class WorkerPoolLanesTest {
         release.countDown();
         awaitFinished(1);
         assertEquals(16, finished.get(BLOCK).result, "the running write ended as it would have");
-        assertArrayEquals(new int[] {0, 0}, p.lanes());
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
         assertEquals(List.of(BLOCK), started, "no drained write ran");
     }
 
@@ -235,31 +240,31 @@ class WorkerPoolLanesTest {
     void afterASyncWritesOfOneFileRunSideBySideAndTurnsTakenBeforeStillHold() throws Exception {
         WorkerPool p = pool(4);
         // Long enough for the test on a loaded machine.
-        p.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
+        p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
         FileHandle f = file("f");
         // A turn taken while the rule is on.
         p.enqueue(write(f, BLOCK));
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         p.enqueue(write(f, 1));
-        assertArrayEquals(new int[] {1, 1}, p.lanes(), "write 1 waits for f's turn");
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 waits for f's turn");
         p.syncStarted();
         blocked = new CountDownLatch(2);
         p.enqueue(write(f, BLOCK + 1));
         p.enqueue(write(f, BLOCK + 2));
         assertTrue(blocked.await(10, TimeUnit.SECONDS), "both ran beside the one holding the turn");
         assertEquals(3, most(f));
-        assertArrayEquals(new int[] {1, 1}, p.lanes(), "write 1 still waits for the turn");
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 still waits for the turn");
         release.countDown();
         awaitFinished(4);
         assertEquals(BLOCK + 1, Math.min(started.get(1), started.get(2)));
         assertEquals(1L, started.get(3), "write 1 ran once the turn's holder ended");
-        assertArrayEquals(new int[] {0, 0}, p.lanes());
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
     }
 
     @Test
     void aSyncOnAWorkerLetsWritesRunSideBySideAndDurableWritesNeverTakeTurns() throws Exception {
         WorkerPool p = pool(4);
-        p.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
+        p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
         FileHandle f = file("f");
         FileHandle durable = new FileHandle("durable", FileHandle.Kind.FILE, true, true, false, true, false, -1, 1, 1,
                 1, null, null, (fd, ch) -> { });
@@ -271,7 +276,7 @@ class WorkerPoolLanesTest {
         p.enqueue(write(durable, BLOCK + 1));
         p.enqueue(write(durable, BLOCK + 2));
         assertTrue(blocked.await(10, TimeUnit.SECONDS), "durable writes ran side by side");
-        assertArrayEquals(new int[] {0, 0}, p.lanes(), "no turn taken");
+        assertArrayEquals(new int[] {0, 0}, lanes(p), "no turn taken");
         release.countDown();
         awaitFinished(3);
         // A sync a worker runs: the writes queued after it do not wait for each other.
@@ -283,7 +288,7 @@ class WorkerPoolLanesTest {
         for (int i = 0; i < 8; i++) {
             p.enqueue(write(f, 10 + i));
         }
-        assertArrayEquals(new int[] {0, 0}, p.lanes(), "no write waits for a turn after the sync");
+        assertArrayEquals(new int[] {0, 0}, lanes(p), "no write waits for a turn after the sync");
         awaitFinished(12);
     }
 
@@ -306,7 +311,7 @@ class WorkerPoolLanesTest {
         boolean ranHere = false;
         int done = 1;
         for (int attempt = 0; attempt < 20 && !ranHere; attempt++) {
-            waitUntil(p::watching, LIMIT);
+            waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
             long base = 10 * (attempt + 1);
             p.enqueue(new Op[] {write(f, base + 1), write(f, base + 2), write(f, base + 3)}, 0, 3);
             // Each write this thread ends hands f's turn to the next, which somebody must run.
@@ -320,6 +325,6 @@ class WorkerPoolLanesTest {
         }
         assertTrue(ranHere, "this thread ran an admitted write");
         assertEquals(1, most(f));
-        assertArrayEquals(new int[] {0, 0}, p.lanes());
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
     }
 }

@@ -38,7 +38,7 @@ class WorkerPoolTest {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     /** Collects what the pool hands back. */
-    static final class Owner implements WorkerPool.Owner {
+    static final class Owner implements PoolOwner {
         final List<Op> finished = new ArrayList<>();
         final AtomicInteger retried = new AtomicInteger();
 
@@ -90,10 +90,10 @@ class WorkerPoolTest {
     }
 
     private WorkerPool pool(int max, Supplier<Worker> workers) {
-        return pool(max, WorkerPool.Iterations.SHORT, workers);
+        return pool(max, IterationLength.SHORT, workers);
     }
 
-    private WorkerPool pool(int max, WorkerPool.Iterations kind, Supplier<Worker> workers) {
+    private WorkerPool pool(int max, IterationLength kind, Supplier<Worker> workers) {
         name = "wp" + POOLS.incrementAndGet() + "-worker-";
         WorkerPool p = new WorkerPool(name, max, kind, workers, owner);
         pools.add(p);
@@ -238,7 +238,7 @@ class WorkerPoolTest {
         for (int round = 0; round < 30; round++) {
             CountDownLatch started = new CountDownLatch(2);
             CountDownLatch done = new CountDownLatch(1);
-            WorkerPool p = pool(2, WorkerPool.Iterations.BLOCKING, () -> op -> {
+            WorkerPool p = pool(2, IterationLength.BLOCKING, () -> op -> {
                 if (op.userData == BLOCK) {
                     started.countDown();
                     done.await();

@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.engine.KernelEngine;
-import jaio.engine.WorkerPool;
+import jaio.engine.PoolOwner;
 import jaio.linux.Aio;
 import jaio.linux.Iocb;
 import jaio.linux.LibC;
@@ -165,7 +165,7 @@ public final class KaioEngine extends KernelEngine<Completions> {
 
             @Override
             public boolean onePerFile(Op op) {
-                return WorkerPool.takesTurns(op);
+                return PoolOwner.takesTurns(op);
             }
         });
         this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe, notifyFd, counters, punt, arena);

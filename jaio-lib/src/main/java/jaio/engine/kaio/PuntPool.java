@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.Opcode;
+import jaio.engine.IterationLength;
 import jaio.engine.KernelFlags;
+import jaio.engine.PoolOwner;
 import jaio.engine.WorkerPool;
 import jaio.linux.Iovec;
 import jaio.linux.LibC;
@@ -43,7 +45,7 @@ final class PuntPool {
     static final int LANED = WorkerPool.LANED;
 
     /** Where workers report: an iteration to count, a finished op to post. */
-    interface Owner extends WorkerPool.Owner {
+    interface Owner extends PoolOwner {
     }
 
     private final WorkerPool pool;
@@ -54,7 +56,7 @@ final class PuntPool {
 
     PuntPool(String name, int maxWorkers, Owner owner) {
         // BLOCKING: every punt is an iteration the kernel said would block.
-        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, WorkerPool.Iterations.BLOCKING,
+        this.pool = new WorkerPool(name + "-kaio-worker-", maxWorkers, IterationLength.BLOCKING,
                 () -> new PuntWorker(polls, false), owner);
     }
 

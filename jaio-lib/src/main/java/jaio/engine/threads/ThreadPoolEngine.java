@@ -6,6 +6,8 @@ import java.util.List;
 import jaio.CancelResult;
 import jaio.Opcode;
 import jaio.engine.IoErrors;
+import jaio.engine.IterationLength;
+import jaio.engine.PoolOwner;
 import jaio.engine.WorkerPool;
 import jaio.spi.Capabilities;
 import jaio.spi.CompletionSink;
@@ -53,8 +55,8 @@ public final class ThreadPoolEngine implements IoEngine {
         this.poller = new Poller(ctx.name(), this::ready, this::post);
         this.drivers = new Drivers(poller);
         // SHORT: most iterations are page-cache hits; the bench's figures were measured so.
-        this.pool = new WorkerPool(ctx.name() + "-worker-", ctx.workerThreads(), WorkerPool.Iterations.SHORT,
-                () -> drivers.worker, new WorkerPool.Owner() {
+        this.pool = new WorkerPool(ctx.name() + "-worker-", ctx.workerThreads(), IterationLength.SHORT,
+                () -> drivers.worker, new PoolOwner() {
                     @Override
                     public void retried() {
                         ctx.counters().retries.increment();
@@ -83,7 +85,7 @@ public final class ThreadPoolEngine implements IoEngine {
 
                     @Override
                     public boolean onePerFile(Op op) {
-                        return WorkerPool.takesTurns(op);
+                        return PoolOwner.takesTurns(op);
                     }
                 });
     }

@@ -34,6 +34,7 @@ import jaio.Request;
 import jaio.RequestFlag;
 import jaio.linux.Fadvise;
 import jaio.linux.LibC;
+import jaio.testkit.CloseRace;
 import jaio.testkit.TestEngines;
 import jaio.testkit.TestFiles;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,39 +211,18 @@ class KaioEngineTest {
         for (int round = 0; round < 10; round++) {
             IoContext ctx = open(8);
             try (IoFile f = IoFile.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                java.util.concurrent.atomic.AtomicReference<Object> got = new java.util.concurrent.atomic.AtomicReference<>();
-                java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
                 MemorySegment small = IoBuffers.allocate(BLOCK);
                 MemorySegment large = IoBuffers.allocate(big);
-                Thread waiter = Thread.ofPlatform().start(() -> {
-                    try {
-                        // Depth 1 for a while: this thread's punts then wait for it.
-                        for (int i = 0; i < 50; i++) {
-                            ctx.submit(Request.pwrite(f, small, (long) i * BLOCK));
-                            takeOne(ctx, WAIT);
-                        }
-                        ctx.submit(Request.pwrite(f, large, 0));
-                        waiting.countDown();
-                        got.set(takeOne(ctx, WAIT).result());
-                    } catch (IllegalStateException closed) {
-                        got.set(closed);
-                    } catch (Throwable t) {
-                        got.set(t.toString());
-                    } finally {
-                        waiting.countDown();
+                CloseRace.closeWhileWaiting(ctx, ready -> {
+                    // Depth 1 for a while: this thread's punts then wait for it.
+                    for (int i = 0; i < 50; i++) {
+                        ctx.submit(Request.pwrite(f, small, (long) i * BLOCK));
+                        takeOne(ctx, WAIT);
                     }
-                });
-                assertTrue(waiting.await(10, TimeUnit.SECONDS));
-                if (round % 2 == 1) {
-                    Thread.sleep(0, 300_000);
-                }
-                ctx.close();
-                waiter.join(WAIT.toMillis());
-                assertFalse(waiter.isAlive(), "the waiter left");
-                Object o = got.get();
-                assertNotNull(o);
-                boolean event = o.equals((long) big) || o.equals((long) -Errno.ECANCELED);
-                assertTrue(o instanceof IllegalStateException || event, "the waiter saw the close, or the write's one event: " + o);
+                    ctx.submit(Request.pwrite(f, large, 0));
+                    ready.run();
+                    return takeOne(ctx, WAIT).result();
+                }, big, round % 2 == 1, WAIT);
             } finally {
                 ctx.close();
             }
