@@ -23,6 +23,11 @@ import jaio.IoContext;
  * the {@link Watch} thread looks, about every millisecond while handlers wait, at each runner
  * whose queue did not move since it last looked, and starts one more drainer for it (then as
  * many as the executor has threads for), as a pool that ran each handler as its own task would.
+ * It does so after two still looks when a drainer is parked, waiting or blocked on a monitor in
+ * a handler, and after {@link #STILL_LOOKS} still looks otherwise (a handler that is busy or in a
+ * system call). A drainer that was merely not on a processor for a millisecond is not stuck:
+ * starting more for it fed itself on two cores, until every thread of the pool ran one. At the
+ * end of a slice, a drainer the others keep up without leaves rather than handing itself over.
  *
  * <p>A drainer gives its thread back after {@link #SLICE} handlers and hands itself over again,
  * so it never holds an executor thread for good. When the executor refuses the task (shut
@@ -48,6 +53,8 @@ final class HandlerRunner implements Runnable {
     static final int BEHIND = 16;
     /** Handlers a drainer runs before it gives its thread back to the executor. */
     static final int SLICE = 1024;
+    /** Looks (about a millisecond apart) at a still queue whose drainers all run, before one more starts. */
+    static final int STILL_LOOKS = 10;
     /** How long a drainer waits, as a helper, for a handler of its channel before it leaves. */
     static final long HELP_NANOS = 2_000_000L;
 
@@ -60,7 +67,8 @@ final class HandlerRunner implements Runnable {
     private final BooleanSupplier ready = () -> hasWaiting() || inFlight.get() == 0;
     /** Set on a thread while it hands a drainer to the executor (see {@link #handOver}). */
     private static final ThreadLocal<Boolean> INLINE = new ThreadLocal<>();
-    /** The drainers helping now (null slots are free), {@link #helpingNow} of them. */
+    /** The threads running a drainer now, and those of them helping now (null slots are free). */
+    private Thread[] running = new Thread[MAX_DRAINERS];
     private Thread[] helpers = new Thread[MAX_DRAINERS];
     /** Handlers posted by a drainer of this runner while it helped, and its waits as a helper (tests read them). */
     long postedByHelpers;
@@ -74,6 +82,8 @@ final class HandlerRunner implements Runnable {
     /** Handlers taken so far, and the count the watch saw last (whether the queue moved). */
     private long taken;
     private long takenSeen;
+    /** The watch's looks in a row that saw handlers wait and none taken. */
+    private int stillLooks;
     /**
      * Whether the watch holds this runner: set under the watch's lock, cleared under it and
      * this runner's (so a post, which reads it under this runner's, never misses the watch).
@@ -141,21 +151,60 @@ final class HandlerRunner implements Runnable {
      * drainer was started then); false when none waits, and the watch forgets this runner.
      */
     boolean look() {
-        boolean stalled;
+        Thread[] suspects;
         synchronized (this) {
             if (waiting == 0) {
+                stillLooks = 0;
                 return false;
             }
-            stalled = taken == takenSeen;
-            takenSeen = taken;
-            if (stalled) {
+            if (taken != takenSeen) {
+                takenSeen = taken;
+                stillLooks = 0;
+                return true;
+            }
+            if (++stillLooks >= STILL_LOOKS) {
+                stillLooks = 0;
+                drainers++;
+                suspects = null;
+            } else if (stillLooks >= 2) {
+                suspects = running.clone(); // rare: no handler was taken for two looks
+            } else {
+                return true;
+            }
+        }
+        // Thread states are read without the monitor, which a drainer may be waiting for.
+        if (suspects != null) {
+            if (!anyStuck(suspects)) {
+                return true;
+            }
+            synchronized (this) {
+                if (waiting == 0 || taken != takenSeen) {
+                    return true;
+                }
+                stillLooks = 0;
                 drainers++;
             }
         }
-        if (stalled) {
-            handOver();
-        }
+        handOver();
         return true;
+    }
+
+    /** Whether one of {@code threads} (not a helper) is parked, waiting or blocked, in a handler. */
+    private boolean anyStuck(Thread[] threads) {
+        for (Thread t : threads) {
+            if (t != null) {
+                Thread.State st = t.getState();
+                if ((st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING)
+                        && !isHelping(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private synchronized boolean isHelping(Thread t) {
+        return helpingNow > 0 && helping(t);
     }
 
     private void handOver() {
@@ -182,6 +231,10 @@ final class HandlerRunner implements Runnable {
      */
     @Override
     public void run() {
+        Thread me = Thread.currentThread();
+        synchronized (this) {
+            running = mark(running, me, true);
+        }
         boolean helped = false;
         // The last help saw no handler posted, and none was taken since: the drainer leaves.
         boolean fruitless = false;
@@ -193,10 +246,16 @@ final class HandlerRunner implements Runnable {
                 if (op == null) {
                     if (fruitless || !mayHelp()) {
                         drainers--;
+                        running = mark(running, me, false);
                         break;
                     }
                 } else if (n == SLICE) {
-                    again = true; // hand over again, still counted as running
+                    running = mark(running, me, false);
+                    if (drainers > 1 && waiting <= BEHIND * (drainers - 1)) {
+                        drainers--; // the others keep up: leave
+                    } else {
+                        again = true; // hand over again, still counted as running
+                    }
                     break;
                 } else {
                     head = op.next;
@@ -225,8 +284,7 @@ final class HandlerRunner implements Runnable {
                 op.run();
             } catch (Throwable t) {
                 // As an executor task would: the thread's handler hears of it; the others still run.
-                Thread th = Thread.currentThread();
-                th.getUncaughtExceptionHandler().uncaughtException(th, t);
+                me.getUncaughtExceptionHandler().uncaughtException(me, t);
             }
         }
         if (helped) {
@@ -264,17 +322,27 @@ final class HandlerRunner implements Runnable {
 
     /** Marks the calling drainer as helping ({@code on}) or not. Monitor held. */
     private void markHelping(Thread t, boolean on) {
-        if (on && helpingNow == helpers.length) {
-            // More drainers than MAX_DRAINERS: the watch started them for a blocked handler.
-            helpers = java.util.Arrays.copyOf(helpers, 2 * helpers.length);
-        }
-        for (int i = 0; i < helpers.length; i++) {
-            if (on ? helpers[i] == null : helpers[i] == t) {
-                helpers[i] = on ? t : null;
-                helpingNow += on ? 1 : -1;
-                return;
+        helpers = mark(helpers, t, on);
+        helpingNow += on ? 1 : -1;
+    }
+
+    /**
+     * Puts {@code t} into {@code set} (a free slot) or takes it out; returns the set, grown when
+     * full (more drainers than MAX_DRAINERS: the watch started them for blocked handlers).
+     */
+    private static Thread[] mark(Thread[] set, Thread t, boolean on) {
+        for (int i = 0; i < set.length; i++) {
+            if (on ? set[i] == null : set[i] == t) {
+                set[i] = on ? t : null;
+                return set;
             }
         }
+        if (!on) {
+            return set;
+        }
+        Thread[] grown = java.util.Arrays.copyOf(set, 2 * set.length);
+        grown[set.length] = t;
+        return grown;
     }
 
     /**

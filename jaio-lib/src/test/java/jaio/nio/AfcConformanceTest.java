@@ -384,6 +384,97 @@ abstract class AfcConformanceTest {
         }
     }
 
+    @Test
+    void aHandlerBusyOnItsThreadDoesNotHoldTheOthers() throws Exception {
+        Path p = TestFiles.patterned(dir, "busy.dat", 64 * 1024);
+        ExecutorService ex = Executors.newFixedThreadPool(4);
+        try (AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), ex)) {
+            java.util.concurrent.atomic.AtomicBoolean otherRan = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch done = new CountDownLatch(2);
+            java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
+            CompletionHandler<Integer, Void> h = new CompletionHandler<>() {
+                @Override
+                public void completed(Integer n, Void a) {
+                    if (first.getAndIncrement() == 0) {
+                        // Busy, never parked or blocked: as a handler inside a long system call looks.
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        while (!otherRan.get() && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                    } else {
+                        otherRan.set(true);
+                    }
+                    done.countDown();
+                }
+
+                @Override
+                public void failed(Throwable e, Void a) {
+                }
+            };
+            ch.read(ByteBuffer.allocateDirect(4096), 0, null, h);
+            ch.read(ByteBuffer.allocateDirect(4096), 4096, null, h);
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            assertTrue(otherRan.get(), "the second handler waited until the busy one gave up");
+        } finally {
+            ex.shutdown();
+        }
+    }
+
+    @Test
+    void fastHandlersRunOnAFewDrainersNotOnEveryThreadOfThePool() throws Exception {
+        Path p = TestFiles.patterned(dir, "few.dat", 1 << 20);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try (AsynchronousFileChannel ch = JaioAsynchronousFileChannel.open(ctx, p, EnumSet.of(READ), pool)) {
+            // 32 chains of cached reads kept going for a second: handlers that never block. Threads
+            // that spin meanwhile take the processors from the drainers now and then, as on a
+            // busy machine: a drainer off its processor is not stuck.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            List<Thread> spinners = new ArrayList<>();
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                spinners.add(Thread.ofPlatform().daemon().start(() -> {
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                }));
+            }
+            CountDownLatch done = new CountDownLatch(32);
+            java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+            for (int c = 0; c < 32; c++) {
+                ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                ch.read(b, offset(c), c, new CompletionHandler<Integer, Integer>() {
+                    @Override
+                    public void completed(Integer n, Integer k) {
+                        peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        reads.incrementAndGet();
+                        if (System.nanoTime() > end) {
+                            running.decrementAndGet();
+                            done.countDown();
+                            return;
+                        }
+                        b.clear();
+                        ch.read(b, offset(k + 32), k + 32, this);
+                        running.decrementAndGet();
+                    }
+
+                    @Override
+                    public void failed(Throwable e, Integer k) {
+                        done.countDown();
+                    }
+                });
+            }
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            for (Thread t : spinners) {
+                t.join();
+            }
+            assertTrue(peak.get() <= HandlerRunner.MAX_DRAINERS + 2,
+                    peak.get() + " handlers ran at once, each on its own drainer, for handlers that never block (" + reads.get() + " reads)");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static CompletionHandler<Integer, Object> handler(AtomicReference<Thread> who, CountDownLatch done) {
         return new CompletionHandler<>() {
             @Override
