@@ -251,8 +251,10 @@ final class HandlerRunner implements Runnable {
                     }
                 } else if (n == SLICE) {
                     running = mark(running, me, false);
-                    if (drainers > 1 && waiting <= BEHIND * (drainers - 1)) {
-                        drainers--; // the others keep up: leave
+                    // The others that run handlers (not those waiting in the kernel as helpers).
+                    int others = drainers - 1 - helpingNow;
+                    if (others > 0 && waiting <= BEHIND * others) {
+                        drainers--; // they keep up: leave
                     } else {
                         again = true; // hand over again, still counted as running
                     }
