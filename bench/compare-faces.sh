@@ -66,8 +66,6 @@ for r in $(seq 1 "$ROUNDS"); do
             run "afc-qd32-direct$d-$e-$r" --engine=$e --iodepth=32 --direct=$d --invalidate=0
         done
     done
-    run "jfr-off-$r" --engine=jaio-afc --iodepth=32 --invalidate=0
-    JAIO_JAVA_OPTS="-XX:StartFlightRecording:filename=$OUT/default-$r.jfr" run "jfr-default-$r" --engine=jaio-afc --iodepth=32 --invalidate=0
     cat >"$OUT/all.jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">
@@ -75,7 +73,18 @@ for r in $(seq 1 "$ROUNDS"); do
   <event name="jaio.ContextStatistics"><setting name="enabled">true</setting><setting name="period">1 s</setting></event>
 </configuration>
 JFC
-    JAIO_JAVA_OPTS="-XX:StartFlightRecording:settings=$OUT/all.jfc,filename=$OUT/all-$r.jfr" run "jfr-every-request-$r" --engine=jaio-afc --iodepth=32 --invalidate=0
+    # The three JFR runs in a rotated order each round, so that a machine that drifts during
+    # a round does not always favour the same one.
+    jfr_runs=(off default every-request)
+    for k in 0 1 2; do
+        case ${jfr_runs[$(( (k + r) % 3 ))]} in
+            off) run "jfr-off-$r" --engine=jaio-afc --iodepth=32 --invalidate=0 ;;
+            default) JAIO_JAVA_OPTS="-XX:StartFlightRecording:filename=$OUT/default-$r.jfr" \
+                run "jfr-default-$r" --engine=jaio-afc --iodepth=32 --invalidate=0 ;;
+            every-request) JAIO_JAVA_OPTS="-XX:StartFlightRecording:settings=$OUT/all.jfc,filename=$OUT/all-$r.jfr" \
+                run "jfr-every-request-$r" --engine=jaio-afc --iodepth=32 --invalidate=0 ;;
+        esac
+    done
     for e in jdk-fc jaio-fc; do
         uncache
         # Through ./jaio, which finds a JDK >= 25 (the PATH's java may be older).
