@@ -151,7 +151,7 @@ final class HandlerRunner implements Runnable {
      * drainer was started then); false when none waits, and the watch forgets this runner.
      */
     boolean look() {
-        Thread[] suspects;
+        Thread[] suspects = null;
         synchronized (this) {
             if (waiting == 0) {
                 stillLooks = 0;
@@ -162,49 +162,50 @@ final class HandlerRunner implements Runnable {
                 stillLooks = 0;
                 return true;
             }
-            if (++stillLooks >= STILL_LOOKS) {
-                stillLooks = 0;
-                drainers++;
-                suspects = null;
-            } else if (stillLooks >= 2) {
-                suspects = running.clone(); // rare: no handler was taken for two looks
-            } else {
-                return true;
+            if (++stillLooks < STILL_LOOKS) {
+                if (stillLooks < 2) {
+                    return true;
+                }
+                suspects = inHandlers(); // rare: no handler was taken for two looks
             }
         }
         // Thread states are read without the monitor, which a drainer may be waiting for.
-        if (suspects != null) {
-            if (!anyStuck(suspects)) {
+        if (suspects != null && !anyStuck(suspects)) {
+            return true;
+        }
+        synchronized (this) {
+            if (waiting == 0 || taken != takenSeen) {
                 return true;
             }
-            synchronized (this) {
-                if (waiting == 0 || taken != takenSeen) {
-                    return true;
-                }
-                stillLooks = 0;
-                drainers++;
-            }
+            stillLooks = 0;
+            drainers++;
         }
         handOver();
         return true;
     }
 
-    /** Whether one of {@code threads} (not a helper) is parked, waiting or blocked, in a handler. */
-    private boolean anyStuck(Thread[] threads) {
+    /** The drainers' threads that are not helping (null slots left as they are). Monitor held. */
+    private Thread[] inHandlers() {
+        Thread[] ts = running.clone();
+        for (int i = 0; i < ts.length; i++) {
+            if (ts[i] != null && helpingNow > 0 && helping(ts[i])) {
+                ts[i] = null;
+            }
+        }
+        return ts;
+    }
+
+    /** Whether one of {@code threads} is parked, waiting or blocked on a monitor. */
+    private static boolean anyStuck(Thread[] threads) {
         for (Thread t : threads) {
             if (t != null) {
                 Thread.State st = t.getState();
-                if ((st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING)
-                        && !isHelping(t)) {
+                if (st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    private synchronized boolean isHelping(Thread t) {
-        return helpingNow > 0 && helping(t);
     }
 
     private void handOver() {
