@@ -258,6 +258,71 @@ class SingleIssuerTest {
         }
     }
 
+    /**
+     * On io_uring the owner enters its ring by a registered index (IORING_REGISTER_RING_FDS,
+     * Linux 5.18). A thread's table has 16 entries: close must give its entry back (else the
+     * 17th context in a row finds the table full), and a context opened while the table is
+     * full enters by descriptor, says why, and works the same.
+     */
+    @Test
+    void theOwnerEntersByARegisteredIndexAndCloseGivesTheEntryBack() throws Exception {
+        TestEngines.assumeAvailable(Engine.IO_URING);
+        assumeTrue(kernelAtLeast(5, 18), "registered ring descriptors are Linux 5.18");
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        // A thread of its own, whose table of registered rings starts empty.
+        Thread t = Thread.ofPlatform().name("owner").start(() -> {
+            try {
+                for (int i = 0; i < 40; i++) {
+                    try (IoContext ctx = open(Engine.IO_URING, 4)) {
+                        assertTrue(line(ctx).contains("by its registered index"), "context " + i + ": " + line(ctx));
+                        roundTrip(ctx, i);
+                    }
+                }
+                List<IoContext> open = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 16; i++) {
+                        open.add(open(Engine.IO_URING, 4));
+                        assertTrue(line(open.get(i)).contains("by its registered index"), line(open.get(i)));
+                    }
+                    try (IoContext full = open(Engine.IO_URING, 4)) {
+                        assertTrue(line(full).contains("by descriptor (IORING_REGISTER_RING_FDS: EBUSY"), line(full));
+                        roundTrip(full, 99);
+                    }
+                    for (int i = 0; i < open.size(); i++) {
+                        roundTrip(open.get(i), i);
+                    }
+                } finally {
+                    for (IoContext c : open) {
+                        c.close();
+                    }
+                }
+                try (IoContext again = open(Engine.IO_URING, 4)) {
+                    assertTrue(line(again).contains("by its registered index"), line(again));
+                    roundTrip(again, 7);
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        });
+        t.join();
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+    }
+
+    private static String line(IoContext ctx) {
+        return ctx.engineInfo().features().stream().filter(f -> f.startsWith("single issuer")).findFirst()
+                .orElseThrow();
+    }
+
+    /** A request through the ring and back: submission and reaping both enter the kernel. */
+    private static void roundTrip(IoContext ctx, long tag) {
+        assertEquals(1, ctx.submit(Request.noop().userData(tag)));
+        List<EventCopy> got = TestFiles.reap(ctx, 1);
+        assertEquals(tag, got.get(0).userData());
+        assertEquals(0, got.get(0).result());
+    }
+
     private static boolean kernelAtLeast(int major, int minor) {
         String[] v = System.getProperty("os.version").split("[.-]");
         int ma = Integer.parseInt(v[0]);

@@ -90,6 +90,8 @@ public final class IoUring {
     public static final int IORING_ENTER_SQ_WAKEUP = 1 << 1;
     public static final int IORING_ENTER_SQ_WAIT = 1 << 2;
     public static final int IORING_ENTER_EXT_ARG = 1 << 3;
+    /** The fd argument is an index in the calling thread's registered rings (Linux 5.18). */
+    public static final int IORING_ENTER_REGISTERED_RING = 1 << 4;
 
     // ---- sqe->fsync_flags, sqe->timeout_flags, sqe->cancel_flags ----
     public static final int IORING_FSYNC_DATASYNC = 1 << 0;
@@ -104,6 +106,8 @@ public final class IoUring {
     public static final int IORING_REGISTER_FILES_UPDATE = 6;
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_IOWQ_MAX_WORKERS = 19;
+    public static final int IORING_REGISTER_RING_FDS = 20;
+    public static final int IORING_UNREGISTER_RING_FDS = 21;
 
     /** io_uring_probe_op->flags: the opcode is supported. */
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;
@@ -219,6 +223,40 @@ public final class IoUring {
                 limits[1] = v.getAtIndex(JAVA_INT, 1);
             }
             return r;
+        }
+    }
+
+    /**
+     * IORING_REGISTER_RING_FDS for one ring: enters {@code fd} in the calling thread's table of
+     * registered rings, at an index the kernel picks, so that this thread's io_uring_enter can
+     * name the ring by that index with {@link #IORING_ENTER_REGISTERED_RING} and the kernel
+     * skips the descriptor lookup and its reference count on each call. The entry holds a
+     * reference to the ring until the same thread unregisters it or ends. The argument is a
+     * struct io_uring_rsrc_update, which has io_uring_files_update's layout (offset, resv, data).
+     *
+     * @return the index, or -errno (-EINVAL before Linux 5.18, -EBUSY when the thread's 16
+     *         entries are taken)
+     */
+    public static int registerRingFd(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment u = a.allocate(IoUringFilesUpdate.LAYOUT);
+            IoUringFilesUpdate.set(u, -1, Integer.toUnsignedLong(fd));
+            int r = register(fd, IORING_REGISTER_RING_FDS, u.address(), 1);
+            return r < 0 ? r : u.get(JAVA_INT, IoUringFilesUpdate.OFFSET);
+        }
+    }
+
+    /**
+     * IORING_UNREGISTER_RING_FDS: removes entry {@code index} from the calling thread's
+     * registered rings ({@link #registerRingFd}); {@code fd} is any io_uring descriptor.
+     *
+     * @return 1, or -errno
+     */
+    public static int unregisterRingFd(int fd, int index) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment u = a.allocate(IoUringFilesUpdate.LAYOUT);
+            IoUringFilesUpdate.set(u, index, 0);
+            return register(fd, IORING_UNREGISTER_RING_FDS, u.address(), 1);
         }
     }
 

@@ -150,6 +150,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         this.q = ring.rings;
         UringBuffers bufs;
         UringFiles files;
+        String indexRefused;
         try {
             this.slots = new UringSlots(capacity, arena);
             bufs = UringBuffers.register(ring.fd, options.buffers(), arena);
@@ -162,6 +163,8 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
                 // A parked ring keeps the cap it was given.
                 IoUring.setIoWqMaxWorkers(ring.fd, 0, IOWQ_UNBOUNDED, null);
             }
+            // The owner thread names the ring by index from now on (the context is opened on it).
+            indexRefused = options.singleIssuer() ? ring.registerForThisThread() : null;
             this.waitArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
             this.waitTs = arena.allocate(Timespec.LAYOUT);
         } catch (RuntimeException | Error e) {
@@ -173,7 +176,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         this.caps = UringCapabilities.of(probe, new UringCapabilities.Options(files != null,
                 files == null ? 0 : files.size(), files == null ? null : files.refused,
                 options.buffers().size(), bufs.refused, ring.sqPoll(), options.sqPollIdleMillis(), opened.sqPollRefused(),
-                options.singleIssuer(), ring.flags));
+                options.singleIssuer(), ring.flags, indexRefused));
     }
 
     static int pow2(int n) {
@@ -308,7 +311,7 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         }
         // EBUSY/EAGAIN (completions in overflow the kernel could not flush, no memory to
         // submit), ETIME and EINTR all end the wait the same way: take what is there.
-        IoUring.enterUncaptured(ring.fd, toSubmit, need, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
+        ring.enterUncaptured(toSubmit, need, IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
                 waitArg.address(), IoUringGeteventsArg.SIZE);
         drainLocked(true);
     }
@@ -365,12 +368,12 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
             if (n == 0 && taskWorkWaits()) {
                 // DEFER_TASKRUN (or COOP_TASKRUN): completions reach the ring only when the
                 // owner, the only thread that reaps, enters the kernel for them.
-                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_GETEVENTS);
+                ring.enterNoWait(0, IoUring.IORING_ENTER_GETEVENTS);
                 n = q.cqReady();
             }
             if (n == 0 && overflowed()) {
                 overflowFlushes++;
-                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_GETEVENTS);
+                ring.enterNoWait(0, IoUring.IORING_ENTER_GETEVENTS);
                 n = q.cqReady();
             }
             if (n == 0) {

@@ -36,7 +36,7 @@ final class UringCapabilities {
         f.add("buffered and O_DIRECT transfers, FSYNC/FDSYNC, NOOP" + (ops.containsKey(Opcode.POLL) ? ", POLL" : "")
                 + (ops.containsKey(Opcode.TIMEOUT) ? ", TIMEOUT" : "") + ": kernel, async (the kernel runs what would"
                 + " block on its own io-wq workers)");
-        f.add(options != null && options.singleIssuer ? singleIssuer(options.setupFlags)
+        f.add(options != null && options.singleIssuer ? singleIssuer(options.setupFlags, options.indexRefused)
                 : "submission: SQEs of a batch written under a lock, then one io_uring_enter for the batch, from any thread");
         f.add("reaping: CQEs taken from the mapped ring without a system call; waits for at least N in the kernel"
                 + " (IORING_ENTER_GETEVENTS with EXT_ARG timeout); submit-and-wait in one io_uring_enter");
@@ -107,17 +107,20 @@ final class UringCapabilities {
 
     /** What a context uses, for its report. */
     record Options(boolean registerFiles, int fileSlots, String filesRefused, int buffers, String buffersRefused,
-                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused, boolean singleIssuer, int setupFlags) {}
+                   boolean sqPoll, int sqPollIdleMillis, String sqPollRefused, boolean singleIssuer, int setupFlags,
+                   String indexRefused) {}
 
     /** A single-issuer context's line: which of the flags it asked for the kernel granted. */
-    private static String singleIssuer(int flags) {
+    private static String singleIssuer(int flags, String indexRefused) {
         String granted = setupFlags(flags & (IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN
                 | IoUring.IORING_SETUP_COOP_TASKRUN | IoUring.IORING_SETUP_TASKRUN_FLAG));
         return "single issuer: only the thread that opened the context calls it; kernel granted "
                 + (granted.isEmpty() ? "none of SINGLE_ISSUER, DEFER_TASKRUN, COOP_TASKRUN, TASKRUN_FLAG (ownership"
                         + " kept by jaio alone)" : granted)
                 + ((flags & IoUring.IORING_SETUP_DEFER_TASKRUN) != 0 ? "; completions are posted when the owner"
-                        + " enters io_uring_enter with GETEVENTS, which every reaping path does" : "");
+                        + " enters io_uring_enter with GETEVENTS, which every reaping path does" : "")
+                + (indexRefused == null ? "; the owner enters the ring by its registered index (IORING_REGISTER_RING_FDS)"
+                        : "; the owner enters the ring by descriptor (" + indexRefused + ")");
     }
 
     static String opName(int op) {

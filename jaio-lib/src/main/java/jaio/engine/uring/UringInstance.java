@@ -66,6 +66,15 @@ final class UringInstance {
      */
     private boolean parked;
 
+    /**
+     * The platform thread whose table of registered rings holds this ring
+     * ({@link #registerForThisThread}), or null. Only that thread enters the ring by index; any
+     * other, which may read a stale value, compares unequal and enters by descriptor.
+     */
+    private Thread indexedFor;
+    /** This ring's index in {@link #indexedFor}'s registered rings. */
+    private int index = -1;
+
     private UringInstance(int fd, int flags, int features, IoUringRings rings) {
         this.fd = fd;
         this.flags = flags;
@@ -164,6 +173,63 @@ final class UringInstance {
         return a.ring();
     }
 
+    /**
+     * For a single-issuer context, on its owner thread: registers the ring in this thread's
+     * table of registered rings (IORING_REGISTER_RING_FDS), so that this thread's
+     * io_uring_enter calls skip the descriptor lookup and its two atomic reference-count
+     * updates, which a process with many threads pays on every call. Other threads keep
+     * entering by descriptor; {@link #close} unregisters.
+     *
+     * @return null when registered, else why not (a virtual thread, or the kernel's errno)
+     */
+    String registerForThisThread() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            return "the owner is a virtual thread";
+        }
+        int r = IoUring.registerRingFd(fd);
+        if (r < 0) {
+            return "IORING_REGISTER_RING_FDS: " + Errno.describe(r);
+        }
+        index = r;
+        indexedFor = t;
+        return null;
+    }
+
+    /** io_uring_enter that never sleeps, by index on the registering thread: see {@link IoUring#enterNoWait}. */
+    int enterNoWait(int toSubmit, int flags) {
+        // One call site each, so that the callers' compiled code stays small enough to inline it.
+        boolean byIndex = indexedFor == Thread.currentThread();
+        return IoUring.enterNoWait(byIndex ? index : fd, toSubmit,
+                byIndex ? flags | IoUring.IORING_ENTER_REGISTERED_RING : flags);
+    }
+
+    /** io_uring_enter without errno capture, by index on the registering thread: see {@link IoUring#enterUncaptured}. */
+    long enterUncaptured(int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        boolean byIndex = indexedFor == Thread.currentThread();
+        return IoUring.enterUncaptured(byIndex ? index : fd, toSubmit, minComplete,
+                byIndex ? flags | IoUring.IORING_ENTER_REGISTERED_RING : flags, arg, argSize);
+    }
+
+    /** Whether the calling thread enters this ring by its registered index. */
+    boolean enteredByIndex() {
+        return indexedFor == Thread.currentThread();
+    }
+
+    /**
+     * Removes the ring from its registering thread's table, when that is the calling thread:
+     * the entry holds a reference to the ring, which would otherwise outlive its close until
+     * that thread ends. Called on another thread it can do nothing (the table is per thread),
+     * and the kernel drops the entry when the owner thread ends.
+     */
+    private void unregister() {
+        Thread t = indexedFor;
+        indexedFor = null;
+        if (t == Thread.currentThread()) {
+            IoUring.unregisterRingFd(fd, index);
+        }
+    }
+
     boolean has(int feature) {
         return (features & feature) != 0;
     }
@@ -219,6 +285,9 @@ final class UringInstance {
     void close() {
         if (parked) {
             return;
+        }
+        if (indexedFor != null) {
+            unregister();
         }
         if (!unmapped) {
             rings.unmap();

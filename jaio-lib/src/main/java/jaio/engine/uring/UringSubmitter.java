@@ -245,13 +245,13 @@ final class UringSubmitter {
             // without the fence the thread could sleep unaware of them and they never start.
             if (q.publishSqNeedsWakeup()) {
                 sqWakeups++;
-                IoUring.enterNoWait(ring.fd, 0, IoUring.IORING_ENTER_SQ_WAKEUP);
+                ring.enterNoWait(0, IoUring.IORING_ENTER_SQ_WAKEUP);
             }
             return;
         }
         q.publishSq();
         for (int tries = 0; pending > 0 && tries < MAX_ENTER_RETRIES; tries++) {
-            int r = IoUring.enterNoWait(ring.fd, pending, 0);
+            int r = ring.enterNoWait(pending, 0);
             if (r < 0 && r != -Errno.EINTR) {
                 counters.eagain.increment();
                 return;
