@@ -119,7 +119,8 @@ final class UringCapabilities {
                         + " kept by jaio alone)" : granted)
                 + ((flags & IoUring.IORING_SETUP_DEFER_TASKRUN) != 0 ? "; completions are posted when the owner"
                         + " enters io_uring_enter with GETEVENTS, which every reaping path does" : "")
-                + (indexRefused == null ? "; the owner enters the ring by its registered index (IORING_REGISTER_RING_FDS)"
+                + (indexRefused == null
+                        ? "; the owner enters the ring by its registered index (IORING_REGISTER_RING_FDS)"
                         : "; the owner enters the ring by descriptor (" + indexRefused + ")");
     }
 

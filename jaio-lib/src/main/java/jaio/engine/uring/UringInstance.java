@@ -204,16 +204,14 @@ final class UringInstance {
                 byIndex ? flags | IoUring.IORING_ENTER_REGISTERED_RING : flags);
     }
 
-    /** io_uring_enter without errno capture, by index on the registering thread: see {@link IoUring#enterUncaptured}. */
+    /**
+     * io_uring_enter without errno capture, by index on the registering thread: see
+     * {@link IoUring#enterUncaptured}.
+     */
     long enterUncaptured(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         boolean byIndex = indexedFor == Thread.currentThread();
         return IoUring.enterUncaptured(byIndex ? index : fd, toSubmit, minComplete,
                 byIndex ? flags | IoUring.IORING_ENTER_REGISTERED_RING : flags, arg, argSize);
-    }
-
-    /** Whether the calling thread enters this ring by its registered index. */
-    boolean enteredByIndex() {
-        return indexedFor == Thread.currentThread();
     }
 
     /**
