@@ -10,15 +10,16 @@ import jaio.spi.Op;
  * ({@link #syncStarted}, {@link #iterationStarts}: a volatile any thread writes, a racy value is
  * fine). Per file, one of the pool's ops that the owner wants serialized
  * ({@link PoolOwner#onePerFile}, buffered writes) is in the pool's queue
- * or running at a time; the others wait here, in the order they came, and the next one goes to
- * the queue when the one admitted finishes.
+ * or running at a time (while a sync runs, {@link #SYNC_QUIET_NANOS}: as many as
+ * {@link PoolOwner#turnsWhileSyncing} says); the others wait here, in the order they came, and
+ * the next one goes to the queue when one admitted finishes.
  *
  * <p>Why: a file system takes the file's inode lock exclusively for a buffered write (ext4,
  * XFS, btrfs), so writers of one file run one after another in the kernel anyway; workers that
  * write one file together each sleep on the lock and are woken for it, a context switch or two
  * per write that a single writer does not pay (128 KiB writes at depth 32: 1819 MiB/s with 32
- * writers, 2125 with one; 4 KiB random writes: 215k against 400k IOPS). Two at a time was worse
- * than either: each write then woke the other writer. Holding the rest here also wakes no
+ * writers, 2125 with one; 4 KiB random writes: 215k against 400k IOPS). Without syncs, two at a
+ * time was worse than either: each write then woke the other writer. Holding the rest here also wakes no
  * worker for an op that would only wait for the lock.
  *
  * <p>A lane exists while its file has an op admitted, in a small array reused from file to
@@ -28,21 +29,53 @@ import jaio.spi.Op;
 final class FileLanes {
     static final int LANED = WorkerPool.LANED;
     /**
-     * How long after a sync started the ops {@link PoolOwner#onePerFile} names run side by side,
-     * as any op, instead of taking turns. With syncs in flight, writes that run side by side
-     * were up to twice as fast as one writer per file (a log written in 64 KiB blocks with an
-     * fsync every 16: 1850 against 850 MiB/s); without, one writer per file was up to twice as
-     * fast as many (docs/PERFORMANCE.md, "Item 6, third pass").
+     * How long after a sync started two of a file's ops that take turns run at once instead of
+     * one. With syncs in flight, one writer per file was down to half the speed of many (a log
+     * written in 64 KiB blocks with an fsync every 16: 850 against 1850 MiB/s), since the one
+     * writer waits on the sync's journal commit with the rest queued behind it; two were as fast
+     * as many (1909 MiB/s), and with batches of 32 writes and their fsync, many writers, each
+     * woken for the inode lock, fell to 0.85x of one (docs/PERFORMANCE.md, "Item 6, third pass"
+     * and "Two writers per file while a sync runs").
      */
     static final long SYNC_QUIET_NANOS = 10_000_000L;
     /** {@link #lastSync} before any sync. */
     private static final long NEVER = Long.MIN_VALUE;
 
-    /** One file's admitted op and those waiting for a turn. */
+    /** One file's admitted ops and those waiting for a turn. */
     private static final class Lane {
         FileHandle file;
-        Op admitted;
+        /** The ops holding a turn; null where none does. */
+        final Op[] admitted;
+        /** Non-null entries of {@link #admitted}. */
+        int holding;
         final OpQueue waiting = new OpQueue(LANED);
+
+        Lane(int turns) {
+            admitted = new Op[turns];
+        }
+
+        void hold(Op op) {
+            for (int i = 0; i < admitted.length; i++) {
+                if (admitted[i] == null) {
+                    admitted[i] = op;
+                    holding++;
+                    return;
+                }
+            }
+            throw new IllegalStateException("no free turn");
+        }
+
+        /** Gives {@code op}'s turn back; false when it held none here. */
+        boolean drop(Op op) {
+            for (int i = 0; i < admitted.length; i++) {
+                if (admitted[i] == op) {
+                    admitted[i] = null;
+                    holding--;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final PoolOwner owner;
@@ -54,8 +87,16 @@ final class FileLanes {
     /** {@link #SYNC_QUIET_NANOS}, which tests change (before the pool is used). */
     long syncQuietNanos = SYNC_QUIET_NANOS;
 
+    /** {@link PoolOwner#turnsWhileSyncing}: 1 or 2, or MAX_VALUE for no turns while syncing. */
+    private final int syncTurns;
+
     FileLanes(PoolOwner owner) {
         this.owner = owner;
+        int t = owner.turnsWhileSyncing();
+        if (t != Integer.MAX_VALUE && (t < 1 || t > 2)) {
+            throw new IllegalArgumentException("turnsWhileSyncing must be 1, 2 or Integer.MAX_VALUE, was " + t);
+        }
+        this.syncTurns = t;
     }
 
     /** A sync of one of the owner's files starts: writes run side by side for a while. */
@@ -77,16 +118,25 @@ final class FileLanes {
 
     /**
      * Whether {@code op} may go to the queue now: it takes no turns (not of those the owner
-     * names, or a sync started lately), or it takes its file's turn; false when its file has
-     * one admitted already: the op waits in the lane.
+     * names), or it takes one of its file's turns (one, two while a sync runs lately) with no
+     * op waiting before it; false when it waits in the lane, in the order it came.
      */
     boolean admit(Op op) {
-        if (!owner.onePerFile(op) || syncing()) {
+        if (!owner.onePerFile(op)) {
+            return true;
+        }
+        int t = turns();
+        if (t == Integer.MAX_VALUE) {
+            // No turns for now: it runs beside the others, and holds none when it ends.
             return true;
         }
         Lane l = find(op.file);
         if (l == null) {
-            open(op.file).admitted = op;
+            open(op.file).hold(op);
+            return true;
+        }
+        if (l.waiting.isEmpty() && l.holding < t) {
+            l.hold(op);
             return true;
         }
         l.waiting.add(op);
@@ -95,25 +145,49 @@ final class FileLanes {
 
     /**
      * {@code op}, admitted, is finished or left the pool: the next op waiting on its file, now
-     * admitted in its place, for the caller to queue; or null.
+     * holding the turn it gave back, for the caller to queue; or null.
      */
     Op release(Op op) {
         if (!owner.onePerFile(op)) {
             return null;
         }
         Lane l = find(op.file);
-        if (l == null || l.admitted != op) {
-            // Not admitted here (it reached the pool while turns were off): nothing changes.
+        if (l == null || !l.drop(op)) {
+            // It held no turn (it reached the pool while there were none): nothing changes.
             return null;
         }
-        Op next = l.waiting.poll();
-        if (next != null) {
-            l.admitted = next;
-            return next;
+        return next(l);
+    }
+
+    /**
+     * After {@link #release} returned an op of {@code f}'s: one more that may take a turn now
+     * (the file has a free one while a sync runs), for the caller to queue; or null.
+     */
+    Op more(FileHandle f) {
+        Lane l = find(f);
+        return l == null ? null : next(l);
+    }
+
+    private Op next(Lane l) {
+        int t = turns();
+        if (l.holding < t) {
+            Op next = l.waiting.poll();
+            if (next != null) {
+                if (t != Integer.MAX_VALUE) {
+                    l.hold(next);
+                }
+                // else no turns for now: it runs beside the others, holding none
+                return next;
+            }
         }
-        l.admitted = null;
-        close(l);
+        if (l.holding == 0 && l.waiting.isEmpty()) {
+            close(l);
+        }
         return null;
+    }
+
+    private int turns() {
+        return syncing() ? syncTurns : 1;
     }
 
     private boolean syncing() {
@@ -170,7 +244,7 @@ final class FileLanes {
         }
         Lane l = lanes[used];
         if (l == null) {
-            l = new Lane();
+            l = new Lane(syncTurns == Integer.MAX_VALUE ? 1 : syncTurns);
             lanes[used] = l;
         }
         used++;

@@ -46,6 +46,16 @@ public interface PoolOwner {
     }
 
     /**
+     * How many ops of one file that {@link #onePerFile} names may hold a turn at once while a
+     * sync of the owner runs lately ({@link FileLanes#SYNC_QUIET_NANOS}); one at other times.
+     * {@link Integer#MAX_VALUE}, the default: no turns then, they all run side by side.
+     * Otherwise 1 or 2.
+     */
+    default int turnsWhileSyncing() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * A buffered write to a regular file, not durable by itself: what engines let take turns
      * per file ({@link #onePerFile}). A write that syncs (DSYNC or SYNC, by its flags or
      * its file's) is left out: it waits for the device, and such writes side by side share

@@ -60,7 +60,8 @@ import jaio.spi.Retry;
  *       when that declines, posts them first, so no finished op waits behind a device read.</li>
  *   <li><b>Turns per file.</b> Of the ops {@link PoolOwner#onePerFile} names (buffered writes), one
  *       per file is queued or running at a time; the others wait in the file's lane
- *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends.
+ *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends
+ *       (two at a time while a sync runs).
  *       For a while after a sync started they are queued at once instead.</li>
  * </ul>
  * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
@@ -177,6 +178,12 @@ public final class WorkerPool {
             if (lanes.admit(op)) {
                 add(op);
                 wakeLocked(1, op);
+            } else {
+                // A sync made a second turn free: the oldest waiting op takes it.
+                for (Op m = lanes.more(op.file); m != null; m = lanes.more(op.file)) {
+                    add(m);
+                    wakeLocked(1, m);
+                }
             }
         } finally {
             unlock();
@@ -195,6 +202,13 @@ public final class WorkerPool {
                     if (added++ == 0) {
                         first = ops[i];
                     }
+                } else {
+                    for (Op m = lanes.more(ops[i].file); m != null; m = lanes.more(ops[i].file)) {
+                        add(m);
+                        if (added++ == 0) {
+                            first = m;
+                        }
+                    }
                 }
             }
             if (added > 0) {
@@ -212,11 +226,12 @@ public final class WorkerPool {
      */
     private void releaseLocked(Op op, boolean onWorker) {
         Op next = lanes.release(op);
-        if (next != null) {
+        while (next != null) {
             add(next);
             if (!onWorker) {
                 wakeLocked(1, next);
             }
+            next = lanes.more(op.file);
         }
     }
 
@@ -235,7 +250,7 @@ public final class WorkerPool {
 
     /**
      * A sync of one of the owner's files starts elsewhere (the pool sees those its workers
-     * run): for a while writes run side by side rather than taking turns ({@link FileLanes}).
+     * run): for a while two writes of a file run at once instead of one ({@link FileLanes}).
      */
     public void syncStarted() {
         lanes.syncStarted();

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * (writes here), one per file is queued or running at a time, the others start in the order
  * they came, each as the one before it ends (finished, or cancelled in the queue); ops of other
  * files, and other ops of the same file, do not wait for them; a cancel and close's drain reach
- * the ops that wait for a turn; for a while after a sync, writes run side by side (a sync run
- * by a worker counts as one); writes that sync themselves never take turns.
+ * the ops that wait for a turn; for a while after a sync, two writes of a file run at once (a
+ * sync run by a worker counts as one); writes that sync themselves never take turns.
  * Iterations are faked (the handles have no descriptor): each records when it ran.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -46,7 +46,8 @@ class WorkerPoolLanesTest {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment buf = arena.allocate(16);
     private final List<WorkerPool> pools = new ArrayList<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    /** What BLOCK iterations wait for; a test may set a new one. */
+    private volatile CountDownLatch release = new CountDownLatch(1);
     private final Map<Long, Op> finished = new ConcurrentHashMap<>();
     /** The ops' userData in the order their iterations started. */
     private final List<Long> started = new CopyOnWriteArrayList<>();
@@ -55,6 +56,8 @@ class WorkerPoolLanesTest {
     private final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
     private final AtomicInteger runningAll = new AtomicInteger();
     private final AtomicInteger mostAll = new AtomicInteger();
+    /** The owner's {@link PoolOwner#turnsWhileSyncing}, read when a pool is made. */
+    private int syncTurns = 2;
     /** Counted down by each BLOCK iteration as it starts. */
     private volatile CountDownLatch blocked = new CountDownLatch(1);
 
@@ -72,6 +75,11 @@ class WorkerPoolLanesTest {
         @Override
         public boolean onePerFile(Op op) {
             return PoolOwner.takesTurns(op);
+        }
+
+        @Override
+        public int turnsWhileSyncing() {
+            return syncTurns;
         }
     };
 
@@ -237,7 +245,72 @@ class WorkerPoolLanesTest {
     }
 
     @Test
-    void afterASyncWritesOfOneFileRunSideBySideAndTurnsTakenBeforeStillHold() throws Exception {
+    void afterASyncTwoWritesOfOneFileRunAtOnceInTheOrderTheyCame() throws Exception {
+        WorkerPool p = pool(4);
+        // Long enough for the test on a loaded machine.
+        p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
+        FileHandle f = file("f");
+        // A turn taken before any sync: the next write waits.
+        p.enqueue(write(f, BLOCK));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        p.enqueue(write(f, 1));
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 waits for f's turn");
+        p.syncStarted();
+        blocked = new CountDownLatch(1);
+        // A second turn is free now: write 1, the oldest waiting, takes it, then BLOCK + 1.
+        p.enqueue(write(f, BLOCK + 1));
+        p.enqueue(write(f, BLOCK + 2));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), "BLOCK + 1 took the turn write 1 gave back");
+        assertEquals(2, most(f), "two writes of f at once, never three");
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "BLOCK + 2 waits: both turns are held");
+        release.countDown();
+        awaitFinished(4);
+        assertEquals(List.of(BLOCK, 1L, BLOCK + 1, BLOCK + 2), started, "in the order they came");
+        assertEquals(2, most(f));
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
+    }
+
+    @Test
+    void aSyncOnAWorkerGivesWritesTwoTurnsAndDurableWritesNeverTakeTurns() throws Exception {
+        WorkerPool p = pool(4);
+        p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
+        FileHandle f = file("f");
+        FileHandle durable = new FileHandle("durable", FileHandle.Kind.FILE, true, true, false, true, false, -1, 1, 1,
+                1, null, null, (fd, ch) -> { });
+        // Writes that sync themselves: by their flag, or their file's.
+        Op flagged = write(f, BLOCK);
+        flagged.flags = RequestFlag.DSYNC.bit();
+        blocked = new CountDownLatch(3);
+        p.enqueue(flagged);
+        p.enqueue(write(durable, BLOCK + 1));
+        p.enqueue(write(durable, BLOCK + 2));
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), "durable writes ran side by side");
+        assertArrayEquals(new int[] {0, 0}, lanes(p), "no turn taken");
+        release.countDown();
+        awaitFinished(3);
+        // A sync a worker runs.
+        Op sync = TestOps.noop(5);
+        sync.opcode = Opcode.FSYNC;
+        sync.file = f;
+        p.enqueue(sync);
+        awaitFinished(4);
+        // After it, two writes of its file at once, the third waiting.
+        release = new CountDownLatch(1);
+        blocked = new CountDownLatch(2);
+        for (int i = 0; i < 3; i++) {
+            p.enqueue(write(f, 2 * BLOCK + i));
+        }
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), "two writes of f ran at once after the sync");
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "the third waits for a turn");
+        release.countDown();
+        awaitFinished(7);
+        assertEquals(2, most(f));
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
+    }
+
+    @Test
+    void withNoTurnsWhileSyncingWritesRunSideBySideAndTurnsTakenBeforeStillHold() throws Exception {
+        syncTurns = Integer.MAX_VALUE;
         WorkerPool p = pool(4);
         // Long enough for the test on a loaded machine.
         p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
@@ -262,34 +335,22 @@ class WorkerPoolLanesTest {
     }
 
     @Test
-    void aSyncOnAWorkerLetsWritesRunSideBySideAndDurableWritesNeverTakeTurns() throws Exception {
+    void withNoTurnsWhileSyncingASyncOnAWorkerLetsWritesRunSideBySide() throws Exception {
+        syncTurns = Integer.MAX_VALUE;
         WorkerPool p = pool(4);
         p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
         FileHandle f = file("f");
-        FileHandle durable = new FileHandle("durable", FileHandle.Kind.FILE, true, true, false, true, false, -1, 1, 1,
-                1, null, null, (fd, ch) -> { });
-        // Writes that sync themselves: by their flag, or their file's.
-        Op flagged = write(f, BLOCK);
-        flagged.flags = RequestFlag.DSYNC.bit();
-        blocked = new CountDownLatch(3);
-        p.enqueue(flagged);
-        p.enqueue(write(durable, BLOCK + 1));
-        p.enqueue(write(durable, BLOCK + 2));
-        assertTrue(blocked.await(10, TimeUnit.SECONDS), "durable writes ran side by side");
-        assertArrayEquals(new int[] {0, 0}, lanes(p), "no turn taken");
-        release.countDown();
-        awaitFinished(3);
         // A sync a worker runs: the writes queued after it do not wait for each other.
         Op sync = TestOps.noop(5);
         sync.opcode = Opcode.FSYNC;
         sync.file = f;
         p.enqueue(sync);
-        awaitFinished(4);
+        awaitFinished(1);
         for (int i = 0; i < 8; i++) {
             p.enqueue(write(f, 10 + i));
         }
         assertArrayEquals(new int[] {0, 0}, lanes(p), "no write waits for a turn after the sync");
-        awaitFinished(12);
+        awaitFinished(9);
     }
 
     @Test

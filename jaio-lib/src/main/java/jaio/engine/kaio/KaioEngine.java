@@ -167,6 +167,17 @@ public final class KaioEngine extends KernelEngine<Completions> {
             public boolean onePerFile(Op op) {
                 return PoolOwner.takesTurns(op);
             }
+
+            /**
+             * Two: here a sync at depth runs in the kernel beside the punted writes, and batches
+             * of 32 writes with their fsync were 0.8x fio's libaio with all writers side by side
+             * (each woken for the inode lock) and 1.0x with two (docs/PERFORMANCE.md, "Two
+             * writers per file while a sync runs").
+             */
+            @Override
+            public int turnsWhileSyncing() {
+                return 2;
+            }
         });
         this.submitter = new KaioSubmitter(ring.ctxId, capacity, probe, notifyFd, counters, punt, arena);
         this.caps = KaioCapabilities.of(probe, ring.mapped(), ring.describe(), punt.maxWorkers());
