@@ -61,8 +61,8 @@ import jaio.spi.Retry;
  *   <li><b>Turns per file.</b> Of the ops {@link PoolOwner#onePerFile} names (buffered writes), one
  *       per file is queued or running at a time; the others wait in the file's lane
  *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends
- *       (two at a time while a sync runs).
- *       For a while after a sync started they are queued at once instead.</li>
+ *       For a while after a sync started, as many at once as {@link PoolOwner#turnsWhileSyncing}
+ *       says (native AIO: two; the thread-pool engine: all of them).</li>
  * </ul>
  * What bounds the ops that wait for threads to come back: a <em>watcher</em>, an idle worker
  * that parks for {@link IdleWorkers#WATCH_NANOS} at a time instead of for good while such waits
