@@ -244,23 +244,31 @@ class WorkerPoolLanesTest {
         assertEquals(List.of(BLOCK), started, "no drained write ran");
     }
 
-    @Test
-    void afterASyncTwoWritesOfOneFileRunAtOnceInTheOrderTheyCame() throws Exception {
+    /**
+     * Write BLOCK holds f's turn before any sync and write 1 waits; then a sync starts and
+     * writes BLOCK + 1 and BLOCK + 2 come. Returns once {@code running} BLOCK iterations run.
+     */
+    private WorkerPool turnHeldThenSync(FileHandle f, int running) throws InterruptedException {
         WorkerPool p = pool(4);
         // Long enough for the test on a loaded machine.
         p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
-        FileHandle f = file("f");
-        // A turn taken before any sync: the next write waits.
         p.enqueue(write(f, BLOCK));
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         p.enqueue(write(f, 1));
         assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 waits for f's turn");
         p.syncStarted();
-        blocked = new CountDownLatch(1);
-        // A second turn is free now: write 1, the oldest waiting, takes it, then BLOCK + 1.
+        blocked = new CountDownLatch(running);
         p.enqueue(write(f, BLOCK + 1));
         p.enqueue(write(f, BLOCK + 2));
-        assertTrue(blocked.await(10, TimeUnit.SECONDS), "BLOCK + 1 took the turn write 1 gave back");
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), running + " BLOCK writes run");
+        return p;
+    }
+
+    @Test
+    void afterASyncTwoWritesOfOneFileRunAtOnceInTheOrderTheyCame() throws Exception {
+        FileHandle f = file("f");
+        // A second turn is free after the sync: write 1, the oldest waiting, takes it, then BLOCK + 1.
+        WorkerPool p = turnHeldThenSync(f, 1);
         assertEquals(2, most(f), "two writes of f at once, never three");
         assertArrayEquals(new int[] {1, 1}, lanes(p), "BLOCK + 2 waits: both turns are held");
         release.countDown();
@@ -311,20 +319,9 @@ class WorkerPoolLanesTest {
     @Test
     void withNoTurnsWhileSyncingWritesRunSideBySideAndTurnsTakenBeforeStillHold() throws Exception {
         syncTurns = Integer.MAX_VALUE;
-        WorkerPool p = pool(4);
-        // Long enough for the test on a loaded machine.
-        p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
         FileHandle f = file("f");
-        // A turn taken while the rule is on.
-        p.enqueue(write(f, BLOCK));
-        assertTrue(blocked.await(10, TimeUnit.SECONDS));
-        p.enqueue(write(f, 1));
-        assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 waits for f's turn");
-        p.syncStarted();
-        blocked = new CountDownLatch(2);
-        p.enqueue(write(f, BLOCK + 1));
-        p.enqueue(write(f, BLOCK + 2));
-        assertTrue(blocked.await(10, TimeUnit.SECONDS), "both ran beside the one holding the turn");
+        // Both run beside the one holding the turn.
+        WorkerPool p = turnHeldThenSync(f, 2);
         assertEquals(3, most(f));
         assertArrayEquals(new int[] {1, 1}, lanes(p), "write 1 still waits for the turn");
         release.countDown();
