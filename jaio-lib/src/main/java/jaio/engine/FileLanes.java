@@ -19,8 +19,8 @@ import jaio.spi.Op;
  * write one file together each sleep on the lock and are woken for it, a context switch or two
  * per write that a single writer does not pay (128 KiB writes at depth 32: 1819 MiB/s with 32
  * writers, 2125 with one; 4 KiB random writes: 215k against 400k IOPS). Without syncs, two at a
- * time was worse than either: each write then woke the other writer. Holding the rest here also wakes no
- * worker for an op that would only wait for the lock.
+ * time was worse than either: each write then woke the other writer. Holding the rest here also
+ * wakes no worker for an op that would only wait for the lock.
  *
  * <p>A lane exists while its file has an op admitted, in a small array reused from file to
  * file (a handful of files have writes in flight at once; a lookup is a scan), so nothing is
@@ -29,8 +29,8 @@ import jaio.spi.Op;
 final class FileLanes {
     static final int LANED = WorkerPool.LANED;
     /**
-     * How long after a sync started two of a file's ops that take turns run at once instead of
-     * one. With syncs in flight, one writer per file was down to half the speed of many (a log
+     * How long after a sync started a file's ops that take turns run as many at once as
+     * {@link PoolOwner#turnsWhileSyncing} says, instead of one. With syncs in flight, one writer per file was down to half the speed of many (a log
      * written in 64 KiB blocks with an fsync every 16: 850 against 1850 MiB/s), since the one
      * writer waits on the sync's journal commit with the rest queued behind it; two were as fast
      * as many (1909 MiB/s), and with batches of 32 writes and their fsync, many writers, each
@@ -99,7 +99,7 @@ final class FileLanes {
         this.syncTurns = t;
     }
 
-    /** A sync of one of the owner's files starts: writes run side by side for a while. */
+    /** A sync of one of the owner's files starts: for a while a file's writes get more turns. */
     void syncStarted() {
         lastSync = System.nanoTime();
     }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import jaio.CancelResult;
 import jaio.Errno;
+import jaio.spi.FileHandle;
 import jaio.spi.Op;
 import jaio.spi.Retry;
 
@@ -60,7 +61,7 @@ import jaio.spi.Retry;
  *       when that declines, posts them first, so no finished op waits behind a device read.</li>
  *   <li><b>Turns per file.</b> Of the ops {@link PoolOwner#onePerFile} names (buffered writes), one
  *       per file is queued or running at a time; the others wait in the file's lane
- *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends
+ *       ({@link FileLanes}) and wake nobody, and the next one is queued as the one before ends.
  *       For a while after a sync started, as many at once as {@link PoolOwner#turnsWhileSyncing}
  *       says (native AIO: two; the thread-pool engine: all of them).</li>
  * </ul>
@@ -179,11 +180,8 @@ public final class WorkerPool {
                 add(op);
                 wakeLocked(1, op);
             } else {
-                // A sync made a second turn free: the oldest waiting op takes it.
-                for (Op m = lanes.more(op.file); m != null; m = lanes.more(op.file)) {
-                    add(m);
-                    wakeLocked(1, m);
-                }
+                // A sync may have made a turn free: the oldest waiting op takes it.
+                queueTurns(lanes.more(op.file), op.file, true);
             }
         } finally {
             unlock();
@@ -225,13 +223,19 @@ public final class WorkerPool {
      * for it, as for any op it queues. Lock held.
      */
     private void releaseLocked(Op op, boolean onWorker) {
-        Op next = lanes.release(op);
-        while (next != null) {
-            add(next);
-            if (!onWorker) {
-                wakeLocked(1, next);
+        queueTurns(lanes.release(op), op.file, !onWorker);
+    }
+
+    /**
+     * Queues {@code first}, an op of {@code f}'s lane that took a turn (or nothing when null),
+     * then the others that may take one now, waking a worker for each when {@code wake}. Lock held.
+     */
+    private void queueTurns(Op first, FileHandle f, boolean wake) {
+        for (Op m = first; m != null; m = lanes.more(f)) {
+            add(m);
+            if (wake) {
+                wakeLocked(1, m);
             }
-            next = lanes.more(op.file);
         }
     }
 

@@ -279,6 +279,24 @@ class WorkerPoolLanesTest {
     }
 
     @Test
+    void aCancelWhileTwoTurnsAreHeldEndsTheWaitingWriteAndLeavesTheTurns() throws Exception {
+        FileHandle f = file("f");
+        WorkerPool p = turnHeldThenSync(f, 1);
+        Op late = write(f, 5);
+        p.enqueue(late);
+        assertArrayEquals(new int[] {2, 1}, lanes(p), "BLOCK + 2 and write 5 wait: both turns are held");
+        assertEquals(CancelResult.CANCELED, p.cancel(late), "waiting for a turn");
+        assertEquals(-Errno.ECANCELED, late.result);
+        assertEquals(0, late.engineState, "out of the pool");
+        assertArrayEquals(new int[] {1, 1}, lanes(p), "BLOCK + 2 still waits");
+        release.countDown();
+        awaitFinished(4);
+        assertEquals(List.of(BLOCK, 1L, BLOCK + 1, BLOCK + 2), started, "the cancelled write never ran");
+        assertEquals(2, most(f));
+        assertArrayEquals(new int[] {0, 0}, lanes(p));
+    }
+
+    @Test
     void aSyncOnAWorkerGivesWritesTwoTurnsAndDurableWritesNeverTakeTurns() throws Exception {
         WorkerPool p = pool(4);
         p.lanes.syncQuietNanos = TimeUnit.MINUTES.toNanos(1);
