@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import jaio.spi.Op;
 
 /**
  * Guarded by its {@link WorkerPool}'s lock (each method says when it lets go of it), apart
@@ -103,6 +104,12 @@ final class IdleWorkers {
      */
     private volatile Thread waiter;
     /**
+     * The op the waiter queued alone into an empty queue, left for it to run (depth 1: submit,
+     * then wait): workers that come back or spin leave it, the watcher takes it when the queue
+     * stands still. Null once it leaves the queue or another op joins it.
+     */
+    private Op reserved;
+    /**
      * A running average of iteration times (sampled), in nanoseconds; short until iterations
      * show otherwise (one long sample makes it long). A hint, written by the threads that ran
      * them without the lock (volatile: never a torn value): a lost update only slows the average.
@@ -184,11 +191,16 @@ final class IdleWorkers {
 
     /**
      * Finds threads for the {@code n} ops just queued ({@code queued} now in the queue), the
-     * first of which a waiting thread may run if {@code waiterMayRun}. Returns how many of the
+     * first of which, {@code first}, a waiting thread may run if {@code waiterMayRun}. The
+     * waiter's own op alone in the queue is left for it ({@link #reserveForWaiter}) before a
+     * spinning worker may claim it. Returns how many of the
      * {@code n} need no new worker: with short iterations every idle worker counts, woken or not
      * (see IterationLength), else only those woken now. Lock held.
      */
-    int cover(int n, int queued, boolean waiterMayRun) {
+    int cover(int n, Op first, int queued, boolean waiterMayRun) {
+        if (reserveForWaiter(n, first, queued, waiterMayRun)) {
+            return 1;
+        }
         int spin = Math.min(n, spinning - spinClaims);
         spinClaims += spin;
         int rest = n - spin;
@@ -209,6 +221,45 @@ final class IdleWorkers {
             covered++;
         }
         return spin + economy + covered;
+    }
+
+    /**
+     * Whether {@code first}, the one op in the queue, queued by the waiter, waits for the
+     * waiter alone: workers that come back to the queue or spin leave it ({@link #reserved}),
+     * so at depth 1 the waiter runs its requests one after another, where otherwise a worker
+     * that has just posted the last one takes the next and keeps the chain, one hand-off per
+     * request. Only while the watcher watches or a spinning worker will (it leaves the op and
+     * watches), which bounds the wait when the waiter does not come. Lock held.
+     */
+    private boolean reserveForWaiter(int n, Op first, int queued, boolean waiterMayRun) {
+        if (n != 1 || queued != 1 || !waiterMayRun || waiter != Thread.currentThread() || !waiterMayRun()) {
+            return false;
+        }
+        boolean watched = watcher != null && !watcherSignalled;
+        if (!watched && spinning - spinClaims <= 0) {
+            return false;
+        }
+        if (!watched) {
+            watchWanted = true;
+        }
+        reserved = first;
+        economies++;
+        return true;
+    }
+
+    /** The op left for the waiter, which workers do not take (null: none). Lock held. */
+    Op reserved() {
+        return reserved;
+    }
+
+    /**
+     * {@code op} left the queue, or joined it ({@code joined}): an op left for the waiter is
+     * left no longer once it is gone or has company. Lock held.
+     */
+    void queueChanged(Op op, boolean joined) {
+        if (reserved != null && (joined ? op != reserved : op == reserved)) {
+            reserved = null;
+        }
     }
 
     /**
@@ -416,6 +467,7 @@ final class IdleWorkers {
                 if (holds && wasQueued && takes == seenTakes) {
                     stalls++;
                     waiter = null;
+                    reserved = null;
                     return;
                 }
                 wasQueued = holds;

@@ -31,9 +31,12 @@ final class WorkerLoop {
         try {
             boolean hot = false;
             while (true) {
-                if (held.count == WorkerPool.HOLD || (held.count > 0 && pool.idlers.queuedNow() == 0)) {
+                if (held.count == WorkerPool.HOLD) {
                     held.post(pool.owner);
                 }
+                // With the queue empty, take counts this worker back first and returns NONE, and
+                // the worker posts then: a waiter that the post wakes and that queues its next
+                // op at once sees no worker running, and may run that op itself.
                 op = pool.take(hot, hot, held.count > 0, me);
                 if (op == WorkerPool.NONE) {
                     op = null;

@@ -2,8 +2,6 @@ package jaio.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import jaio.CancelResult;
@@ -40,8 +38,10 @@ import jaio.spi.Retry;
  *       nobody woken. When iterations are long on average, only while no worker runs one: the
  *       waiter must not sit in a device read while others complete and wait to be reaped.</li>
  *   <li><b>Waiting for the waiter.</b> An op that the thread which last called
- *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
- *       wait next and run it (at depth 1: submit, then getEvents).</li>
+ *       {@link #runQueued} queues into an empty queue wakes nobody, and workers that come back
+ *       to the queue or spin leave it while it is alone there: that thread is expected to wait
+ *       next and run it (at depth 1: submit, then getEvents), where a worker that took it would
+ *       keep the chain at a hand-off per request.</li>
  *   <li><b>Waiting for runners.</b> While iterations are short on average (under
  *       {@link IdleWorkers#SHORT_NANOS}; the first 64 are timed, then one in 32), a new op wakes
  *       nobody as long as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per
@@ -93,14 +93,10 @@ public final class WorkerPool {
      * clear of the thread-pool engine's poller (18 to 20).
      */
     public static final int LANED = 21;
-    /** Attempts, a spin-wait hint apart, before a contended {@link #lock()} queues. */
-    private static final int LOCK_SPINS = 128;
     /** Most finished ops a worker holds before it posts them (class comment, "Holding"). */
     static final int HOLD = 8;
     /** What {@link #take} returns to a worker that holds finished ops when the queue is empty. */
     static final Op NONE = new Op();
-    /** Each thread's array for the threads it unparks after releasing the lock. */
-    private static final ThreadLocal<Thread[]> UNPARKS = ThreadLocal.withInitial(() -> new Thread[4]);
 
     /**
      * Set by {@link #cancelQueued} (close): an op a worker puts back after that ends with
@@ -112,7 +108,7 @@ public final class WorkerPool {
     private final int maxWorkers;
     final Supplier<? extends Worker> newWorker;
     final PoolOwner owner;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final PoolLock lock = new PoolLock();
     final IdleWorkers idlers;
 
     /** IterationLength run, counted without the lock to pick those that are timed (it may wrap). */
@@ -152,7 +148,7 @@ public final class WorkerPool {
         try {
             return workers.size();
         } finally {
-            lock.unlock();
+            lock.unlockOnly();
         }
     }
 
@@ -362,7 +358,7 @@ public final class WorkerPool {
             }
             return n;
         } finally {
-            lock.unlock();
+            lock.unlockOnly();
         }
     }
 
@@ -462,38 +458,36 @@ public final class WorkerPool {
 
     private void add(Op op) {
         queue.add(op);
+        idlers.queueChanged(op, true);
         idlers.sized(queue.size());
     }
 
     private Op poll() {
         Op op = queue.poll();
         if (op != null) {
+            idlers.queueChanged(op, false);
             idlers.sized(queue.size());
         }
         return op;
     }
 
+    /** As {@link #poll}, for a worker: null when the one op queued is left for the waiter. */
+    private Op pollForWorker() {
+        Op head = queue.peek();
+        return head != null && head == idlers.reserved() ? null : poll();
+    }
+
     private boolean remove(Op op) {
         boolean removed = queue.remove(op);
+        if (removed) {
+            idlers.queueChanged(op, false);
+        }
         idlers.sized(queue.size());
         return removed;
     }
 
-    /**
-     * Takes the lock, trying a while before it queues: the sections it guards are short, and
-     * a thread that queues on a {@code ReentrantLock} allocates a node and soon parks (an
-     * allocation and a hand-off per request when a worker and a submitter meet here).
-     */
+    /** Takes the pool's lock ({@link PoolLock}). */
     void lock() {
-        if (lock.tryLock()) {
-            return;
-        }
-        for (int i = 0; i < LOCK_SPINS; i++) {
-            Thread.onSpinWait();
-            if (lock.tryLock()) {
-                return;
-            }
-        }
         lock.lock();
     }
 
@@ -502,24 +496,9 @@ public final class WorkerPool {
         return closed;
     }
 
-    /** Releases the lock, then unparks the workers woken meanwhile, so that they do not run into it. */
+    /** Releases the lock, then unparks the workers woken meanwhile ({@link PoolLock}). */
     void unlock() {
-        int n = idlers.pendingUnparks();
-        if (n == 0) {
-            lock.unlock();
-            return;
-        }
-        Thread[] ts = UNPARKS.get();
-        if (ts.length < n) {
-            ts = new Thread[Math.max(n, 2 * ts.length)];
-            UNPARKS.set(ts);
-        }
-        idlers.drainUnparks(ts);
-        lock.unlock();
-        for (int i = 0; i < n; i++) {
-            LockSupport.unpark(ts[i]);
-            ts[i] = null;
-        }
+        lock.unlock(idlers);
     }
 
     /**
@@ -527,7 +506,7 @@ public final class WorkerPool {
      * ({@link IdleWorkers#cover}), then starts workers for those it does not cover. Lock held.
      */
     private void wakeLocked(int n, Op first) {
-        int covered = idlers.cover(n, queue.size(), first != null && owner.mayRunOnWaiter(first));
+        int covered = idlers.cover(n, first, queue.size(), first != null && owner.mayRunOnWaiter(first));
         for (int deficit = n - covered; deficit > 0 && workers.size() < maxWorkers && !closed; deficit--) {
             try {
                 // A cached thread when one is idle (DaemonThreads): contexts opened and closed
@@ -557,7 +536,7 @@ public final class WorkerPool {
                 idlers.back();
             }
             while (true) {
-                Op op = poll();
+                Op op = pollForWorker();
                 if (op != null) {
                     idlers.started(queue.size());
                     op.engineState = RUNNING;

@@ -268,4 +268,59 @@ class WorkerPoolCallerRunsTest {
         assertTrue(ranOnWorker(9), "a worker ran it: " + ranOnName.get(9L));
         assertEquals(0, p.underLock(p.idlers::stalls), "it woke a worker; the watcher did not have to find it");
     }
+    /**
+     * Depth 1 with a worker busy: the op the waiter queues alone is left for it, and the worker
+     * that comes back from its own op leaves it too (before, it took the op and kept the chain,
+     * one hand-off per request from then on). Each round gates a worker's op, queues the
+     * waiter's, opens the gate, and looks once the worker has posted. The watcher may take the
+     * op first when the test thread stalls a millisecond: then the round is tried again.
+     */
+    @Test
+    void aWorkerBackFromItsOpLeavesTheOpTheWaiterQueuedAlone() throws Exception {
+        Map<Long, CountDownLatch> gates = new ConcurrentHashMap<>();
+        Worker gated = op -> {
+            ranOn.put(op.userData, Thread.currentThread());
+            ranOnName.put(op.userData, Thread.currentThread().getName());
+            CountDownLatch g = gates.get(op.userData);
+            if (g != null) {
+                g.await();
+            }
+            return 0;
+        };
+        prefix = "wpcr" + POOLS.incrementAndGet() + "-worker-";
+        WorkerPool p = new WorkerPool(prefix, 3, IterationLength.SHORT, () -> gated, owner);
+        pools.add(p);
+        boolean ranHere = false;
+        for (int round = 0; round < 20 && !ranHere; round++) {
+            long gate = 100 + 2 * round;
+            long mine = gate + 1;
+            CountDownLatch open = new CountDownLatch(1);
+            gates.put(gate, open);
+            Thread other = new Thread(() -> p.enqueue(TestOps.noop(gate)));
+            other.start();
+            other.join();
+            waitUntil(() -> ranOn.containsKey(gate), LIMIT);
+            // This thread becomes the waiter (again, after a round the watcher took).
+            assertFalse(p.runQueued(gated), "nothing queued for this thread");
+            if (round == 0) {
+                // Its first op wakes a worker, which then watches.
+                p.enqueue(TestOps.noop(1000));
+                awaitFinished(1000);
+            }
+            waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
+            long stalls = p.underLock(p.idlers::stalls);
+            p.enqueue(TestOps.noop(mine));
+            open.countDown();
+            awaitFinished(gate);
+            if (ranOn.containsKey(mine)) {
+                assertTrue(p.underLock(p.idlers::stalls) > stalls,
+                        "only the watcher takes the waiter's op, after the queue stood still; it ran on "
+                                + ranOnName.get(mine));
+            } else {
+                ranHere = p.runQueued(gated) && ranOn.get(mine) == Thread.currentThread();
+            }
+            awaitFinished(mine);
+        }
+        assertTrue(ranHere, "the waiter ran the op it had queued alone while a worker was busy");
+    }
 }
