@@ -131,6 +131,19 @@ class EngineRunTest {
         assertEquals("1", job.get("job options").get("direct").asText());
     }
 
+    /**
+     * The ramp restarts the statistics every 100 ms (so that the JIT has seen a restart before
+     * the one that counts) and for good at its end: at a fixed rate the run counts what one
+     * second of it makes, not the ramp's 450 ms on top, nor less.
+     */
+    @Test
+    void aRampOfSeveralStepsCountsOnlyTheSecondAfterIt() {
+        JsonNode job = runJson("--engine=threads", "--rate_iops=2000", "--ramp_time=450ms", "--runtime=1",
+                "--time_based=1");
+        long ios = job.get("read").get("total_ios").asLong();
+        assertTrue(ios >= 1600 && ios <= 2200 + 2, ios + " I/Os counted in 1 s at rate_iops=2000 after a 450 ms ramp");
+    }
+
     @Test
     void textReportLooksLikeFio() {
         BenchCli r = BenchCli.run("--filename=" + file, "--size=8m", "--invalidate=0", "--engine=threads", "--runtime=1");

@@ -325,9 +325,10 @@ final class JaioJob extends Job {
             }
             int n = ctx.getEvents(min, d.completeMax(), events, timeout, TimeUnit.NANOSECONDS);
             now = System.nanoTime();
-            if (main && !stats.measuring && schedule.rampOver(now)) {
-                // Before recording: what completes from now on counts.
-                measuringStarts(now);
+            if (main && restartDue(now)) {
+                // Before recording: what completes from now on counts (at the ramp's end; before
+                // it, a restart for nothing: Job.restart says why).
+                restart(now);
                 statsAtStart = ctx.stats();
             }
             long bytes = 0;

@@ -63,6 +63,15 @@ public abstract class Job implements AutoCloseable {
     private long allocStart = -1;
     private long allocated = -1;
     private long measureStart;
+    /**
+     * When the statistics restart next: every {@link #RAMP_STEP_NANOS} of the ramp and at its
+     * end (see {@link #restart}); far ahead once measuring started.
+     */
+    private long nextRestart;
+    /** How often the ramp restarts the statistics it keeps for nothing. */
+    static final long RAMP_STEP_NANOS = 100_000_000L;
+    /** Far enough ahead that {@code now - next >= 0} stays false for the run (no overflow). */
+    private static final long FAR = Long.MAX_VALUE / 4;
 
     protected Job(Clone clone) {
         this.clone = clone;
@@ -125,6 +134,10 @@ public abstract class Job implements AutoCloseable {
         beginMeasuring(s.start());
         if (s.rampEnd() == s.start()) {
             measuringStarts(s.start());
+        } else {
+            // Windows roll during the ramp too, so that their code has run before it counts.
+            stats.samples.start(s.start());
+            nextRestart = Math.min(s.start() + RAMP_STEP_NANOS, s.rampEnd());
         }
         if (spec.logs().iolog() != null) {
             String n = spec.logs().iolog() + (clone.index() == 0 ? "" : "." + clone.index());
@@ -150,8 +163,36 @@ public abstract class Job implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the statistics restart at {@code now} ({@link #restart}): at each step of the ramp
+     * and at its end. One comparison, for the job's loop after each batch of completions.
+     */
+    protected final boolean restartDue(long now) {
+        return now - nextRestart >= 0;
+    }
+
+    /**
+     * Restarts the statistics: for good when the ramp is over ({@link #measuringStarts}), else
+     * for nothing, dropping what the ramp recorded so far. The ramp restarts them every
+     * {@link #RAMP_STEP_NANOS} so that the code which runs after a restart (a histogram's first
+     * minimum and maximum, the restart's branch in the job's loop) has run before the restart
+     * that counts: otherwise the JIT meets it first at the ramp's end and drops the compiled
+     * loop then, and the first ~100 ms of measuring run in slower code (seen with
+     * -Xlog:deoptimization in every run; fio, without a JIT, has no such start).
+     */
+    protected final void restart(long now) {
+        if (schedule.rampOver(now)) {
+            nextRestart = now + FAR;
+            measuringStarts(now);
+        } else {
+            nextRestart = Math.min(now + RAMP_STEP_NANOS, schedule.rampEnd());
+            stats.restartRamp();
+        }
+    }
+
     /** The ramp is over: what completes from now on counts. */
     protected final void measuringStarts(long now) {
+        nextRestart = now + FAR;
         stats.startMeasuring();
         stats.samples.start(now);
         beginMeasuring(now);
@@ -170,8 +211,8 @@ public abstract class Job implements AutoCloseable {
 
     /** Starts measuring when the ramp ends; call with each batch of completions' time. */
     protected final void checkRamp(long now) {
-        if (!stats.measuring && schedule.rampOver(now)) {
-            measuringStarts(now);
+        if (restartDue(now)) {
+            restart(now);
         }
     }
 

@@ -126,11 +126,16 @@ public final class JobStats {
 
     /** Starts measuring: what was recorded during the ramp is dropped (errors and mismatches are kept). */
     void startMeasuring() {
+        restartRamp();
+        measuring = true;
+    }
+
+    /** Drops what the ramp recorded so far, still ramping (errors and mismatches are kept). */
+    void restartRamp() {
         read.reset();
         write.reset();
         sync.reset();
         java.util.Arrays.fill(depthLevels, 0);
-        measuring = true;
     }
 
     public void add(JobStats o) {
