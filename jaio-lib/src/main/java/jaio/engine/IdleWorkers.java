@@ -83,8 +83,10 @@ final class IdleWorkers {
     /** Workers looking for an op without the lock ({@link #spin}); queued ops counted on them. */
     private int spinning;
     private int spinClaims;
-    /** How long the next spin lasts, between {@link #MIN_SPIN_NANOS} and {@link #SPIN_NANOS}. */
+    /** How long the next spin lasts, between {@link #MIN_SPIN_NANOS} and {@link #maxSpinNanos}. */
     private long spinNanos = SPIN_NANOS;
+    /** {@link #SPIN_NANOS}, or longer for a test that needs a worker spinning ({@link #spinUpTo}). */
+    private long maxSpinNanos = SPIN_NANOS;
     /** Ops ever taken from the queue, and ever covered without a wake-up (for the watcher). */
     private long takes;
     private long economies;
@@ -224,15 +226,17 @@ final class IdleWorkers {
     }
 
     /**
-     * Whether {@code first}, the one op in the queue, queued by the waiter, waits for the
-     * waiter alone: workers that come back to the queue or spin leave it ({@link #reserved}),
-     * so at depth 1 the waiter runs its requests one after another, where otherwise a worker
-     * that has just posted the last one takes the next and keeps the chain, one hand-off per
-     * request. Only while the watcher watches or a spinning worker will (it leaves the op and
-     * watches), which bounds the wait when the waiter does not come. Lock held.
+     * Whether {@code first}, the one op in the queue, queued by the waiter while no worker runs
+     * one (depth 1), waits for the waiter alone: workers that spin or come back leave it
+     * ({@link #reserved}), so the waiter runs its requests one after another, where otherwise a
+     * worker that has just posted the last one takes the next and keeps the chain, one hand-off
+     * per request. At depth a returning worker is the quicker taker, and the waiter, busy
+     * reaping, may not look for a while: no reservation then. Only while the watcher watches or
+     * a spinning worker will (it leaves the op and watches), which bounds the wait when the
+     * waiter does not come. Lock held.
      */
     private boolean reserveForWaiter(int n, Op first, int queued, boolean waiterMayRun) {
-        if (n != 1 || queued != 1 || !waiterMayRun || waiter != Thread.currentThread() || !waiterMayRun()) {
+        if (n != 1 || queued != 1 || running > 0 || !waiterMayRun || waiter != Thread.currentThread()) {
             return false;
         }
         boolean watched = watcher != null && !watcherSignalled;
@@ -245,6 +249,17 @@ final class IdleWorkers {
         reserved = first;
         economies++;
         return true;
+    }
+
+    /** For tests: spins last up to {@code nanos} from now on (a worker that spins can be caught at it). Lock held. */
+    void spinUpTo(long nanos) {
+        maxSpinNanos = nanos;
+        spinNanos = nanos;
+    }
+
+    /** For tests: workers spinning now. Lock held. */
+    int spinners() {
+        return spinning;
     }
 
     /** The op left for the waiter, which workers do not take (null: none). Lock held. */
@@ -431,7 +446,7 @@ final class IdleWorkers {
             pool.lock();
             // Spins that find nothing cost more than the park and wake-up they save: a spin
             // that found an op doubles the next ones' length, one that did not halves it.
-            spinNanos = found ? Math.min(SPIN_NANOS, 2 * spinNanos) : Math.max(MIN_SPIN_NANOS, spinNanos / 2);
+            spinNanos = found ? Math.min(maxSpinNanos, 2 * spinNanos) : Math.max(MIN_SPIN_NANOS, spinNanos / 2);
             spinning--;
             // A claim goes with the spinner: it takes an op now, or there is none to take.
             if (spinClaims > 0) {

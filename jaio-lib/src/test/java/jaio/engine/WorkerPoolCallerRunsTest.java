@@ -269,67 +269,51 @@ class WorkerPoolCallerRunsTest {
         assertEquals(0, p.underLock(p.idlers::stalls), "it woke a worker; the watcher did not have to find it");
     }
     /**
-     * Depth 1 with a worker busy: the op the waiter queues alone is left for it, and the worker
-     * that comes back from its own op leaves it too (before, it took the op and kept the chain,
-     * one hand-off per request from then on). Each round gates a worker's op, queues the
-     * waiter's, opens the gate, and looks once the worker has posted. The watcher may take the
-     * op first when the test thread stalls a millisecond: then the round is tried again.
+     * Depth 1: the op the waiter queues alone while a worker spins, just back from posting the
+     * one before, is left for the waiter (before, the spinner took it and kept the chain, one
+     * hand-off per request from then on). Spins are made 300 ms long here so that the worker is
+     * caught at it (a round that misses the spin is tried again). The spinner that leaves the op
+     * watches, and takes it after a millisecond with the queue standing still when the test
+     * thread is slower than that (the first round, while its code is loaded): then too the round
+     * is tried again.
      */
     @Test
-    void aWorkerBackFromItsOpLeavesTheOpTheWaiterQueuedAlone() throws Exception {
-        Map<Long, CountDownLatch> gates = new ConcurrentHashMap<>();
-        Worker gated = op -> {
-            ranOn.put(op.userData, Thread.currentThread());
-            ranOnName.put(op.userData, Thread.currentThread().getName());
-            CountDownLatch g = gates.get(op.userData);
-            if (g != null) {
-                g.await();
-            }
-            return 0;
-        };
-        prefix = "wpcr" + POOLS.incrementAndGet() + "-worker-";
-        WorkerPool p = new WorkerPool(prefix, 3, IterationLength.SHORT, () -> gated, owner);
-        pools.add(p);
+    void aSpinningWorkerLeavesTheOpTheWaiterQueuedAlone() throws Exception {
+        WorkerPool p = pool(2);
+        p.underLock(() -> {
+            p.idlers.spinUpTo(TimeUnit.MILLISECONDS.toNanos(300));
+            return null;
+        });
+        assertFalse(p.runQueued(worker), "nothing queued yet");
         boolean ranHere = false;
         for (int round = 0; round < 20 && !ranHere; round++) {
-            long gate = 100 + 2 * round;
-            long mine = gate + 1;
-            CountDownLatch open = new CountDownLatch(1);
-            gates.put(gate, open);
-            Thread other = new Thread(() -> p.enqueue(TestOps.noop(gate)));
+            long before = 100 + 2 * round;
+            long mine = before + 1;
+            // Another thread's op: it wakes a worker, which spins once it has posted it.
+            Thread other = new Thread(() -> p.enqueue(TestOps.noop(before)));
             other.start();
             other.join();
-            waitUntil(() -> ranOn.containsKey(gate), LIMIT);
-            // This thread becomes the waiter (again, after a round the watcher took).
-            assertFalse(p.runQueued(gated), "nothing queued for this thread");
-            if (round == 0) {
-                // Its first op wakes a worker, which then watches.
-                p.enqueue(TestOps.noop(1000));
-                awaitFinished(1000);
+            awaitFinished(before);
+            waitUntil(() -> p.underLock(p.idlers::spinners) > 0, LIMIT);
+            if (p.underLock(p.idlers::spinners) == 0) {
+                continue;
             }
-            waitUntil(() -> p.underLock(p.idlers::watching), LIMIT);
+            // This thread is the waiter again (after a round the watcher took, it was not).
+            assertFalse(p.runQueued(worker), "nothing queued for this thread");
             long stalls = p.underLock(p.idlers::stalls);
-            long left = p.underLock(p.idlers::economies);
-            // The gated iterations count as long ones: short samples bring the average back to
-            // what no-ops take, or the pool would rightly not leave the op for the waiter while
-            // a worker runs (the waiter could sit in a long call meanwhile).
-            for (int i = 0; i < 200; i++) {
-                p.idlers.iterationTook(0);
-            }
             p.enqueue(TestOps.noop(mine));
-            // Should it still not be left for the waiter, there is nothing to see this round.
-            boolean leftForWaiter = p.underLock(p.idlers::economies) > left;
-            open.countDown();
-            awaitFinished(gate);
+            assertSame(Boolean.TRUE, p.underLock(() -> p.idlers.reserved() != null || ranOn.containsKey(mine)),
+                    "left for the waiter, or already taken");
             if (ranOn.containsKey(mine)) {
-                assertTrue(!leftForWaiter || p.underLock(p.idlers::stalls) > stalls,
+                awaitFinished(mine);
+                assertTrue(p.underLock(p.idlers::stalls) > stalls,
                         "only the watcher takes the op left for the waiter, after the queue stood still; it ran on "
                                 + ranOnName.get(mine));
             } else {
-                ranHere = p.runQueued(gated) && ranOn.get(mine) == Thread.currentThread();
+                ranHere = p.runQueued(worker) && ranOn.get(mine) == Thread.currentThread();
             }
             awaitFinished(mine);
         }
-        assertTrue(ranHere, "the waiter ran the op it had queued alone while a worker was busy");
+        assertTrue(ranHere, "the waiter ran the op it had queued alone while a worker spun");
     }
 }
