@@ -72,6 +72,12 @@ public abstract class Job implements AutoCloseable {
     static final long RAMP_STEP_NANOS = 100_000_000L;
     /** Far enough ahead that {@code now - next >= 0} stays false for the run (no overflow). */
     private static final long FAR = Long.MAX_VALUE / 4;
+    /** How long a ramp step gives the JIT's compiler threads the job thread's CPU ({@link #yieldToCompiler}). */
+    static final long RAMP_YIELD_NANOS = 30_000_000L;
+    /** The JIT's total compile time, when the JVM reports it. */
+    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    /** {@link #JIT}'s total at the last ramp step, or -1. */
+    private long jitMillisSeen = -1;
 
     protected Job(Clone clone) {
         this.clone = clone;
@@ -187,6 +193,28 @@ public abstract class Job implements AutoCloseable {
         } else {
             nextRestart = Math.min(now + RAMP_STEP_NANOS, schedule.rampEnd());
             stats.restartRamp();
+            yieldToCompiler(now);
+        }
+    }
+
+    /**
+     * At a step of the ramp: when the JIT compiled something since the step before, the job
+     * thread sleeps {@link #RAMP_YIELD_NANOS} (its requests in flight complete meanwhile), unless
+     * the ramp ends sooner. With as many busy job threads as cores (two jobs on two cores), the
+     * compiler threads otherwise get little CPU, the hot code reached C2 only after a 2 s ramp,
+     * and the first part of the measured window ran in C1's profiling code while the compiler
+     * took CPU from the jobs. The ramp is there to warm up; fio, without a JIT, has nothing
+     * like it to wait for.
+     */
+    private void yieldToCompiler(long now) {
+        if (JIT == null || !JIT.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long t = JIT.getTotalCompilationTime();
+        boolean compiling = jitMillisSeen >= 0 && t > jitMillisSeen;
+        jitMillisSeen = t;
+        if (compiling && schedule.rampEnd() - now > 2 * RAMP_YIELD_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(RAMP_YIELD_NANOS);
         }
     }
 
