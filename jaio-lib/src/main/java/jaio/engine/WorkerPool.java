@@ -38,10 +38,10 @@ import jaio.spi.Retry;
  *       nobody woken. When iterations are long on average, only while no worker runs one: the
  *       waiter must not sit in a device read while others complete and wait to be reaped.</li>
  *   <li><b>Waiting for the waiter.</b> An op that the thread which last called
- *       {@link #runQueued} queues into an empty queue wakes nobody, and workers that come back
- *       to the queue or spin leave it while it is alone there: that thread is expected to wait
- *       next and run it (at depth 1: submit, then getEvents), where a worker that took it would
- *       keep the chain at a hand-off per request.</li>
+ *       {@link #runQueued} queues into an empty queue wakes nobody: that thread is expected to
+ *       wait next and run it (at depth 1: submit, then getEvents). When no worker runs one
+ *       (depth 1), workers that come back to the queue or spin leave it while it is alone
+ *       there, where one that took it would keep the chain at a hand-off per request.</li>
  *   <li><b>Waiting for runners.</b> While iterations are short on average (under
  *       {@link IdleWorkers#SHORT_NANOS}; the first 64 are timed, then one in 32), a new op wakes
  *       nobody as long as the queue holds at most {@link IdleWorkers#PER_RUNNER} ops per
