@@ -316,4 +316,70 @@ class WorkerPoolCallerRunsTest {
         }
         assertTrue(ranHere, "the waiter ran the op it had queued alone while a worker spun");
     }
+    /**
+     * Stress: a waiter at depth 1 that runs its ops itself, leaves some for the watcher (it
+     * wanders off), cancels some right after queuing them, while another thread queues ops of
+     * its own now and then (which ends a reservation). Every op comes back exactly once,
+     * finished or cancelled, and nothing waits for good.
+     */
+    @Test
+    void aWaiterAtDepthOneThatWandersOffAndCancelsLosesNothing() throws Exception {
+        Map<Long, AtomicInteger> back = new ConcurrentHashMap<>();
+        PoolOwner counting = new CheckingOwner() {
+            @Override
+            void record(Op op) {
+                back.computeIfAbsent(op.userData, k -> new AtomicInteger()).incrementAndGet();
+            }
+        };
+        Worker w = op -> 0;
+        WorkerPool p = new WorkerPool("wpcr" + POOLS.incrementAndGet() + "-stress-", 2, IterationLength.SHORT,
+                () -> w, counting);
+        pools.add(p);
+        int mine = 2000;
+        AtomicInteger others = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread other = new Thread(() -> {
+            for (long id = 1_000_000; !stop.get(); id++) {
+                p.enqueue(TestOps.noop(id));
+                others.incrementAndGet();
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        });
+        other.start();
+        int cancelled = 0;
+        try {
+            for (long id = 0; id < mine; id++) {
+                Op op = TestOps.noop(id);
+                p.enqueue(op);
+                long key = id;
+                if (id % 7 == 3 && p.cancel(op) == CancelResult.CANCELED) {
+                    // Ended here, and the pool hands it back to nobody: the caller posts it.
+                    cancelled++;
+                    back.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                    continue;
+                }
+                if (id % 10 == 5) {
+                    // Wanders off: the watcher (or a worker) must run it.
+                    waitUntil(() -> back.containsKey(key), LIMIT);
+                } else {
+                    while (!back.containsKey(key)) {
+                        if (!p.runQueued(w)) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                assertTrue(back.containsKey(key), "op " + id + " came back");
+            }
+        } finally {
+            stop.set(true);
+            other.join();
+        }
+        long otherCount = others.get();
+        waitUntil(() -> back.size() == mine + otherCount, LIMIT);
+        assertEquals(mine + otherCount, back.size(), "every op came back");
+        for (Map.Entry<Long, AtomicInteger> e : back.entrySet()) {
+            assertEquals(1, e.getValue().get(), "op " + e.getKey() + " came back once");
+        }
+        assertTrue(cancelled > 0 || mine < 7, "some cancels caught their op in the queue");
+    }
 }
