@@ -11,8 +11,9 @@ import jaio.spi.Op;
  * from the three hints noted on their fields (the queue's size, the waiter, the average): the
  * pool's workers that have no op, and who a new op wakes, so that as few threads as possible
  * are woken (the pool's class comment says why, and what bounds the waits). A new op is
- * covered, in this order: by a spinning worker that is free (it sees the op without a
- * wake-up); by threads that come back to the queue anyway, the waiting thread that queued it
+ * covered, in this order: at depth 1, by the waiting thread that queued it alone, which the
+ * workers then leave it to ({@link #reserveForWaiter}); by a spinning worker that is free (it
+ * sees the op without a wake-up); by threads that come back to the queue anyway, the waiting thread that queued it
  * (and, when iterations are short, a running worker), while a watcher makes sure they do; by a
  * parked worker, unparked; by the watcher, unparked; and the pool starts new workers for what
  * remains.
