@@ -148,7 +148,8 @@ public final class OptionTable {
                 "command line without job files: 10 (fio: none)", "timeout");
         job(g, "time_based", "0|1", "Run for runtime, going over the region again as needed.",
                 "command line without job files: 1 (fio: 0)");
-        job(g, "ramp_time", "TIME", "Run this long before measuring.", null);
+        job(g, "ramp_time", "TIME", "Run this long before measuring.", "while the JIT compiles, each 100 ms of the"
+                + " ramp gives it 30 ms of the job thread, so that measuring starts in compiled code (fio: no JIT)");
         job(g, "loops", "N", "Passes over the region (default 1).", null);
         job(g, "startdelay", "TIME", "Wait this long before starting the job.", null);
 
