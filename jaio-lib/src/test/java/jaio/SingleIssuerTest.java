@@ -329,4 +329,32 @@ class SingleIssuerTest {
         int mi = v.length > 1 ? Integer.parseInt(v[1]) : 0;
         return ma > major || (ma == major && mi >= minor);
     }
+    /**
+     * An owner thread that ends without closing its context: every other thread is still
+     * refused (its ring takes calls from the owner alone; on io_uring the kernel would answer
+     * EEXIST), and the refusal says that the context now stays open until the process exits
+     * (this test's contexts do: one per engine, until the test JVM ends).
+     */
+    @ParameterizedTest
+    @MethodSource("jaio.testkit.TestEngines#all")
+    void anOwnerThatEndedWithoutClosingIsNamedInTheRefusal(Engine engine) throws Exception {
+        IoContext[] made = new IoContext[1];
+        Thread owner = new Thread(() -> {
+            try {
+                made[0] = open(engine, 8);
+                made[0].submit(Request.noop().userData(1));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "si-owner-that-ends");
+        owner.start();
+        owner.join();
+        IoContext ctx = made[0];
+        for (Runnable call : List.<Runnable>of(ctx::close, () -> ctx.submit(Request.noop()))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
+            assertTrue(e.getMessage().contains("si-owner-that-ends") && e.getMessage().contains("has ended without closing"),
+                    e.getMessage());
+        }
+        assertTrue(ctx.isOpen());
+    }
 }

@@ -487,7 +487,9 @@ public final class ContextCore<E> {
         if (o != null && o != Thread.currentThread()) {
             throw new IllegalStateException(what + " on " + name + " from thread " + Thread.currentThread().getName()
                     + ": the context is single-issuer (IoContext.Builder.singleIssuer), only its owner thread "
-                    + o.getName() + " (id " + o.threadId() + ") may call it");
+                    + o.getName() + " (id " + o.threadId() + ") may call it"
+                    + (o.isAlive() ? "" : "; that thread has ended without closing it, so it stays open, with its"
+                            + " requests in flight and their memory, until the process exits"));
         }
     }
 
