@@ -263,8 +263,8 @@ public final class IoContext implements AutoCloseable {
         /**
          * Single-issuer (thread-per-core): the platform thread that opens the context owns it; any
          * other that submits, reaps, cancels, resizes, sets concurrency or closes gets {@link
-         * IllegalStateException} naming the owner (if the owner ends without closing, the context
-         * stays open until the process exits). A ready channel, a group, a notification eventfd,
+         * IllegalStateException} naming the owner (once the owner ended, any thread may close it,
+         * but for a ring the kernel made SINGLE_ISSUER). A ready channel, a group, a notification eventfd,
          * self-reaping and LINK_TIMEOUT are refused. io_uring sets up SINGLE_ISSUER and DEFER_TASKRUN
          * (or COOP_TASKRUN) where granted ({@link EngineInfo#features()} says which); others keep the rule.
          */

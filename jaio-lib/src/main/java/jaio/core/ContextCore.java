@@ -331,7 +331,12 @@ public final class ContextCore<E> {
      * concurrent second caller returns once the first has finished.
      */
     public void close() {
-        requireOwner("close");
+        Thread o = owner;
+        if (o == null || o.isAlive() || engine.boundToOpeningThread()) {
+            // An owner that ended without closing leaves the close to any thread, unless the
+            // kernel takes the ring's calls from that thread alone.
+            requireOwner("close");
+        }
         closing.close();
     }
 
@@ -488,8 +493,11 @@ public final class ContextCore<E> {
             throw new IllegalStateException(what + " on " + name + " from thread " + Thread.currentThread().getName()
                     + ": the context is single-issuer (IoContext.Builder.singleIssuer), only its owner thread "
                     + o.getName() + " (id " + o.threadId() + ") may call it"
-                    + (o.isAlive() ? "" : "; that thread has ended without closing it, so it stays open, with its"
-                            + " requests in flight and their memory, until the process exits"));
+                    + (o.isAlive() ? "" : engine.boundToOpeningThread()
+                            ? "; that thread has ended without closing it, and the kernel takes this ring's calls from"
+                                    + " that thread alone, so it stays open, with its requests and their memory, until"
+                                    + " the process exits"
+                            : "; that thread has ended without closing it: any thread may close it now"));
         }
     }
 

@@ -117,6 +117,11 @@ final class TrackedEngine implements IoEngine {
     }
 
     @Override
+    public boolean boundToOpeningThread() {
+        return e.boundToOpeningThread();
+    }
+
+    @Override
     public boolean runQueued() {
         int[] d = enter();
         try {

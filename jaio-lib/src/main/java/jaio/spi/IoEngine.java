@@ -109,6 +109,15 @@ public interface IoEngine {
     default void resize(int newCapacity) {
     }
 
+    /**
+     * Whether the kernel takes this engine's calls from the thread that opened it alone
+     * (io_uring's IORING_SETUP_SINGLE_ISSUER): then no other thread can close it, not even
+     * once that thread has ended. The default: false.
+     */
+    default boolean boundToOpeningThread() {
+        return false;
+    }
+
     /** Releases everything. Called once, after every submitted op has reached the sink. */
     void close();
 }

@@ -188,6 +188,12 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         return caps;
     }
 
+    /** Whether the kernel granted IORING_SETUP_SINGLE_ISSUER: it refuses every other task's calls. */
+    @Override
+    public boolean boundToOpeningThread() {
+        return (ring.flags & IoUring.IORING_SETUP_SINGLE_ISSUER) != 0;
+    }
+
     // ---- for tests and reports ----
 
     int sqEntries() {
