@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -351,7 +352,7 @@ class SingleIssuerTest {
                     made[0].submit(Request.pread(rd, ByteBuffer.allocateDirect(8), 0).userData(1));
                     made[0].submit(Request.noop().userData(2));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, "si-owner-that-ends");
             owner.start();

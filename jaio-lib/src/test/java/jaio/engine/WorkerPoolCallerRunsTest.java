@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import jaio.CancelResult;
 import jaio.Errno;
 import jaio.spi.Op;
@@ -337,12 +339,12 @@ class WorkerPoolCallerRunsTest {
         pools.add(p);
         int mine = 2000;
         AtomicInteger others = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread other = new Thread(() -> {
             for (long id = 1_000_000; !stop.get(); id++) {
                 p.enqueue(TestOps.noop(id));
                 others.incrementAndGet();
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                LockSupport.parkNanos(2_000_000);
             }
         });
         other.start();

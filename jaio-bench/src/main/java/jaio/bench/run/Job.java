@@ -3,9 +3,11 @@ package jaio.bench.run;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import jaio.ContextStats;
 import jaio.bench.plan.FileLayout;
 import jaio.bench.plan.IoSequence;
@@ -75,7 +77,7 @@ public abstract class Job implements AutoCloseable {
     /** How long a ramp step gives the JIT's compiler threads the job thread's CPU ({@link #yieldToCompiler}). */
     static final long RAMP_YIELD_NANOS = 30_000_000L;
     /** The JIT's total compile time, when the JVM reports it. */
-    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     /** {@link #JIT}'s total at the last ramp step, or -1. */
     private long jitMillisSeen = -1;
 
@@ -214,7 +216,7 @@ public abstract class Job implements AutoCloseable {
         boolean compiling = jitMillisSeen >= 0 && t > jitMillisSeen;
         jitMillisSeen = t;
         if (compiling && schedule.rampEnd() - now > 2 * RAMP_YIELD_NANOS) {
-            java.util.concurrent.locks.LockSupport.parkNanos(RAMP_YIELD_NANOS);
+            LockSupport.parkNanos(RAMP_YIELD_NANOS);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import jaio.CancelResult;
 import jaio.engine.KernelEngine;
 import jaio.engine.OpBatch;
@@ -188,10 +189,9 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
         return caps;
     }
 
-    /** Whether the kernel granted IORING_SETUP_SINGLE_ISSUER: it refuses every other task's calls. */
     @Override
     public boolean boundToOpeningThread() {
-        return (ring.flags & IoUring.IORING_SETUP_SINGLE_ISSUER) != 0;
+        return ring.singleIssuer();
     }
 
     // ---- for tests and reports ----
@@ -211,29 +211,23 @@ public final class IoUringEngine extends KernelEngine<OpBatch> {
 
     /** Transfers that took the registered-buffer path. */
     long fixedTransfers() {
-        submitLock.lock();
-        try {
-            return sub.fixedTransfers;
-        } finally {
-            submitLock.unlock();
-        }
+        return underSubmitLock(() -> sub.fixedTransfers);
     }
 
     /** Times the SQPOLL thread had gone to sleep and a flush woke it. */
     long sqWakeups() {
-        submitLock.lock();
-        try {
-            return sub.sqWakeups;
-        } finally {
-            submitLock.unlock();
-        }
+        return underSubmitLock(() -> sub.sqWakeups);
     }
 
     /** Files registered now. */
     int registeredFiles() {
+        return (int) underSubmitLock(() -> sub.files() == null ? 0 : sub.files().registered());
+    }
+
+    private long underSubmitLock(LongSupplier read) {
         submitLock.lock();
         try {
-            return sub.files() == null ? 0 : sub.files().registered();
+            return read.getAsLong();
         } finally {
             submitLock.unlock();
         }

@@ -246,6 +246,11 @@ final class UringInstance {
         return (flags & IoUring.IORING_SETUP_TASKRUN_FLAG) != 0;
     }
 
+    /** Whether the kernel granted IORING_SETUP_SINGLE_ISSUER: it refuses every other task's calls. */
+    boolean singleIssuer() {
+        return (flags & IoUring.IORING_SETUP_SINGLE_ISSUER) != 0;
+    }
+
     boolean sqPoll() {
         return (flags & IoUring.IORING_SETUP_SQPOLL) != 0;
     }
